@@ -1,0 +1,150 @@
+package io.libra.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Libra's own settings, read in this order (later wins): defaults, {@code conf/libra.properties},
+ * environment variables ({@link ConfigEntry#envName()}), command-line {@code --conf key=value}.
+ *
+ * <p>Unknown keys and malformed values fail with an {@link IllegalArgumentException} whose message
+ * names the file (or "environment" / "command line") and the key. Spark settings are not here: they
+ * live in {@code conf/spark-defaults.conf} (see {@link SparkDefaults}).
+ */
+public final class LibraConfig {
+  public static final ConfigEntry<String> SERVER_HOST = ConfigEntry.string("libra.server.host",
+      "127.0.0.1", "Address the Flight SQL server binds to.");
+  public static final ConfigEntry<Integer> SERVER_PORT = ConfigEntry.integer("libra.server.port",
+      32010, 0, 65535, "Flight SQL port; 0 picks a free port.");
+  public static final ConfigEntry<Integer> SERVER_THREADS = ConfigEntry.integer(
+      "libra.server.executor-threads", 64, 2, 4096,
+      "Size of the bounded thread pool that runs Flight calls (gRPC handlers and result streams).");
+  public static final ConfigEntry<String> WORK_DIR = ConfigEntry.string("libra.work-dir", "work",
+      "Work directory: pid, log, Hive metastore (Derby) and warehouse. Relative to LIBRA_HOME.");
+  public static final ConfigEntry<Double> TPCH_SCALE = ConfigEntry.nonNegativeDouble(
+      "libra.sample-data.tpch-scale", 0.0,
+      "TPC-H scale factor loaded into database tpch at start when it does not exist; 0 = none.");
+  public static final ConfigEntry<Integer> MAX_RECORDS_PER_BATCH = ConfigEntry.integer(
+      "libra.results.max-records-per-batch", 10_000, 1, Integer.MAX_VALUE,
+      "Upper bound on rows in one Arrow record batch sent to a client.");
+  public static final ConfigEntry<Long> MAX_BATCH_BYTES = ConfigEntry.longValue(
+      "libra.results.max-batch-bytes", 4L << 20, 1024, 64L << 20,
+      "Upper bound (bytes, estimated while converting on the executors) on one Arrow record batch;"
+          + " keeps every message well under the 16 MiB default client limit.");
+  public static final ConfigEntry<Integer> PREFETCH_PARTITIONS = ConfigEntry.integer(
+      "libra.results.prefetch-partitions", 4, 1, 1024,
+      "How many result partitions are converted ahead of the one being streamed.");
+  public static final ConfigEntry<Long> MAX_BUFFERED_BYTES = ConfigEntry.longValue(
+      "libra.results.max-buffered-bytes", 256L << 20, 1L << 20, Long.MAX_VALUE,
+      "Bytes of converted partitions a single result stream may hold on the driver before it"
+          + " stops prefetching (at least one partition is always allowed).");
+  public static final ConfigEntry<Integer> TICKET_TTL_SECONDS = ConfigEntry.integer(
+      "libra.statement.ticket-ttl-seconds", 600, 1, Integer.MAX_VALUE,
+      "Seconds an unread ticket (and an unused prepared statement) is kept before it is dropped.");
+
+  /** Every entry, in documentation order. */
+  public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
+      SERVER_THREADS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
+      PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, TICKET_TTL_SECONDS);
+
+  private final Path home;
+  private final Path confDir;
+  private final Map<String, Object> values;
+
+  private LibraConfig(Path home, Path confDir, Map<String, Object> values) {
+    this.home = home;
+    this.confDir = confDir;
+    this.values = values;
+  }
+
+  /**
+   * Loads the configuration.
+   *
+   * @param home LIBRA_HOME: base for relative paths
+   * @param confDir directory holding {@code libra.properties} (the file may be absent)
+   * @param env environment variables (normally {@link System#getenv()})
+   * @param overrides command-line {@code key=value} pairs
+   * @throws IllegalArgumentException naming file/source and key for unknown keys or bad values
+   * @throws IOException if the properties file exists but cannot be read
+   */
+  public static LibraConfig load(Path home, Path confDir, Map<String, String> env,
+      Map<String, String> overrides) throws IOException {
+    Map<String, ConfigEntry<?>> byKey = new LinkedHashMap<>();
+    for (ConfigEntry<?> e : ENTRIES) {
+      byKey.put(e.key(), e);
+    }
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (ConfigEntry<?> e : ENTRIES) {
+      values.put(e.key(), e.parse(e.defaultText(), "default"));
+    }
+    Path file = confDir.resolve("libra.properties");
+    if (Files.exists(file)) {
+      Properties props = new Properties();
+      try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        props.load(r);
+      }
+      for (String key : props.stringPropertyNames()) {
+        apply(byKey, values, key, props.getProperty(key), file.toString());
+      }
+    }
+    for (ConfigEntry<?> e : ENTRIES) {
+      String v = env.get(e.envName());
+      if (v != null) {
+        values.put(e.key(), e.parse(v, "environment variable " + e.envName()));
+      }
+    }
+    for (Map.Entry<String, String> o : overrides.entrySet()) {
+      apply(byKey, values, o.getKey(), o.getValue(), "command line");
+    }
+    return new LibraConfig(home, confDir, values);
+  }
+
+  private static void apply(Map<String, ConfigEntry<?>> byKey, Map<String, Object> values,
+      String key, String text, String source) {
+    ConfigEntry<?> entry = byKey.get(key);
+    if (entry == null) {
+      throw new IllegalArgumentException(source + ": unknown setting '" + key
+          + "' (known: " + String.join(", ", byKey.keySet()) + ")");
+    }
+    values.put(key, entry.parse(text, source));
+  }
+
+  /** The value of an entry. */
+  @SuppressWarnings("unchecked")
+  public <T> T get(ConfigEntry<T> entry) {
+    return (T) values.get(entry.key());
+  }
+
+  /** A copy with one entry replaced (used by tests and embedders). */
+  public <T> LibraConfig with(ConfigEntry<T> entry, T value) {
+    Map<String, Object> copy = new LinkedHashMap<>(values);
+    copy.put(entry.key(), value);
+    return new LibraConfig(home, confDir, copy);
+  }
+
+  public Path home() {
+    return home;
+  }
+
+  public Path confDir() {
+    return confDir;
+  }
+
+  /** The work directory, absolute. */
+  public Path workDir() {
+    return home.resolve(get(WORK_DIR)).toAbsolutePath().normalize();
+  }
+
+  /** All values as text, for logging at start. */
+  public Map<String, Object> asMap() {
+    return Collections.unmodifiableMap(values);
+  }
+}

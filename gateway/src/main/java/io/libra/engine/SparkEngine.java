@@ -1,0 +1,82 @@
+package io.libra.engine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.classic.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one embedded Spark driver of a gateway JVM: a {@code SparkContext} with the FAIR scheduler,
+ * Hive catalog support backed by an embedded Derby metastore and a warehouse under the work
+ * directory (so tables survive a restart).
+ *
+ * <p>Settings come from {@code spark-defaults.conf}; Libra only adds defaults that the file did not
+ * set: the metastore and warehouse locations, loopback driver binding when the gateway binds to
+ * loopback, and {@code spark.scheduler.mode=FAIR}.
+ */
+public final class SparkEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkEngine.class);
+
+  private final SparkSession root;
+
+  private SparkEngine(SparkSession root) {
+    this.root = root;
+  }
+
+  /**
+   * Starts Spark (or joins the already running context of this JVM) and warms the catalog: the first
+   * Hive metastore call costs seconds, so it is made here, before the server reports ready.
+   *
+   * @param sparkConf settings from spark-defaults.conf plus overrides
+   * @param workDir absolute work directory (metastore_db, warehouse)
+   * @param loopbackOnly whether the gateway binds to loopback only (then the driver does too)
+   */
+  public static SparkEngine start(Map<String, String> sparkConf, Path workDir, boolean loopbackOnly)
+      throws Exception {
+    Files.createDirectories(workDir);
+    SparkConf conf = new SparkConf(false);
+    conf.setIfMissing("spark.master", "local[*]");
+    conf.setIfMissing("spark.app.name", "Libra");
+    sparkConf.forEach(conf::set);
+    conf.setIfMissing("spark.scheduler.mode", "FAIR");
+    conf.setIfMissing("spark.sql.catalogImplementation", "hive");
+    conf.setIfMissing("spark.sql.warehouse.dir", workDir.resolve("warehouse").toUri().toString());
+    conf.setIfMissing("spark.hadoop.javax.jdo.option.ConnectionURL",
+        "jdbc:derby:;databaseName=" + workDir.resolve("metastore_db") + ";create=true");
+    conf.setIfMissing("spark.driver.extraJavaOptions",
+        "-Dderby.system.home=" + workDir);
+    System.setProperty("derby.system.home", workDir.toString());
+    System.setProperty("derby.stream.error.file", workDir.resolve("derby.log").toString());
+    if (loopbackOnly) {
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+    }
+    SparkSession.Builder builder = SparkSession.builder().config(conf);
+    SparkSession session = builder.getOrCreate();
+    long t0 = System.nanoTime();
+    session.catalog().listDatabases().count();
+    LOG.info("Spark {} started (master {}, app {}), catalog ready in {} ms; Spark UI: {}",
+        session.version(), session.sparkContext().master(), session.sparkContext().applicationId(),
+        (System.nanoTime() - t0) / 1_000_000,
+        session.sparkContext().uiWebUrl().getOrElse(() -> "disabled"));
+    return new SparkEngine(session);
+  }
+
+  /** The root session; client sessions are {@code newSession()} of it. */
+  public SparkSession rootSession() {
+    return root;
+  }
+
+  /** The Spark UI address, or empty when the UI is disabled. */
+  public String uiUrl() {
+    return root.sparkContext().uiWebUrl().getOrElse(() -> "");
+  }
+
+  @Override
+  public void close() {
+    root.stop();
+  }
+}

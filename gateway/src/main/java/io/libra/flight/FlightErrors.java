@@ -1,0 +1,122 @@
+package io.libra.flight;
+
+import io.libra.operation.HandleNotFoundException;
+import io.libra.results.ArrowResultStream;
+import java.util.concurrent.CancellationException;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.spark.SparkThrowable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one translator from a {@link Throwable} to a Flight {@link CallStatus}.
+ *
+ * <ul>
+ *   <li>Spark errors ({@link SparkThrowable}, anywhere in the cause chain) with a user-facing
+ *       SQLSTATE class (42 syntax/analysis, 22 data, 21 cardinality, 23 constraint, 0A feature) and
+ *       {@link IllegalArgumentException}: INVALID_ARGUMENT. The message starts with Spark's error
+ *       class in brackets and carries {@code SQLSTATE: xxxxx}.</li>
+ *   <li>{@link HandleNotFoundException}: NOT_FOUND.</li>
+ *   <li>Cancelled jobs or streams: CANCELLED.</li>
+ *   <li>{@link FlightRuntimeException}: passed through.</li>
+ *   <li>Anything else is our fault: INTERNAL, logged at ERROR with the stack trace.</li>
+ * </ul>
+ * User errors are logged at INFO.
+ */
+public final class FlightErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(FlightErrors.class);
+
+  private FlightErrors() {}
+
+  /** @return an exception to throw from a Flight handler or pass to {@code listener.error} */
+  public static FlightRuntimeException toFlight(Throwable t) {
+    if (t instanceof FlightRuntimeException f) {
+      return f;
+    }
+    if (t instanceof HandleNotFoundException) {
+      LOG.info("not found: {}", t.getMessage());
+      return CallStatus.NOT_FOUND.withDescription(t.getMessage()).toRuntimeException();
+    }
+    if (isCancellation(t)) {
+      LOG.info("cancelled: {}", t.getMessage());
+      return CallStatus.CANCELLED.withDescription("statement cancelled: " + t.getMessage())
+          .withCause(t).toRuntimeException();
+    }
+    SparkThrowable spark = findSpark(t);
+    if (spark != null && isUserError(spark)) {
+      String message = sparkMessage(spark);
+      LOG.info("user error: {}", message);
+      return CallStatus.INVALID_ARGUMENT.withDescription(message).toRuntimeException();
+    }
+    if (t instanceof IllegalArgumentException) {
+      LOG.info("invalid argument: {}", t.getMessage());
+      return CallStatus.INVALID_ARGUMENT.withDescription(t.getMessage()).toRuntimeException();
+    }
+    if (t instanceof UnsupportedOperationException) {
+      return CallStatus.UNIMPLEMENTED.withDescription(t.getMessage()).toRuntimeException();
+    }
+    LOG.error("internal error", t);
+    String message = spark != null ? sparkMessage(spark) : String.valueOf(t);
+    return CallStatus.INTERNAL.withDescription(message).withCause(t).toRuntimeException();
+  }
+
+  private static boolean isUserError(SparkThrowable spark) {
+    String state = spark.getSqlState();
+    if (state == null || state.length() < 2) {
+      return spark instanceof org.apache.spark.sql.AnalysisException;
+    }
+    return switch (state.substring(0, 2)) {
+      case "42", "22", "21", "23", "0A", "2B", "3F", "44" -> true;
+      default -> false;
+    };
+  }
+
+  /** Spark's message, made sure to carry {@code [ERROR_CLASS]} and {@code SQLSTATE: xxxxx}. */
+  static String sparkMessage(SparkThrowable spark) {
+    String message = ((Throwable) spark).getMessage();
+    String condition = spark.getCondition();
+    if (condition != null && !message.contains("[" + condition)) {
+      message = "[" + condition + "] " + message;
+    }
+    String state = spark.getSqlState();
+    if (state != null && !message.contains("SQLSTATE")) {
+      message = message + " SQLSTATE: " + state;
+    }
+    return message;
+  }
+
+  private static SparkThrowable findSpark(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SparkThrowable s && s.getCondition() != null) {
+        return s;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  private static boolean isCancellation(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ArrowResultStream.ClientCancelledException
+          || c instanceof CancellationException || c instanceof InterruptedException) {
+        return true;
+      }
+      if (c instanceof SparkThrowable s && s.getCondition() != null
+          && s.getCondition().contains("CANCELLED")) {
+        return true;
+      }
+      String m = c.getMessage();
+      if (c instanceof org.apache.spark.SparkException && m != null
+          && (m.contains("cancelled") || m.contains("canceled"))) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+}

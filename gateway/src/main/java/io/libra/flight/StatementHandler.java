@@ -1,0 +1,145 @@
+package io.libra.flight;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import io.libra.operation.PreparedInfo;
+import io.libra.operation.QueryTicket;
+import io.libra.operation.SqlBackend;
+import io.libra.operation.StatementKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.flight.FlightProducer.StreamListener;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.PutResult;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.SchemaResult;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
+import org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult;
+import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
+import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Flight SQL statement RPCs: ad-hoc statements ({@code CommandStatementQuery},
+ * {@code CommandStatementUpdate}), prepared statements (create, close, {@code
+ * CommandPreparedStatementQuery}, {@code CommandPreparedStatementUpdate}) and {@code DoGet} of a
+ * {@code TicketStatementQuery}.
+ *
+ * <p>Every FlightInfo has one endpoint with no location (clients reuse their channel) whose ticket
+ * is a {@code TicketStatementQuery} holding an opaque random handle — never SQL or credentials.
+ */
+final class StatementHandler {
+  private final SqlBackend backend;
+  private final BufferAllocator allocator;
+
+  StatementHandler(SqlBackend backend, BufferAllocator allocator) {
+    this.backend = backend;
+    this.allocator = allocator;
+  }
+
+  FlightInfo flightInfo(CommandStatementQuery command, FlightDescriptor descriptor)
+      throws Exception {
+    return toFlightInfo(backend.planQuery(command.getQuery()), descriptor);
+  }
+
+  FlightInfo flightInfo(CommandPreparedStatementQuery command, FlightDescriptor descriptor)
+      throws Exception {
+    return toFlightInfo(backend.planPreparedQuery(handle(command.getPreparedStatementHandle())),
+        descriptor);
+  }
+
+  SchemaResult schema(CommandStatementQuery command) throws Exception {
+    return new SchemaResult(backend.schemaOf(command.getQuery()));
+  }
+
+  void stream(TicketStatementQuery ticket, ServerStreamListener listener) {
+    String id = handle(ticket.getStatementHandle());
+    try (BufferAllocator child = allocator.newChildAllocator("stream-" + id, 0, Long.MAX_VALUE)) {
+      try {
+        backend.stream(id, child, listener);
+      } catch (Throwable t) {
+        listener.error(FlightErrors.toFlight(t));
+      }
+    }
+  }
+
+  void createPrepared(ActionCreatePreparedStatementRequest request,
+      StreamListener<Result> listener) throws Exception {
+    PreparedInfo info = backend.prepare(request.getQuery());
+    ActionCreatePreparedStatementResult.Builder result = ActionCreatePreparedStatementResult
+        .newBuilder().setPreparedStatementHandle(handleBytes(info.handle()));
+    if (info.kind() == StatementKind.QUERY) {
+      result.setDatasetSchema(ByteString.copyFrom(CatalogHandler.serialize(info.datasetSchema())));
+    }
+    listener.onNext(new Result(Any.pack(result.build()).toByteArray()));
+    listener.onCompleted();
+  }
+
+  void closePrepared(ActionClosePreparedStatementRequest request, StreamListener<Result> listener) {
+    backend.closePrepared(handle(request.getPreparedStatementHandle()));
+    listener.onCompleted();
+  }
+
+  Runnable update(CommandStatementUpdate command, FlightStream stream,
+      StreamListener<PutResult> ack) {
+    return () -> respond(ack, stream, () -> backend.executeUpdate(command.getQuery()));
+  }
+
+  Runnable update(CommandPreparedStatementUpdate command, FlightStream stream,
+      StreamListener<PutResult> ack) {
+    return () -> respond(ack, stream,
+        () -> backend.executePreparedUpdate(handle(command.getPreparedStatementHandle())));
+  }
+
+  @FunctionalInterface
+  private interface Update {
+    long run() throws Exception;
+  }
+
+  private void respond(StreamListener<PutResult> ack, FlightStream stream, Update update) {
+    try {
+      while (stream.next()) {
+        // Parameter batches are not supported yet; drain what the client sent.
+      }
+      long count = update.run();
+      byte[] bytes = DoPutUpdateResult.newBuilder().setRecordCount(count).build().toByteArray();
+      try (ArrowBuf buf = allocator.buffer(bytes.length)) {
+        buf.writeBytes(bytes);
+        ack.onNext(PutResult.metadata(buf));
+      }
+      ack.onCompleted();
+    } catch (Throwable t) {
+      ack.onError(FlightErrors.toFlight(t));
+    }
+  }
+
+  private static FlightInfo toFlightInfo(QueryTicket ticket, FlightDescriptor descriptor) {
+    TicketStatementQuery t = TicketStatementQuery.newBuilder()
+        .setStatementHandle(handleBytes(ticket.ticketId())).build();
+    FlightEndpoint endpoint = new FlightEndpoint(new Ticket(Any.pack(t).toByteArray()));
+    Schema schema = ticket.schema();
+    return FlightInfo.builder(schema, descriptor, java.util.List.of(endpoint))
+        .setRecords(-1).setBytes(-1).build();
+  }
+
+  private static ByteString handleBytes(String handle) {
+    return ByteString.copyFrom(handle, StandardCharsets.UTF_8);
+  }
+
+  private static String handle(ByteString bytes) {
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+}

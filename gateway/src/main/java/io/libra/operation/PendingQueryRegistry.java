@@ -1,0 +1,37 @@
+package io.libra.operation;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+
+/**
+ * Queries waiting for their {@code DoGet}, by ticket id ({@code TicketStatementQuery.statement_handle}).
+ * A ticket is read once: {@link #take} removes it. Unread tickets expire after {@code ttl}.
+ */
+public final class PendingQueryRegistry {
+  private final Cache<String, PendingQuery> pending;
+
+  public PendingQueryRegistry(Duration ttl) {
+    this.pending = Caffeine.newBuilder().expireAfterWrite(ttl).build();
+  }
+
+  public String register(PendingQuery query) {
+    String id = Handles.newHandle();
+    pending.put(id, query);
+    return id;
+  }
+
+  /** @throws HandleNotFoundException when the ticket is unknown, already read or expired */
+  public PendingQuery take(String id) {
+    PendingQuery q = pending.asMap().remove(id);
+    if (q == null) {
+      throw new HandleNotFoundException("ticket", id);
+    }
+    return q;
+  }
+
+  public long size() {
+    pending.cleanUp();
+    return pending.estimatedSize();
+  }
+}

@@ -1,0 +1,44 @@
+package io.libra.operation;
+
+import org.apache.spark.sql.catalyst.plans.logical.Command;
+import org.apache.spark.sql.catalyst.plans.logical.InsertIntoStatement;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.ParsedStatement;
+import org.apache.spark.sql.catalyst.types.DataTypeUtils$;
+import org.apache.spark.sql.classic.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Classifies SQL as query or update and derives the result schema, without executing anything.
+ *
+ * <p>{@code SparkSession.sql} runs commands eagerly, so the text is parsed first with the session's
+ * parser ({@code sessionState().sqlParser().parsePlan}): a {@link Command} (or a parsed
+ * {@code INSERT}) with no output attributes is an update (DDL/DML); a command with output (SHOW,
+ * DESCRIBE, EXPLAIN, SET) is a query whose schema is its declared output; anything else is a query,
+ * analysed lazily by {@code SparkSession.sql}.
+ *
+ * <p>Errors are Spark's own: {@code ParseException} ({@code PARSE_SYNTAX_ERROR}, 42601) and
+ * {@code AnalysisException} (for example {@code TABLE_OR_VIEW_NOT_FOUND}, 42P01).
+ */
+public final class StatementAnalyzer {
+  private StatementAnalyzer() {}
+
+  public static AnalyzedStatement analyze(SparkSession session, String sql) throws Exception {
+    LogicalPlan plan = session.sessionState().sqlParser().parsePlan(sql);
+    if (isCommand(plan)) {
+      if (plan.output().isEmpty()) {
+        return new AnalyzedStatement(sql, StatementKind.UPDATE, new StructType());
+      }
+      StructType schema = DataTypeUtils$.MODULE$.fromAttributes(plan.output());
+      return new AnalyzedStatement(sql, StatementKind.QUERY, schema);
+    }
+    StructType schema = session.sql(sql).schema();
+    return new AnalyzedStatement(sql, StatementKind.QUERY, schema);
+  }
+
+  /** Whether Spark executes this parsed plan eagerly in {@code SparkSession.sql}. */
+  static boolean isCommand(LogicalPlan plan) {
+    return plan instanceof Command || plan instanceof InsertIntoStatement
+        || plan instanceof ParsedStatement;
+  }
+}

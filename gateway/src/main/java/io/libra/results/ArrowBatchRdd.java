@@ -1,0 +1,53 @@
+package io.libra.results;
+
+import java.util.Iterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.arrow.ArrowConverters;
+import org.apache.spark.sql.execution.arrow.ArrowConverters$;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Turns a query's physical result ({@code RDD[InternalRow]}) into an RDD of Arrow IPC payloads,
+ * converted inside the Spark tasks on the executors — never as Java rows on the driver.
+ *
+ * <p>Each element is a self-contained Arrow IPC stream (schema message, one record batch,
+ * end-of-stream marker) produced by Spark's {@code ArrowConverters.toBatchWithSchemaIterator}, the
+ * same path Spark Connect uses. A batch holds at most {@code maxRecordsPerBatch} rows and is closed
+ * once its estimated size reaches {@code maxBatchBytes}.
+ */
+public final class ArrowBatchRdd {
+  private ArrowBatchRdd() {}
+
+  public static JavaRDD<byte[]> of(org.apache.spark.rdd.RDD<InternalRow> rows, StructType schema,
+      String timeZone, long maxRecordsPerBatch, long maxBatchBytes) {
+    return rows.toJavaRDD().mapPartitions(
+        new Convert(schema, timeZone, maxRecordsPerBatch, maxBatchBytes), true);
+  }
+
+  /** The per-partition conversion; serialized to the executors. */
+  private static final class Convert implements FlatMapFunction<Iterator<InternalRow>, byte[]> {
+    private static final long serialVersionUID = 1L;
+    private final StructType schema;
+    private final String timeZone;
+    private final long maxRecords;
+    private final long maxBytes;
+
+    Convert(StructType schema, String timeZone, long maxRecords, long maxBytes) {
+      this.schema = schema;
+      this.timeZone = timeZone;
+      this.maxRecords = maxRecords;
+      this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public Iterator<byte[]> call(Iterator<InternalRow> rows) {
+      ArrowConverters.ArrowBatchWithSchemaIterator batches =
+          ArrowConverters$.MODULE$.toBatchWithSchemaIterator(CollectionConverters.asScala(rows),
+              schema, maxRecords, maxBytes, timeZone, false, false);
+      return CollectionConverters.asJava(batches);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.libra.results;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import org.apache.arrow.flight.BackpressureStrategy;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.classic.Dataset;
+import org.apache.spark.sql.execution.QueryExecution;
+import org.apache.spark.sql.execution.SQLExecution$;
+import org.apache.spark.sql.Row;
+import scala.Option;
+import scala.runtime.AbstractFunction0;
+
+/**
+ * Streams a Dataset to a Flight {@code DoGet} listener as Arrow record batches.
+ *
+ * <p>Flow: the schema is sent first (so an empty result is a schema and zero batches); the plan runs
+ * under a new SQL execution id (visible in the Spark UI's SQL tab); partitions are converted to
+ * Arrow IPC on the executors ({@link ArrowBatchRdd}) and fetched in order with bounded look-ahead
+ * ({@link PartitionPrefetcher}); each batch is loaded into one reused {@link VectorSchemaRoot} and
+ * sent only when the client's transport is ready (gRPC {@code isReady()} backpressure). If the
+ * client goes away the remaining Spark jobs are cancelled.
+ */
+public final class ArrowResultStream {
+  private static final long READY_POLL_MS = 1_000;
+
+  /** Why a stream ended early because the client cancelled. */
+  public static final class ClientCancelledException extends RuntimeException {
+    public ClientCancelledException() {
+      super("the client cancelled the stream");
+    }
+  }
+
+  private final ResultSettings settings;
+
+  public ArrowResultStream(ResultSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Runs {@code dataset} and writes it to {@code listener}; completes the listener on success.
+   * On failure the caller reports the error (the listener is left open for it).
+   *
+   * @param arrowSchema the schema promised in the FlightInfo ({@link SparkArrowSchema})
+   * @param allocator memory for the batches; everything allocated is released before returning
+   * @return rows sent
+   * @throws ClientCancelledException when the client cancelled the call
+   */
+  public long stream(Dataset<Row> dataset, Schema arrowSchema, BufferAllocator allocator,
+      ServerStreamListener listener) {
+    BackpressureStrategy.CallbackBackpressureStrategy backpressure =
+        new BackpressureStrategy.CallbackBackpressureStrategy();
+    backpressure.register(listener);
+    QueryExecution qe = dataset.queryExecution();
+    String timeZone = dataset.sparkSession().sessionState().conf().sessionLocalTimeZone();
+    try (VectorSchemaRoot root = VectorSchemaRoot.create(arrowSchema, allocator)) {
+      listener.start(root);
+      long rows = SQLExecution$.MODULE$.withNewExecutionId(qe, Option.apply("libra stream"),
+          new AbstractFunction0<Long>() {
+            @Override
+            public Long apply() {
+              JavaRDD<byte[]> batches = ArrowBatchRdd.of(qe.toRdd(), dataset.schema(), timeZone,
+                  settings.maxRecordsPerBatch(), settings.maxBatchBytes());
+              try (PartitionPrefetcher prefetcher = new PartitionPrefetcher(
+                  dataset.sparkSession().sparkContext(), batches, settings.prefetchPartitions(),
+                  settings.maxBufferedBytes())) {
+                return sendAll(prefetcher, root, allocator, listener, backpressure);
+              }
+            }
+          });
+      listener.completed();
+      return rows;
+    }
+  }
+
+  private static long sendAll(PartitionPrefetcher prefetcher, VectorSchemaRoot root,
+      BufferAllocator allocator, ServerStreamListener listener,
+      BackpressureStrategy backpressure) {
+    VectorLoader loader = new VectorLoader(root);
+    long rows = 0;
+    try {
+      byte[][] partition;
+      while ((partition = prefetcher.next()) != null) {
+        for (int i = 0; i < partition.length; i++) {
+          awaitReady(listener, backpressure);
+          try (ArrowRecordBatch batch = readBatch(partition[i], allocator)) {
+            loader.load(batch);
+          }
+          partition[i] = null;
+          rows += root.getRowCount();
+          listener.putNext();
+        }
+      }
+      return rows;
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
+  }
+
+  private static void awaitReady(ServerStreamListener listener, BackpressureStrategy backpressure) {
+    while (true) {
+      if (listener.isCancelled()) {
+        throw new ClientCancelledException();
+      }
+      BackpressureStrategy.WaitResult r = backpressure.waitForListener(READY_POLL_MS);
+      switch (r) {
+        case READY:
+          return;
+        case CANCELLED:
+          throw new ClientCancelledException();
+        case TIMEOUT:
+          continue;
+        default:
+          throw CallStatus.INTERNAL.withDescription("stream backpressure wait failed: " + r)
+              .toRuntimeException();
+      }
+    }
+  }
+
+  /** Reads one Spark Arrow IPC payload (schema message, record batch, end marker). */
+  static ArrowRecordBatch readBatch(byte[] payload, BufferAllocator allocator) throws IOException {
+    ReadChannel in = new ReadChannel(Channels.newChannel(new ByteArrayInputStream(payload)));
+    MessageSerializer.deserializeSchema(in);
+    return (ArrowRecordBatch) MessageSerializer.deserializeMessageBatch(in, allocator);
+  }
+}

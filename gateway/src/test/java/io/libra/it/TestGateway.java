@@ -1,0 +1,71 @@
+package io.libra.it;
+
+import io.libra.config.LibraConfig;
+import io.libra.engine.SparkEngine;
+import io.libra.flight.LibraServer;
+import io.libra.tpch.TpchLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.classic.SparkSession;
+
+/**
+ * One gateway per test JVM: a {@code local[2]} Spark driver with TPC-H scale 0.01 and a Flight SQL
+ * server on 127.0.0.1, port 0. Test classes share it (starting Spark costs seconds).
+ */
+public final class TestGateway {
+  private static TestGateway instance;
+
+  public final SparkSession spark;
+  public final LibraServer server;
+
+  private TestGateway(SparkSession spark, LibraServer server) {
+    this.spark = spark;
+    this.server = server;
+  }
+
+  public static synchronized TestGateway get() throws Exception {
+    if (instance == null) {
+      Path work = Files.createTempDirectory("libra-test-");
+      Map<String, String> sparkConf = new LinkedHashMap<>();
+      sparkConf.put("spark.master", "local[2]");
+      sparkConf.put("spark.ui.enabled", "false");
+      sparkConf.put("spark.sql.catalogImplementation", "in-memory");
+      sparkConf.put("spark.sql.shuffle.partitions", "4");
+      sparkConf.put("spark.sql.session.timeZone", "UTC");
+      sparkConf.put("spark.scheduler.mode", "FAIR");
+      sparkConf.put("spark.scheduler.allocation.file", home().resolve("conf/fairscheduler.xml")
+          .toString());
+      SparkEngine engine = SparkEngine.start(sparkConf, work, true);
+      TpchLoader.load(engine.rootSession(), 0.01);
+      LibraConfig config = LibraConfig.load(work, work.resolve("no-conf"), Map.of(),
+          Map.of("libra.server.port", "0", "libra.work-dir", work.toString()));
+      LibraServer server = LibraServer.start(config, engine.rootSession());
+      instance = new TestGateway(engine.rootSession(), server);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          server.close();
+        } catch (Exception e) {
+          e.printStackTrace();
+        }
+      }));
+    }
+    return instance;
+  }
+
+  /** The repository root (surefire passes it as {@code libra.home}). */
+  public static Path home() {
+    return Path.of(System.getProperty("libra.home", "..")).toAbsolutePath().normalize();
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:arrow-flight-sql://127.0.0.1:" + server.port() + "/?useEncryption=false";
+  }
+
+  public Connection connect() throws Exception {
+    return DriverManager.getConnection(jdbcUrl());
+  }
+}
