@@ -94,7 +94,9 @@ final class StatementHandler {
 
   Runnable update(CommandStatementUpdate command, FlightStream stream,
       StreamListener<PutResult> ack) {
-    return () -> respond(ack, stream, () -> backend.executeUpdate(command.getQuery()));
+    // No parameters: the client (FlightSqlClient.executeUpdate) keeps its side open until it has
+    // the result, so the stream must not be drained here.
+    return () -> respond(ack, null, () -> backend.executeUpdate(command.getQuery()));
   }
 
   Runnable update(CommandPreparedStatementUpdate command, FlightStream stream,
@@ -110,7 +112,7 @@ final class StatementHandler {
 
   private void respond(StreamListener<PutResult> ack, FlightStream stream, Update update) {
     try {
-      while (stream.next()) {
+      while (stream != null && stream.next()) {
         // Parameter batches are not supported yet; drain what the client sent.
       }
       long count = update.run();

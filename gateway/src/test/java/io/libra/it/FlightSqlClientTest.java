@@ -1,0 +1,164 @@
+package io.libra.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import java.util.List;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Protocol-level checks with Arrow's own FlightSqlClient. */
+class FlightSqlClientTest {
+  private static TestGateway gateway;
+  private static BufferAllocator allocator;
+  private static FlightClient flight;
+  private static FlightSqlClient sql;
+
+  @BeforeAll
+  static void start() throws Exception {
+    gateway = TestGateway.get();
+    allocator = new RootAllocator();
+    flight = FlightClient.builder(allocator,
+        Location.forGrpcInsecure("127.0.0.1", gateway.server.port())).build();
+    sql = new FlightSqlClient(flight);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    sql.close();
+    allocator.close();
+    // Everything the server allocated for streams and metadata is released.
+    assertEquals(0, gateway.server.allocatedBytes());
+  }
+
+  /** Reads every batch of every endpoint; returns total rows and checks the stream schema. */
+  private static long readAll(FlightInfo info) throws Exception {
+    long rows = 0;
+    for (FlightEndpoint e : info.getEndpoints()) {
+      try (FlightStream stream = sql.getStream(e.getTicket())) {
+        assertEquals(info.getSchemaOptional().orElseThrow(), stream.getSchema());
+        while (stream.next()) {
+          rows += stream.getRoot().getRowCount();
+        }
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void emptyResultIsOneEndpointWithTheRealSchema() throws Exception {
+    FlightInfo info = sql.execute("SELECT id, CAST(id AS STRING) s FROM range(0)");
+    assertEquals(1, info.getEndpoints().size());
+    assertTrue(info.getEndpoints().get(0).getLocations().isEmpty(),
+        "endpoints must not advertise a location");
+    Schema schema = info.getSchemaOptional().orElseThrow();
+    assertEquals(List.of("id", "s"), schema.getFields().stream().map(f -> f.getName()).toList());
+    assertEquals(0, readAll(info));
+  }
+
+  @Test
+  void flightInfoSchemaEqualsStreamSchemaForEveryType() throws Exception {
+    FlightInfo info = sql.execute("SELECT CAST(1 AS TINYINT) a, CAST(2 AS SMALLINT) b, 3 c, 4L d,"
+        + " CAST(1.5 AS FLOAT) e, 2.5D f, CAST(1.25 AS DECIMAL(10,2)) g, 'x' h, X'01' i, true j,"
+        + " DATE'2020-01-01' k, TIMESTAMP'2020-01-01 00:00:00' l,"
+        + " TIMESTAMP_NTZ'2020-01-01 00:00:00' m, CAST(NULL AS INT) n FROM range(5)");
+    assertEquals(5, readAll(info));
+    Schema schema = info.getSchemaOptional().orElseThrow();
+    assertEquals("DECIMAL(10,2)",
+        schema.findField("g").getMetadata().get("ARROW:FLIGHT:SQL:TYPE_NAME"));
+    assertEquals("UTC", ((org.apache.arrow.vector.types.pojo.ArrowType.Timestamp)
+        schema.findField("l").getType()).getTimezone());
+  }
+
+  @Test
+  void batchesAreBoundedByBytes() throws Exception {
+    // 2,000 rows of 100 kB: one 10,000-row batch would be 200 MB.
+    FlightInfo info = sql.execute("SELECT repeat('x', 100000) AS s FROM range(2000)");
+    long rows = 0;
+    long maxBatchBytes = 0;
+    try (FlightStream stream = sql.getStream(info.getEndpoints().get(0).getTicket())) {
+      while (stream.next()) {
+        VarCharVector v = (VarCharVector) stream.getRoot().getVector("s");
+        rows += stream.getRoot().getRowCount();
+        maxBatchBytes = Math.max(maxBatchBytes, v.getDataBuffer().writerIndex());
+        assertEquals(100000, v.get(0).length);
+      }
+    }
+    assertEquals(2000, rows);
+    assertTrue(maxBatchBytes <= 16L << 20, "largest batch " + maxBatchBytes + " bytes");
+  }
+
+  @Test
+  void unknownOrReusedTicketIsNotFound() throws Exception {
+    TicketStatementQuery bogus = TicketStatementQuery.newBuilder()
+        .setStatementHandle(ByteString.copyFromUtf8("no-such-handle")).build();
+    FlightRuntimeException e = assertThrows(FlightRuntimeException.class, () -> {
+      try (FlightStream s = sql.getStream(new Ticket(Any.pack(bogus).toByteArray()))) {
+        s.next();
+      }
+    });
+    assertEquals(FlightStatusCode.NOT_FOUND, e.status().code());
+
+    FlightInfo info = sql.execute("SELECT 1");
+    assertEquals(1, readAll(info));
+    FlightRuntimeException again = assertThrows(FlightRuntimeException.class, () -> readAll(info));
+    assertEquals(FlightStatusCode.NOT_FOUND, again.status().code());
+  }
+
+  @Test
+  void badSqlIsInvalidArgument() {
+    FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
+        () -> sql.execute("SELEC 1"));
+    assertEquals(FlightStatusCode.INVALID_ARGUMENT, e.status().code());
+    assertTrue(e.getMessage().contains("PARSE_SYNTAX_ERROR"), e.getMessage());
+    assertTrue(e.getMessage().contains("42601"), e.getMessage());
+  }
+
+  @Test
+  void preparedStatementsAnalyseWithoutExecutingAndCloseIdempotently() throws Exception {
+    sql.executeUpdate("DROP TABLE IF EXISTS fsc_prep");
+    try (FlightSqlClient.PreparedStatement create =
+        sql.prepare("CREATE TABLE fsc_prep (id INT) USING parquet")) {
+      assertTrue(create.getResultSetSchema().getFields().isEmpty(), "DDL has no dataset schema");
+      // Preparing did not run it.
+      assertFalse(gateway.spark.catalog().tableExists("default.fsc_prep"));
+      assertEquals(0, create.executeUpdate());
+      assertTrue(gateway.spark.catalog().tableExists("default.fsc_prep"));
+    }
+    FlightSqlClient.PreparedStatement query = sql.prepare("SELECT count(*) AS n FROM fsc_prep");
+    assertEquals("n", query.getResultSetSchema().getFields().get(0).getName());
+    assertEquals(1, readAll(query.execute()));
+    query.close();
+    query.close();
+    sql.executeUpdate("DROP TABLE fsc_prep");
+  }
+
+  @Test
+  void ddlSentAsQueryRunsOnceAndReturnsNoColumns() throws Exception {
+    sql.executeUpdate("DROP TABLE IF EXISTS fsc_q");
+    FlightInfo info = sql.execute("CREATE TABLE fsc_q (id INT) USING parquet");
+    assertTrue(info.getSchemaOptional().orElseThrow().getFields().isEmpty());
+    assertEquals(0, readAll(info));
+    assertTrue(gateway.spark.catalog().tableExists("default.fsc_q"));
+    sql.executeUpdate("DROP TABLE fsc_q");
+  }
+}
