@@ -1,0 +1,106 @@
+package io.libra.it;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gateway in its own JVM, started through the real command line ({@code LibraMain run}) with the
+ * repository's conf/ (Hive catalog, embedded Derby) and a given work directory.
+ */
+final class GatewayProcess implements AutoCloseable {
+  private final Process process;
+  final int port;
+  final long readyMillis;
+  private final StringBuilder output = new StringBuilder();
+
+  private GatewayProcess(Process process, int port, long readyMillis) {
+    this.process = process;
+    this.port = port;
+    this.readyMillis = readyMillis;
+  }
+
+  static GatewayProcess start(Path workDir, String... extraConf) throws Exception {
+    Path home = TestGateway.home();
+    Properties jvm = new Properties();
+    try (var in = Files.newBufferedReader(home.resolve("conf/jvm.properties"))) {
+      jvm.load(in);
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx2g");
+    cmd.addAll(List.of(jvm.getProperty("libra.jvm.options").trim().split("\\s+")));
+    cmd.add("-Dlog4j2.configurationFile=" + home.resolve("conf/log4j2.properties"));
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.libra.cli.LibraMain",
+        "run", "--home", home.toString(), "--conf-dir", home.resolve("conf").toString(),
+        "--conf", "libra.work-dir=" + workDir, "--conf", "libra.server.port=0",
+        "--conf", "libra.sample-data.tpch-scale=0", "--conf", "spark.master=local[2]",
+        "--conf", "spark.ui.enabled=false"));
+    for (String c : extraConf) {
+      cmd.add("--conf");
+      cmd.add(c);
+    }
+    long t0 = System.nanoTime();
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    BufferedReader out = new BufferedReader(
+        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    StringBuilder log = new StringBuilder();
+    CompletableFuture<Integer> ready = CompletableFuture.supplyAsync(() -> {
+      try {
+        String line;
+        while ((line = out.readLine()) != null) {
+          synchronized (log) {
+            log.append(line).append('\n');
+          }
+          if (line.startsWith("LIBRA READY port=")) {
+            int port = Integer.parseInt(line.substring("LIBRA READY port=".length()).trim());
+            Thread drain = new Thread(() -> {
+              try {
+                while (out.readLine() != null) {
+                  // keep the pipe from filling up
+                }
+              } catch (Exception ignored) {
+                // process ended
+              }
+            });
+            drain.setDaemon(true);
+            drain.start();
+            return port;
+          }
+        }
+        throw new IllegalStateException("gateway exited before it was ready:\n" + log);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    int port;
+    try {
+      port = ready.get(180, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      p.destroyForcibly();
+      throw (e.getCause() instanceof RuntimeException r) ? r : new IllegalStateException(e);
+    }
+    GatewayProcess g = new GatewayProcess(p, port, (System.nanoTime() - t0) / 1_000_000);
+    return g;
+  }
+
+  String jdbcUrl() {
+    return "jdbc:arrow-flight-sql://127.0.0.1:" + port + "/?useEncryption=false";
+  }
+
+  /** Stops like {@code scripts/libra stop}: SIGTERM, then wait for the shutdown hook. */
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+}
