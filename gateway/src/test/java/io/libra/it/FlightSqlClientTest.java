@@ -47,7 +47,7 @@ class FlightSqlClientTest {
     sql.close();
     allocator.close();
     // Everything the server allocated for streams and metadata is released.
-    assertEquals(0, gateway.server.allocatedBytes());
+    gateway.assertAllocatorReleased();
   }
 
   /** Reads every batch of every endpoint; returns total rows and checks the stream schema. */

@@ -31,6 +31,7 @@ class StatementsJdbcTest {
   @AfterAll
   static void stop() throws Exception {
     connection.close();
+    TestGateway.get().assertAllocatorReleased();
   }
 
   @Test

@@ -65,6 +65,16 @@ public final class TestGateway {
     return "jdbc:arrow-flight-sql://127.0.0.1:" + server.port() + "/?useEncryption=false";
   }
 
+  /** Waits (bounded) until the server has released every Arrow buffer, then asserts it. */
+  public void assertAllocatorReleased() throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (server.allocatedBytes() != 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(0, server.allocatedBytes(),
+        "bytes still allocated by the server");
+  }
+
   public Connection connect() throws Exception {
     return DriverManager.getConnection(jdbcUrl());
   }

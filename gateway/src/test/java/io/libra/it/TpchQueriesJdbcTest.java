@@ -43,6 +43,7 @@ class TpchQueriesJdbcTest {
       s.execute("USE default");
     }
     connection.close();
+    gateway.assertAllocatorReleased();
   }
 
   static Stream<Integer> queries() {

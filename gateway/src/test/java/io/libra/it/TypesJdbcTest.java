@@ -41,6 +41,7 @@ class TypesJdbcTest {
   @AfterAll
   static void stop() throws Exception {
     connection.close();
+    TestGateway.get().assertAllocatorReleased();
   }
 
   @Test
