@@ -32,7 +32,12 @@ import scala.runtime.AbstractFunction0;
  * client goes away the remaining Spark jobs are cancelled.
  */
 public final class ArrowResultStream {
-  private static final long READY_POLL_MS = 1_000;
+  /**
+   * Longest wait for gRPC's onReady callback before isReady() is checked again. Short on purpose:
+   * with a 1 s wait a missed wake-up stalled streams (scripts/bench: 108k vs 260k rows/s through
+   * FlightSqlClient on TPC-H lineitem at scale 0.1).
+   */
+  private static final long READY_POLL_MS = 10;
 
   /** Why a stream ended early because the client cancelled. */
   public static final class ClientCancelledException extends RuntimeException {
