@@ -50,10 +50,28 @@ public final class LibraConfig {
       "libra.statement.ticket-ttl-seconds", 600, 1, Integer.MAX_VALUE,
       "Seconds an unread ticket (and an unused prepared statement) is kept before it is dropped.");
 
+  public static final ConfigEntry<Integer> SESSION_IDLE_TIMEOUT_SECONDS = ConfigEntry.integer(
+      "libra.sessions.idle-timeout-seconds", 900, 1, Integer.MAX_VALUE,
+      "Seconds without a call after which a client session is closed (its statements cancelled,"
+          + " its memory released).");
+  public static final ConfigEntry<Integer> MAX_SESSIONS = ConfigEntry.integer("libra.sessions.max",
+      1000, 1, Integer.MAX_VALUE, "Open client sessions at most; beyond: RESOURCE_EXHAUSTED.");
+  public static final ConfigEntry<Integer> MAX_CONCURRENT_OPERATIONS = ConfigEntry.integer(
+      "libra.operations.max-concurrent", 32, 1, 4096,
+      "Statements running at once in the gateway (size of the statement executor); beyond:"
+          + " RESOURCE_EXHAUSTED.");
+  public static final ConfigEntry<Integer> MAX_CONCURRENT_OPERATIONS_PER_USER = ConfigEntry.integer(
+      "libra.operations.max-concurrent-per-user", 16, 1, 4096,
+      "Statements one user may run at once; beyond: RESOURCE_EXHAUSTED.");
+  public static final ConfigEntry<String> POOL_USER_MAP = ConfigEntry.string(
+      "libra.pools.user-map-file", "pools.properties",
+      "User-to-pool map (relative to the conf dir): lines 'user = defaultPool, otherAllowedPool'.");
+
   /** Every entry, in documentation order. */
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
       SERVER_THREADS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
-      PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, TICKET_TTL_SECONDS);
+      PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
+      MAX_SESSIONS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, POOL_USER_MAP);
 
   private final Path home;
   private final Path confDir;

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  *       class in brackets and carries {@code SQLSTATE: xxxxx}.</li>
  *   <li>{@link HandleNotFoundException}: NOT_FOUND.</li>
  *   <li>Cancelled jobs or streams: CANCELLED.</li>
+ *   <li>{@code AdmissionException} (a limit reached): RESOURCE_EXHAUSTED.</li>
+ *   <li>{@link SecurityException} (another user's session): UNAUTHORIZED.</li>
  *   <li>{@link FlightRuntimeException}: passed through.</li>
  *   <li>Anything else is our fault: INTERNAL, logged at ERROR with the stack trace.</li>
  * </ul>
@@ -33,6 +35,14 @@ public final class FlightErrors {
   public static FlightRuntimeException toFlight(Throwable t) {
     if (t instanceof FlightRuntimeException f) {
       return f;
+    }
+    if (t instanceof io.libra.operation.AdmissionException) {
+      LOG.info("rejected: {}", t.getMessage());
+      return CallStatus.RESOURCE_EXHAUSTED.withDescription(t.getMessage()).toRuntimeException();
+    }
+    if (t instanceof SecurityException) {
+      LOG.info("denied: {}", t.getMessage());
+      return CallStatus.UNAUTHORIZED.withDescription(t.getMessage()).toRuntimeException();
     }
     if (t instanceof HandleNotFoundException) {
       LOG.info("not found: {}", t.getMessage());

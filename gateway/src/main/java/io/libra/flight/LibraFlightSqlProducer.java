@@ -3,8 +3,21 @@ package io.libra.flight;
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
 import io.libra.operation.SqlBackend;
+import io.libra.operation.StatementContext;
+import io.libra.session.ClientSession;
+import io.libra.session.PoolAssigner;
+import io.libra.session.SessionManager;
 import java.util.List;
 import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.CancelFlightInfoRequest;
+import org.apache.arrow.flight.CancelStatus;
+import org.apache.arrow.flight.CloseSessionRequest;
+import org.apache.arrow.flight.CloseSessionResult;
+import org.apache.arrow.flight.GetSessionOptionsRequest;
+import org.apache.arrow.flight.GetSessionOptionsResult;
+import org.apache.arrow.flight.SetSessionOptionsRequest;
+import org.apache.arrow.flight.SetSessionOptionsResult;
+import org.apache.arrow.flight.sql.CancelResult;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
@@ -45,15 +58,31 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   private final BufferAllocator allocator;
   private final StatementHandler statements;
-  private final CatalogHandler catalog;
+  private final CallSessions calls;
+  private final SessionManager sessions;
+  private final SessionOptionsHandler sessionOptions;
   private final SqlInfoBuilder sqlInfo;
 
-  /** @param allocator parent of every per-call allocator; the caller closes it after the server */
-  public LibraFlightSqlProducer(SqlBackend backend, BufferAllocator allocator) {
+  /**
+   * @param allocator parent of every per-call allocator; the caller closes it after the server
+   * @param sparkVersion reported in {@code FLIGHT_SQL_SERVER_VERSION}
+   */
+  public LibraFlightSqlProducer(SqlBackend backend, SessionManager sessions, PoolAssigner pools,
+      BufferAllocator allocator, String sparkVersion) {
     this.allocator = allocator;
+    this.sessions = sessions;
     this.statements = new StatementHandler(backend, allocator);
-    this.catalog = new CatalogHandler(backend.session());
-    this.sqlInfo = LibraSqlInfo.build(backend.session().version());
+    this.calls = new CallSessions(sessions, pools);
+    this.sessionOptions = new SessionOptionsHandler(pools);
+    this.sqlInfo = LibraSqlInfo.build(sparkVersion);
+  }
+
+  private StatementContext ctx(CallContext context) {
+    return calls.statement(context);
+  }
+
+  private CatalogHandler catalog(CallContext context) {
+    return new CatalogHandler(calls.session(context).spark());
   }
 
   @Override
@@ -94,19 +123,19 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   @Override
   public FlightInfo getFlightInfoStatement(CommandStatementQuery command, CallContext context,
       FlightDescriptor descriptor) {
-    return translate(() -> statements.flightInfo(command, descriptor));
+    return translate(() -> statements.flightInfo(ctx(context), command, descriptor));
   }
 
   @Override
   public FlightInfo getFlightInfoPreparedStatement(CommandPreparedStatementQuery command,
       CallContext context, FlightDescriptor descriptor) {
-    return translate(() -> statements.flightInfo(command, descriptor));
+    return translate(() -> statements.flightInfo(ctx(context), command, descriptor));
   }
 
   @Override
   public SchemaResult getSchemaStatement(CommandStatementQuery command, CallContext context,
       FlightDescriptor descriptor) {
-    return translate(() -> statements.schema(command));
+    return translate(() -> statements.schema(ctx(context), command));
   }
 
   @Override
@@ -125,20 +154,28 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   @Override
   public Runnable acceptPutStatement(CommandStatementUpdate command, CallContext context,
       FlightStream flightStream, StreamListener<PutResult> ackStream) {
-    return statements.update(command, flightStream, ackStream);
+    try {
+      return statements.update(ctx(context), command, flightStream, ackStream);
+    } catch (Throwable t) {
+      throw FlightErrors.toFlight(t);
+    }
   }
 
   @Override
   public Runnable acceptPutPreparedStatementUpdate(CommandPreparedStatementUpdate command,
       CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
-    return statements.update(command, flightStream, ackStream);
+    try {
+      return statements.update(ctx(context), command, flightStream, ackStream);
+    } catch (Throwable t) {
+      throw FlightErrors.toFlight(t);
+    }
   }
 
   @Override
   public void createPreparedStatement(ActionCreatePreparedStatementRequest request,
       CallContext context, StreamListener<Result> listener) {
     try {
-      statements.createPrepared(request, listener);
+      statements.createPrepared(ctx(context), request, listener);
     } catch (Throwable t) {
       listener.onError(FlightErrors.toFlight(t));
     }
@@ -164,24 +201,24 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
 
   @Override
   public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
-    metadataStream("catalogs", listener, a -> catalog.catalogs(a, listener));
+    metadataStream("catalogs", listener, a -> catalog(context).catalogs(a, listener));
   }
 
   @Override
   public void getStreamSchemas(CommandGetDbSchemas command, CallContext context,
       ServerStreamListener listener) {
-    metadataStream("schemas", listener, a -> catalog.schemas(command, a, listener));
+    metadataStream("schemas", listener, a -> catalog(context).schemas(command, a, listener));
   }
 
   @Override
   public void getStreamTables(CommandGetTables command, CallContext context,
       ServerStreamListener listener) {
-    metadataStream("tables", listener, a -> catalog.tables(command, a, listener));
+    metadataStream("tables", listener, a -> catalog(context).tables(command, a, listener));
   }
 
   @Override
   public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
-    metadataStream("table-types", listener, a -> catalog.tableTypes(a, listener));
+    metadataStream("table-types", listener, a -> catalog(context).tableTypes(a, listener));
   }
 
   // Spark has no primary or foreign keys: these answer empty results in the exact schemas.
@@ -216,6 +253,71 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
     try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
       listener.start(root);
       listener.completed();
+    }
+  }
+
+  // ---- sessions and cancellation ----
+
+  @Override
+  public void setSessionOptions(SetSessionOptionsRequest request, CallContext context,
+      StreamListener<SetSessionOptionsResult> listener) {
+    try {
+      listener.onNext(sessionOptions.set(calls.session(context), request));
+      listener.onCompleted();
+    } catch (Throwable t) {
+      listener.onError(FlightErrors.toFlight(t));
+    }
+  }
+
+  @Override
+  public void getSessionOptions(GetSessionOptionsRequest request, CallContext context,
+      StreamListener<GetSessionOptionsResult> listener) {
+    try {
+      StatementContext ctx = ctx(context);
+      listener.onNext(sessionOptions.get(ctx.session(), ctx.pool()));
+      listener.onCompleted();
+    } catch (Throwable t) {
+      listener.onError(FlightErrors.toFlight(t));
+    }
+  }
+
+  @Override
+  public void closeSession(CloseSessionRequest request, CallContext context,
+      StreamListener<CloseSessionResult> listener) {
+    try {
+      String id = calls.existingSessionId(context);
+      if (id != null) {
+        sessions.close(id);
+      }
+      listener.onNext(new CloseSessionResult(CloseSessionResult.Status.CLOSED));
+      listener.onCompleted();
+    } catch (Throwable t) {
+      listener.onError(FlightErrors.toFlight(t));
+    }
+  }
+
+  @Override
+  public void cancelFlightInfo(CancelFlightInfoRequest request, CallContext context,
+      StreamListener<CancelStatus> listener) {
+    try {
+      listener.onNext(statements.cancel(request.getInfo()) ? CancelStatus.CANCELLED
+          : CancelStatus.NOT_CANCELLABLE);
+      listener.onCompleted();
+    } catch (Throwable t) {
+      listener.onError(FlightErrors.toFlight(t));
+    }
+  }
+
+  @Override
+  @SuppressWarnings("deprecation")
+  public void cancelQuery(FlightInfo info, CallContext context,
+      StreamListener<CancelResult> listener) {
+    try {
+      listener.onNext(statements.cancel(info) ? CancelResult.CANCELLED
+          : CancelResult.NOT_CANCELLABLE);
+      listener.onCompleted();
+    } catch (Throwable t) {
+      listener.onError(FlightErrors.toFlight(t));
     }
   }
 

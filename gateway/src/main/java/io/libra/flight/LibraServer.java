@@ -1,7 +1,14 @@
 package io.libra.flight;
 
 import io.libra.config.LibraConfig;
+import io.libra.operation.OperationLimits;
+import io.libra.operation.OperationManager;
 import io.libra.operation.SqlBackend;
+import io.libra.session.PoolAssigner;
+import io.libra.session.SessionManager;
+import java.util.Set;
+import java.util.TreeSet;
+import scala.jdk.javaapi.CollectionConverters;
 import io.libra.results.ArrowResultStream;
 import io.libra.results.ResultSettings;
 import java.io.IOException;
@@ -29,13 +36,17 @@ public final class LibraServer implements AutoCloseable {
 
   private final BufferAllocator rootAllocator;
   private final SqlBackend backend;
+  private final SessionManager sessions;
+  private final OperationManager operations;
   private final FlightServer server;
   private final ExecutorService executor;
 
-  private LibraServer(BufferAllocator rootAllocator, SqlBackend backend, FlightServer server,
-      ExecutorService executor) {
+  private LibraServer(BufferAllocator rootAllocator, SqlBackend backend, SessionManager sessions,
+      OperationManager operations, FlightServer server, ExecutorService executor) {
     this.rootAllocator = rootAllocator;
     this.backend = backend;
+    this.sessions = sessions;
+    this.operations = operations;
     this.server = server;
     this.executor = executor;
   }
@@ -50,9 +61,19 @@ public final class LibraServer implements AutoCloseable {
     ResultSettings resultSettings = new ResultSettings(
         config.get(LibraConfig.MAX_RECORDS_PER_BATCH), config.get(LibraConfig.MAX_BATCH_BYTES),
         config.get(LibraConfig.PREFETCH_PARTITIONS), config.get(LibraConfig.MAX_BUFFERED_BYTES));
-    SqlBackend backend = new SqlBackend(session.newSession(),
-        new ArrowResultStream(resultSettings),
-        Duration.ofSeconds(config.get(LibraConfig.TICKET_TTL_SECONDS)));
+    Duration ttl = Duration.ofSeconds(config.get(LibraConfig.TICKET_TTL_SECONDS));
+    OperationManager operations = new OperationManager(new OperationLimits(
+        config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS),
+        config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS_PER_USER)), ttl);
+    SqlBackend backend = new SqlBackend(operations, new ArrowResultStream(resultSettings), ttl);
+    Set<String> poolNames = new TreeSet<>();
+    CollectionConverters.asJava(session.sparkContext().getAllPools())
+        .forEach(p -> poolNames.add(p.name()));
+    PoolAssigner pools = new PoolAssigner(poolNames, PoolAssigner.readUserMap(
+        config.confDir().resolve(config.get(LibraConfig.POOL_USER_MAP))));
+    SessionManager sessions = new SessionManager(session, root,
+        Duration.ofSeconds(config.get(LibraConfig.SESSION_IDLE_TIMEOUT_SECONDS)),
+        config.get(LibraConfig.MAX_SESSIONS));
     int threads = config.get(LibraConfig.SERVER_THREADS);
     ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(threads * 4), namedThreads("libra-flight-"),
@@ -61,8 +82,9 @@ public final class LibraServer implements AutoCloseable {
     Location location = Location.forGrpcInsecure(config.get(LibraConfig.SERVER_HOST),
         config.get(LibraConfig.SERVER_PORT));
     FlightServer server = FlightServer.builder(root, location,
-            new LibraFlightSqlProducer(backend, root))
+            new LibraFlightSqlProducer(backend, sessions, pools, root, session.version()))
         .executor(executor)
+        .middleware(SessionCookieMiddleware.KEY, new SessionCookieMiddleware.Factory())
         .build();
     try {
       server.start();
@@ -72,9 +94,9 @@ public final class LibraServer implements AutoCloseable {
       throw new IOException("cannot bind Flight SQL server to " + location.getUri() + ": "
           + e.getMessage(), e);
     }
-    LOG.info("Flight SQL server listening on {}:{}", config.get(LibraConfig.SERVER_HOST),
-        server.getPort());
-    return new LibraServer(root, backend, server, executor);
+    LOG.info("Flight SQL server listening on {}:{} (pools: {})",
+        config.get(LibraConfig.SERVER_HOST), server.getPort(), poolNames);
+    return new LibraServer(root, backend, sessions, operations, server, executor);
   }
 
   private static ThreadFactory namedThreads(String prefix) {
@@ -95,6 +117,16 @@ public final class LibraServer implements AutoCloseable {
     return backend;
   }
 
+  /** Open client sessions. */
+  public SessionManager sessions() {
+    return sessions;
+  }
+
+  /** Statements running now. */
+  public int runningOperations() {
+    return operations.running();
+  }
+
   /** Bytes currently allocated by all streams and metadata calls. */
   public long allocatedBytes() {
     return rootAllocator.getAllocatedMemory();
@@ -111,6 +143,12 @@ public final class LibraServer implements AutoCloseable {
       server.close();
     }
     executor.shutdownNow();
+    sessions.close();
+    operations.close();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!rootAllocator.getChildAllocators().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
     rootAllocator.close();
   }
 }

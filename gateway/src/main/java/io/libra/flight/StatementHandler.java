@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import io.libra.operation.PreparedInfo;
 import io.libra.operation.QueryTicket;
 import io.libra.operation.SqlBackend;
+import io.libra.operation.StatementContext;
 import io.libra.operation.StatementKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -49,35 +50,46 @@ final class StatementHandler {
     this.allocator = allocator;
   }
 
-  FlightInfo flightInfo(CommandStatementQuery command, FlightDescriptor descriptor)
-      throws Exception {
-    return toFlightInfo(backend.planQuery(command.getQuery()), descriptor);
+  FlightInfo flightInfo(StatementContext ctx, CommandStatementQuery command,
+      FlightDescriptor descriptor) throws Exception {
+    return toFlightInfo(backend.planQuery(ctx, command.getQuery()), descriptor);
   }
 
-  FlightInfo flightInfo(CommandPreparedStatementQuery command, FlightDescriptor descriptor)
-      throws Exception {
-    return toFlightInfo(backend.planPreparedQuery(handle(command.getPreparedStatementHandle())),
-        descriptor);
+  FlightInfo flightInfo(StatementContext ctx, CommandPreparedStatementQuery command,
+      FlightDescriptor descriptor) throws Exception {
+    return toFlightInfo(
+        backend.planPreparedQuery(ctx, handle(command.getPreparedStatementHandle())), descriptor);
   }
 
-  SchemaResult schema(CommandStatementQuery command) throws Exception {
-    return new SchemaResult(backend.schemaOf(command.getQuery()));
+  SchemaResult schema(StatementContext ctx, CommandStatementQuery command) throws Exception {
+    return new SchemaResult(backend.schemaOf(ctx, command.getQuery()));
   }
 
   void stream(TicketStatementQuery ticket, ServerStreamListener listener) {
-    String id = handle(ticket.getStatementHandle());
-    try (BufferAllocator child = allocator.newChildAllocator("stream-" + id, 0, Long.MAX_VALUE)) {
-      try {
-        backend.stream(id, child, listener);
-      } catch (Throwable t) {
-        listener.error(FlightErrors.toFlight(t));
-      }
+    try {
+      backend.stream(handle(ticket.getStatementHandle()), listener);
+    } catch (Throwable t) {
+      listener.error(FlightErrors.toFlight(t));
     }
   }
 
-  void createPrepared(ActionCreatePreparedStatementRequest request,
+  /** Cancels the query behind each endpoint's ticket; true if any was cancelled now. */
+  boolean cancel(FlightInfo info) throws Exception {
+    boolean cancelled = false;
+    for (FlightEndpoint e : info.getEndpoints()) {
+      Any any = Any.parseFrom(e.getTicket().getBytes());
+      if (!any.is(TicketStatementQuery.class)) {
+        throw new IllegalArgumentException("not a Libra statement ticket");
+      }
+      cancelled |= backend.cancel(handle(any.unpack(TicketStatementQuery.class)
+          .getStatementHandle()));
+    }
+    return cancelled;
+  }
+
+  void createPrepared(StatementContext ctx, ActionCreatePreparedStatementRequest request,
       StreamListener<Result> listener) throws Exception {
-    PreparedInfo info = backend.prepare(request.getQuery());
+    PreparedInfo info = backend.prepare(ctx, request.getQuery());
     ActionCreatePreparedStatementResult.Builder result = ActionCreatePreparedStatementResult
         .newBuilder().setPreparedStatementHandle(handleBytes(info.handle()));
     if (info.kind() == StatementKind.QUERY) {
@@ -92,17 +104,17 @@ final class StatementHandler {
     listener.onCompleted();
   }
 
-  Runnable update(CommandStatementUpdate command, FlightStream stream,
+  Runnable update(StatementContext ctx, CommandStatementUpdate command, FlightStream stream,
       StreamListener<PutResult> ack) {
     // No parameters: the client (FlightSqlClient.executeUpdate) keeps its side open until it has
     // the result, so the stream must not be drained here.
-    return () -> respond(ack, null, () -> backend.executeUpdate(command.getQuery()));
+    return () -> respond(ack, null, () -> backend.executeUpdate(ctx, command.getQuery()));
   }
 
-  Runnable update(CommandPreparedStatementUpdate command, FlightStream stream,
-      StreamListener<PutResult> ack) {
+  Runnable update(StatementContext ctx, CommandPreparedStatementUpdate command,
+      FlightStream stream, StreamListener<PutResult> ack) {
     return () -> respond(ack, stream,
-        () -> backend.executePreparedUpdate(handle(command.getPreparedStatementHandle())));
+        () -> backend.executePreparedUpdate(ctx, handle(command.getPreparedStatementHandle())));
   }
 
   @FunctionalInterface

@@ -7,9 +7,11 @@ import org.apache.spark.sql.classic.Dataset;
 /**
  * A query planned by {@code GetFlightInfo} and waiting for its {@code DoGet}.
  *
- * @param sql the statement text (for logs and the Spark job description)
+ * @param context session and pool the stream runs in
+ * @param operation the operation that will stream it (PENDING until read; its id is the ticket)
  * @param dataset the analysed (not yet executed) Dataset; {@code null} for a statement that returns
  *     no columns (an update sent as a query, already executed)
  * @param arrowSchema the schema announced in the FlightInfo; the stream uses exactly this one
  */
-public record PendingQuery(String sql, Dataset<Row> dataset, Schema arrowSchema) {}
+public record PendingQuery(StatementContext context, Operation operation, Dataset<Row> dataset,
+    Schema arrowSchema) {}

@@ -15,8 +15,9 @@ public final class PendingQueryRegistry {
     this.pending = Caffeine.newBuilder().expireAfterWrite(ttl).build();
   }
 
+  /** Registers under the id of the query's operation, which is the ticket id. */
   public String register(PendingQuery query) {
-    String id = Handles.newHandle();
+    String id = query.operation().id();
     pending.put(id, query);
     return id;
   }

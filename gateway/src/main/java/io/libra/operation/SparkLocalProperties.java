@@ -15,6 +15,7 @@ import org.apache.spark.SparkContext;
 public final class SparkLocalProperties implements AutoCloseable {
   public static final String POOL = "spark.scheduler.pool";
   public static final String JOB_DESCRIPTION = "spark.job.description";
+  public static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
 
   private final SparkContext sc;
   private final Map<String, String> previous = new HashMap<>();

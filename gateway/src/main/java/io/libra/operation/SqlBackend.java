@@ -2,13 +2,16 @@ package io.libra.operation;
 
 import io.libra.results.ArrowResultStream;
 import io.libra.results.SparkArrowSchema;
+import io.libra.session.ClientSession;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.classic.Dataset;
 import org.apache.spark.sql.classic.SparkSession;
@@ -17,38 +20,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Protocol-neutral statement backend: prepare, plan a query, execute an update, stream a result.
- * The Flight SQL handlers translate the wire to these calls; nothing here speaks gRPC except the
- * result listener handed to {@link #stream}.
+ * Protocol-neutral statement backend: prepare, plan a query, execute an update, stream a result,
+ * cancel. The Flight SQL handlers translate the wire to these calls.
+ *
+ * <p>Every piece of work that touches Spark is an {@link Operation} run by the
+ * {@link OperationManager} on the bounded statement executor, with the session's SparkSession active
+ * and these Spark local properties on the submitting thread (restored afterwards): the pool
+ * ({@code spark.scheduler.pool}), the operation's job tag, the job description (the SQL text) and
+ * {@code spark.job.interruptOnCancel=true}. Spark propagates them to broadcast, subquery and
+ * adaptive-execution jobs.
  *
  * <p>Each statement runs once: updates when executed, row-returning commands (SHOW, SET, ...) when
  * their FlightInfo is requested, plain queries when their ticket is read.
  */
 public final class SqlBackend {
   private static final Logger LOG = LoggerFactory.getLogger(SqlBackend.class);
-  private static final String DEFAULT_POOL = "default";
 
-  private final SparkSession session;
+  private final OperationManager operations;
   private final PreparedStatementRegistry prepared;
   private final PendingQueryRegistry pending;
   private final ArrowResultStream results;
 
-  public SqlBackend(SparkSession session, ArrowResultStream results, Duration handleTtl) {
-    this.session = session;
+  public SqlBackend(OperationManager operations, ArrowResultStream results, Duration handleTtl) {
+    this.operations = operations;
     this.results = results;
     this.prepared = new PreparedStatementRegistry(handleTtl);
     this.pending = new PendingQueryRegistry(handleTtl);
   }
 
-  public SparkSession session() {
-    return session;
-  }
-
   /** {@code CreatePreparedStatement}: analyses, never executes. */
-  public PreparedInfo prepare(String sql) throws Exception {
-    AnalyzedStatement statement = inSession(sql, () -> StatementAnalyzer.analyze(session, sql));
+  public PreparedInfo prepare(StatementContext ctx, String sql) throws Exception {
+    AnalyzedStatement statement = run(ctx, sql, () -> StatementAnalyzer.analyze(spark(ctx), sql));
     String handle = prepared.register(statement);
-    return new PreparedInfo(handle, statement.kind(), arrowSchema(statement.schema()));
+    return new PreparedInfo(handle, statement.kind(), arrowSchema(ctx, statement.schema()));
   }
 
   /** {@code ClosePreparedStatement}: idempotent. */
@@ -57,53 +61,88 @@ public final class SqlBackend {
   }
 
   /** {@code GetSchema} of a statement: analysis only. */
-  public Schema schemaOf(String sql) throws Exception {
-    AnalyzedStatement statement = inSession(sql, () -> StatementAnalyzer.analyze(session, sql));
-    return arrowSchema(statement.schema());
+  public Schema schemaOf(StatementContext ctx, String sql) throws Exception {
+    AnalyzedStatement statement = run(ctx, sql, () -> StatementAnalyzer.analyze(spark(ctx), sql));
+    return arrowSchema(ctx, statement.schema());
   }
 
   /** {@code GetFlightInfo(CommandStatementQuery)}. */
-  public QueryTicket planQuery(String sql) throws Exception {
-    return plan(inSession(sql, () -> StatementAnalyzer.analyze(session, sql)));
+  public QueryTicket planQuery(StatementContext ctx, String sql) throws Exception {
+    return plan(ctx, run(ctx, sql, () -> StatementAnalyzer.analyze(spark(ctx), sql)));
   }
 
   /** {@code GetFlightInfo(CommandPreparedStatementQuery)}. */
-  public QueryTicket planPreparedQuery(String handle) throws Exception {
-    return plan(prepared.get(handle));
+  public QueryTicket planPreparedQuery(StatementContext ctx, String handle) throws Exception {
+    return plan(ctx, prepared.get(handle));
   }
 
   /** {@code DoPut(CommandStatementUpdate)}: runs the statement, returns its update count. */
-  public long executeUpdate(String sql) throws Exception {
-    return inSession(sql, () -> runUpdate(StatementAnalyzer.analyze(session, sql)));
+  public long executeUpdate(StatementContext ctx, String sql) throws Exception {
+    return run(ctx, sql, () -> runUpdate(ctx, StatementAnalyzer.analyze(spark(ctx), sql)));
   }
 
   /** {@code DoPut(CommandPreparedStatementUpdate)}. */
-  public long executePreparedUpdate(String handle) throws Exception {
+  public long executePreparedUpdate(StatementContext ctx, String handle) throws Exception {
     AnalyzedStatement statement = prepared.get(handle);
-    return inSession(statement.sql(), () -> runUpdate(statement));
+    return run(ctx, statement.sql(), () -> runUpdate(ctx, statement));
   }
 
   /**
    * {@code DoGet(TicketStatementQuery)}: streams the planned query, completing the listener.
    *
    * @throws HandleNotFoundException for an unknown or already read ticket
+   * @throws CancellationException when the query was cancelled before or while streaming
    */
-  public long stream(String ticketId, BufferAllocator allocator, ServerStreamListener listener)
-      throws Exception {
+  public long stream(String ticketId, ServerStreamListener listener) throws Exception {
     PendingQuery query = pending.take(ticketId);
-    if (query.dataset() == null) {
-      try (VectorSchemaRoot root = VectorSchemaRoot.create(query.arrowSchema(), allocator)) {
-        listener.start(root);
-        listener.completed();
+    Operation op = query.operation();
+    StatementContext ctx = query.context();
+    ClientSession session = ctx.session();
+    try (BufferAllocator allocator = session.allocator().newChildAllocator(
+        "stream-" + op.id(), 0, Long.MAX_VALUE)) {
+      if (query.dataset() == null) {
+        op.checkNotCancelled();
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(query.arrowSchema(), allocator)) {
+          listener.start(root);
+          listener.completed();
+        }
+        close(op);
+        return 0;
       }
-      return 0;
+      return execute(ctx, op, () -> {
+        long t0 = System.nanoTime();
+        long rows = results.stream(query.dataset(), query.arrowSchema(), allocator, listener,
+            new ArrowResultStream.StreamControl() {
+              @Override
+              public void beforeJob() {
+                op.checkNotCancelled();
+              }
+
+              @Override
+              public void onClientCancel() {
+                op.cancel("the client cancelled the stream");
+              }
+            });
+        LOG.info("operation {} streamed {} rows in {} ms", op.id(), rows,
+            (System.nanoTime() - t0) / 1_000_000);
+        return rows;
+      });
     }
-    return inSession(query.sql(), () -> {
-      long t0 = System.nanoTime();
-      long rows = results.stream(query.dataset(), query.arrowSchema(), allocator, listener);
-      LOG.info("streamed {} rows in {} ms", rows, (System.nanoTime() - t0) / 1_000_000);
-      return rows;
-    });
+  }
+
+  /**
+   * {@code CancelFlightInfo} / {@code CancelQuery}: cancels the query behind a ticket, whether it is
+   * waiting for its DoGet or streaming.
+   *
+   * @return true if cancelled now, false if it had already ended
+   * @throws HandleNotFoundException when no such operation is known
+   */
+  public boolean cancel(String ticketId) {
+    Operation op = operations.find(ticketId);
+    if (op == null) {
+      throw new HandleNotFoundException("query", ticketId);
+    }
+    return op.cancel("cancelled by the client (CancelFlightInfo)");
   }
 
   /** Open prepared statements and unread tickets, for tests and metrics. */
@@ -111,51 +150,94 @@ public final class SqlBackend {
     return prepared.size() + pending.size();
   }
 
-  private QueryTicket plan(AnalyzedStatement statement) throws Exception {
+  private QueryTicket plan(StatementContext ctx, AnalyzedStatement statement) throws Exception {
     String sql = statement.sql();
+    Operation streamOp = newOperation(ctx, sql);
     if (statement.kind() == StatementKind.UPDATE) {
       // A DDL/DML statement sent as a query (ADBC's execute() does this): run it once now and
       // answer with an empty result that has no columns.
-      inSession(sql, () -> runUpdate(statement));
+      run(ctx, sql, () -> runUpdate(ctx, statement));
       Schema empty = new Schema(List.of());
-      return new QueryTicket(pending.register(new PendingQuery(sql, null, empty)), empty);
+      return new QueryTicket(pending.register(new PendingQuery(ctx, streamOp, null, empty)), empty);
     }
-    Dataset<Row> dataset = inSession(sql, () -> session.sql(sql));
-    Schema schema = arrowSchema(dataset.schema());
-    return new QueryTicket(pending.register(new PendingQuery(sql, dataset, schema)), schema);
+    Dataset<Row> dataset = run(ctx, sql, () -> spark(ctx).sql(sql));
+    Schema schema = arrowSchema(ctx, dataset.schema());
+    return new QueryTicket(pending.register(new PendingQuery(ctx, streamOp, dataset, schema)),
+        schema);
   }
 
-  private long runUpdate(AnalyzedStatement statement) {
-    Dataset<Row> result = session.sql(statement.sql());
+  private long runUpdate(StatementContext ctx, AnalyzedStatement statement) {
+    Dataset<Row> result = spark(ctx).sql(statement.sql());
     return UpdateCounts.of(result.queryExecution().executedPlan());
   }
 
-  private Schema arrowSchema(StructType schema) {
-    return SparkArrowSchema.toArrow(schema, session.sessionState().conf().sessionLocalTimeZone());
+  private static SparkSession spark(StatementContext ctx) {
+    return ctx.session().spark();
   }
 
-  /** A body that may throw. */
-  @FunctionalInterface
-  interface Body<T> {
-    T run() throws Exception;
+  private Schema arrowSchema(StatementContext ctx, StructType schema) {
+    return SparkArrowSchema.toArrow(schema,
+        spark(ctx).sessionState().conf().sessionLocalTimeZone());
   }
 
-  /** Runs with this session active and the statement's Spark local properties on this thread. */
-  private <T> T inSession(String sql, Body<T> body) throws Exception {
-    SparkSession previous = SparkSession.getActiveSession().isDefined()
-        ? (SparkSession) SparkSession.getActiveSession().get() : null;
-    SparkSession.setActiveSession(session);
-    try (SparkLocalProperties ignored = SparkLocalProperties.apply(session.sparkContext(),
-        Map.of(SparkLocalProperties.POOL, DEFAULT_POOL,
-            SparkLocalProperties.JOB_DESCRIPTION, abbreviate(sql)))) {
-      return body.run();
-    } finally {
-      if (previous == null) {
-        SparkSession.clearActiveSession();
-      } else {
-        SparkSession.setActiveSession(previous);
-      }
+  private Operation newOperation(StatementContext ctx, String sql) {
+    ClientSession s = ctx.session();
+    return operations.register(new Operation(Handles.newHandle(), s.user(), s.id(), sql,
+        s.spark().sparkContext()));
+  }
+
+  /** Runs a body as a new operation of this session. */
+  private <T> T run(StatementContext ctx, String sql, OperationManager.Body<T> body)
+      throws Exception {
+    return execute(ctx, newOperation(ctx, sql), body);
+  }
+
+  /** Runs {@code body} as {@code op}: state machine, Spark local properties, executor. */
+  private <T> T execute(StatementContext ctx, Operation op, OperationManager.Body<T> body)
+      throws Exception {
+    ClientSession session = ctx.session();
+    if (session.isClosed()) {
+      throw new CancellationException("session " + session.id() + " is closed");
     }
+    session.track(op);
+    try {
+      return operations.run(op, () -> {
+        op.transition(OperationState.RUNNING);
+        SparkSession spark = session.spark();
+        SparkContext sc = spark.sparkContext();
+        SparkSession.setActiveSession(spark);
+        try (SparkLocalProperties ignored = SparkLocalProperties.apply(sc, Map.of(
+            SparkLocalProperties.POOL, ctx.pool(),
+            SparkLocalProperties.JOB_DESCRIPTION, abbreviate(op.sql()),
+            SparkLocalProperties.INTERRUPT_ON_CANCEL, "true"))) {
+          sc.addJobTag(op.jobTag());
+          try {
+            T result = body.run();
+            op.checkNotCancelled();
+            op.transition(OperationState.FINISHED);
+            return result;
+          } catch (Throwable t) {
+            op.tryTransition(OperationState.FAILED);
+            if (op.state() == OperationState.CANCELLED) {
+              throw new CancellationException("operation " + op.id() + " was cancelled");
+            }
+            throw t;
+          } finally {
+            sc.removeJobTag(op.jobTag());
+            SparkSession.clearActiveSession();
+          }
+        }
+      });
+    } finally {
+      session.untrack(op);
+      close(op);
+    }
+  }
+
+  private void close(Operation op) {
+    // Kept in the registry until it expires, so a late cancel finds it and answers
+    // "not cancellable" instead of "not found".
+    op.tryTransition(OperationState.CLOSED);
   }
 
   private static String abbreviate(String sql) {

@@ -3,8 +3,6 @@ package io.libra.results;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;
-import org.apache.arrow.flight.BackpressureStrategy;
-import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
@@ -28,16 +26,11 @@ import scala.runtime.AbstractFunction0;
  * under a new SQL execution id (visible in the Spark UI's SQL tab); partitions are converted to
  * Arrow IPC on the executors ({@link ArrowBatchRdd}) and fetched in order with bounded look-ahead
  * ({@link PartitionPrefetcher}); each batch is loaded into one reused {@link VectorSchemaRoot} and
- * sent only when the client's transport is ready (gRPC {@code isReady()} backpressure). If the
- * client goes away the remaining Spark jobs are cancelled.
+ * sent only when the client's transport is ready (gRPC {@code isReady()} backpressure,
+ * {@link ReadyGate}). If the client goes away the operation is told ({@link StreamControl}) and the
+ * remaining Spark jobs are cancelled.
  */
 public final class ArrowResultStream {
-  /**
-   * Longest wait for gRPC's onReady callback before isReady() is checked again. Short on purpose:
-   * with a 1 s wait a missed wake-up stalled streams (scripts/bench: 108k vs 260k rows/s through
-   * FlightSqlClient on TPC-H lineitem at scale 0.1).
-   */
-  private static final long READY_POLL_MS = 10;
 
   /** Why a stream ended early because the client cancelled. */
   public static final class ClientCancelledException extends RuntimeException {
@@ -58,14 +51,13 @@ public final class ArrowResultStream {
    *
    * @param arrowSchema the schema promised in the FlightInfo ({@link SparkArrowSchema})
    * @param allocator memory for the batches; everything allocated is released before returning
+   * @param control the operation's cancel hooks
    * @return rows sent
    * @throws ClientCancelledException when the client cancelled the call
    */
   public long stream(Dataset<Row> dataset, Schema arrowSchema, BufferAllocator allocator,
-      ServerStreamListener listener) {
-    BackpressureStrategy.CallbackBackpressureStrategy backpressure =
-        new BackpressureStrategy.CallbackBackpressureStrategy();
-    backpressure.register(listener);
+      ServerStreamListener listener, StreamControl control) {
+    ReadyGate gate = new ReadyGate(listener, control::onClientCancel);
     QueryExecution qe = dataset.queryExecution();
     String timeZone = dataset.sparkSession().sessionState().conf().sessionLocalTimeZone();
     try (VectorSchemaRoot root = VectorSchemaRoot.create(arrowSchema, allocator)) {
@@ -78,8 +70,8 @@ public final class ArrowResultStream {
                   settings.maxRecordsPerBatch(), settings.maxBatchBytes());
               try (PartitionPrefetcher prefetcher = new PartitionPrefetcher(
                   dataset.sparkSession().sparkContext(), batches, settings.prefetchPartitions(),
-                  settings.maxBufferedBytes())) {
-                return sendAll(prefetcher, root, allocator, listener, backpressure);
+                  settings.maxBufferedBytes(), control::beforeJob)) {
+                return sendAll(prefetcher, root, allocator, listener, gate);
               }
             }
           });
@@ -88,16 +80,24 @@ public final class ArrowResultStream {
     }
   }
 
+  /** What the stream needs from the operation it belongs to. */
+  public interface StreamControl {
+    /** Called before each Spark job is submitted; throws to stop (for example when cancelled). */
+    void beforeJob();
+
+    /** Called once when the client cancels the call or drops the connection. */
+    void onClientCancel();
+  }
+
   private static long sendAll(PartitionPrefetcher prefetcher, VectorSchemaRoot root,
-      BufferAllocator allocator, ServerStreamListener listener,
-      BackpressureStrategy backpressure) {
+      BufferAllocator allocator, ServerStreamListener listener, ReadyGate gate) {
     VectorLoader loader = new VectorLoader(root);
     long rows = 0;
     try {
       byte[][] partition;
       while ((partition = prefetcher.next()) != null) {
         for (int i = 0; i < partition.length; i++) {
-          awaitReady(listener, backpressure);
+          gate.awaitReady();
           try (ArrowRecordBatch batch = readBatch(partition[i], allocator)) {
             loader.load(batch);
           }
@@ -111,26 +111,6 @@ public final class ArrowResultStream {
       throw e;
     } catch (Exception e) {
       throw new RuntimeException(e);
-    }
-  }
-
-  private static void awaitReady(ServerStreamListener listener, BackpressureStrategy backpressure) {
-    while (true) {
-      if (listener.isCancelled()) {
-        throw new ClientCancelledException();
-      }
-      BackpressureStrategy.WaitResult r = backpressure.waitForListener(READY_POLL_MS);
-      switch (r) {
-        case READY:
-          return;
-        case CANCELLED:
-          throw new ClientCancelledException();
-        case TIMEOUT:
-          continue;
-        default:
-          throw CallStatus.INTERNAL.withDescription("stream backpressure wait failed: " + r)
-              .toRuntimeException();
-      }
     }
   }
 

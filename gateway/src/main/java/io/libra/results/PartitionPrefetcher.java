@@ -35,6 +35,7 @@ public final class PartitionPrefetcher implements AutoCloseable {
   private final List<SimpleFutureAction<BoxedUnit>> actions = new ArrayList<>();
   private final AtomicLong bufferedBytes = new AtomicLong();
   private final AtomicLong peakBufferedBytes = new AtomicLong();
+  private final Runnable beforeSubmit;
   private int nextToConsume;
 
   /**
@@ -44,6 +45,16 @@ public final class PartitionPrefetcher implements AutoCloseable {
    */
   public PartitionPrefetcher(SparkContext sc, JavaRDD<byte[]> batches, int maxInFlight,
       long maxBufferedBytes) {
+    this(sc, batches, maxInFlight, maxBufferedBytes, () -> { });
+  }
+
+  /**
+   * @param beforeSubmit runs before each job submission; throwing from it stops the stream (the
+   *     operation's cancellation check, so no job starts after a cancel)
+   */
+  public PartitionPrefetcher(SparkContext sc, JavaRDD<byte[]> batches, int maxInFlight,
+      long maxBufferedBytes, Runnable beforeSubmit) {
+    this.beforeSubmit = beforeSubmit;
     this.sc = sc;
     this.rdd = batches.rdd();
     this.partitions = rdd.getNumPartitions();
@@ -89,6 +100,7 @@ public final class PartitionPrefetcher implements AutoCloseable {
   }
 
   private void submit(int partition) {
+    beforeSubmit.run();
     SimpleFutureAction<BoxedUnit> action = sc.submitJob(rdd, new CollectPartition(),
         CollectionConverters.asScala(List.<Object>of(partition)).toSeq(),
         new AbstractFunction2<Object, byte[][], BoxedUnit>() {

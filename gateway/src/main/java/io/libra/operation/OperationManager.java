@@ -1,0 +1,126 @@
+package io.libra.operation;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Registry of operations by id and the bounded statement executor that runs them — never a gRPC
+ * thread. Each body runs on a pool thread renamed after its operation ({@code libra-op-<id>}) with
+ * Spark local properties applied by the caller's body and removed afterwards.
+ *
+ * <p>Admission: at most {@code maxConcurrent} bodies run at once (no queue: a full executor answers
+ * at once) and at most {@code maxConcurrentPerUser} per user; over a limit {@link #run} throws
+ * {@link AdmissionException}.
+ */
+public final class OperationManager implements AutoCloseable {
+  private final ThreadPoolExecutor executor;
+  private final OperationLimits limits;
+  private final Map<String, AtomicInteger> runningPerUser = new ConcurrentHashMap<>();
+  private final Cache<String, Operation> operations;
+
+  public OperationManager(OperationLimits limits, Duration retention) {
+    this.limits = limits;
+    this.executor = new ThreadPoolExecutor(limits.maxConcurrent(), limits.maxConcurrent(), 60,
+        TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "libra-op-idle");
+          t.setDaemon(true);
+          return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    this.executor.allowCoreThreadTimeOut(true);
+    this.operations = Caffeine.newBuilder().expireAfterAccess(retention).build();
+  }
+
+  /** Registers a new operation so it can be found (cancel) by id. */
+  public Operation register(Operation op) {
+    operations.put(op.id(), op);
+    return op;
+  }
+
+  /** The operation, or null when unknown or forgotten. */
+  public Operation find(String id) {
+    return operations.getIfPresent(id);
+  }
+
+  /** Forgets a closed operation. */
+  public void forget(String id) {
+    operations.invalidate(id);
+  }
+
+  /** A body run for an operation. */
+  @FunctionalInterface
+  public interface Body<T> {
+    T run() throws Exception;
+  }
+
+  /**
+   * Runs {@code body} for {@code op} on the statement executor and waits for it.
+   *
+   * @throws AdmissionException when a concurrency limit is reached
+   * @throws Exception the body's failure (unwrapped)
+   */
+  public <T> T run(Operation op, Body<T> body) throws Exception {
+    AtomicInteger mine = runningPerUser.computeIfAbsent(op.user(), u -> new AtomicInteger());
+    if (mine.incrementAndGet() > limits.maxConcurrentPerUser()) {
+      mine.decrementAndGet();
+      throw new AdmissionException("user '" + op.user() + "' already runs "
+          + limits.maxConcurrentPerUser() + " statements (libra.operations.max-concurrent-per-user);"
+          + " wait for one to finish or cancel one, then retry");
+    }
+    Future<T> future;
+    try {
+      future = executor.submit(() -> {
+        Thread me = Thread.currentThread();
+        String oldName = me.getName();
+        me.setName("libra-op-" + op.id());
+        op.bindRunner(me);
+        try {
+          op.checkNotCancelled();
+          return body.run();
+        } finally {
+          op.bindRunner(null);
+          op.cancelLateJobs();
+          Thread.interrupted();
+          me.setName(oldName);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      mine.decrementAndGet();
+      throw new AdmissionException("the gateway already runs " + limits.maxConcurrent()
+          + " statements (libra.operations.max-concurrent); retry later");
+    }
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Exception ex) {
+        throw ex;
+      }
+      throw (Error) cause;
+    } catch (InterruptedException e) {
+      op.cancel("the calling thread was interrupted");
+      Thread.currentThread().interrupt();
+      throw e;
+    } finally {
+      mine.decrementAndGet();
+    }
+  }
+
+  /** Operations currently running a body. */
+  public int running() {
+    return executor.getActiveCount();
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
