@@ -1,0 +1,80 @@
+package io.libra.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Each JDBC connection is its own session: SET, USE and temporary views stay private. */
+class SessionsJdbcTest {
+  private static TestGateway gateway;
+
+  @BeforeAll
+  static void start() throws Exception {
+    gateway = TestGateway.get();
+  }
+
+  private static String one(Statement s, String sql) throws Exception {
+    try (ResultSet rs = s.executeQuery(sql)) {
+      assertTrue(rs.next());
+      return rs.getString(rs.getMetaData().getColumnCount());
+    }
+  }
+
+  @Test
+  void setUseAndTempViewsAreInvisibleToOtherConnections() throws Exception {
+    String rootPartitions = gateway.spark.conf().get("spark.sql.shuffle.partitions");
+    try (Connection a = gateway.connect(); Connection b = gateway.connect();
+        Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+      sa.execute("SET spark.sql.shuffle.partitions=7");
+      sa.execute("USE tpch");
+      sa.execute("CREATE TEMPORARY VIEW only_a AS SELECT 1 AS x");
+      assertEquals("7", one(sa, "SET spark.sql.shuffle.partitions"));
+      assertEquals("tpch", one(sa, "SELECT current_database()"));
+      assertEquals("25", one(sa, "SELECT count(*) FROM nation"));
+      assertEquals("1", one(sa, "SELECT x FROM only_a"));
+
+      assertEquals(rootPartitions, one(sb, "SET spark.sql.shuffle.partitions"));
+      assertNotEquals("7", rootPartitions);
+      assertEquals("default", one(sb, "SELECT current_database()"));
+      SQLException e = assertThrows(SQLException.class, () -> one(sb, "SELECT x FROM only_a"));
+      assertTrue(e.getMessage().contains("TABLE_OR_VIEW_NOT_FOUND"), e.getMessage());
+    }
+  }
+
+  @Test
+  void catalogUrlPropertySetsTheSessionCatalog() throws Exception {
+    Connection c = DriverManager.getConnection(gateway.jdbcUrl() + "&catalog=spark_catalog");
+    try (Statement s = c.createStatement()) {
+      assertEquals("spark_catalog", one(s, "SELECT current_catalog()"));
+    }
+    // Driver 18.3.0 bug: with catalog= it closes its client twice and the second CloseSession
+    // fails on the already shut-down channel (ArrowFlightConnection.close). The server saw the first.
+    try {
+      c.close();
+    } catch (SQLException e) {
+      assertTrue(e.getMessage().contains("Channel shutdown invoked"), e.getMessage());
+    }
+    SQLException e = assertThrows(SQLException.class,
+        () -> DriverManager.getConnection(gateway.jdbcUrl() + "&catalog=no_such_catalog").close());
+    assertTrue(e.getMessage().contains("catalog"), e.getMessage());
+  }
+
+  @Test
+  void closedConnectionsLeaveNoAllocatedMemory() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      try (Connection c = gateway.connect(); Statement s = c.createStatement()) {
+        assertEquals("60175", one(s, "SELECT count(*) FROM tpch.lineitem"));
+      }
+    }
+    gateway.assertAllocatorReleased();
+  }
+}
