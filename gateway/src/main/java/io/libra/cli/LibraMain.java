@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * the foreground, {@code load-tpch} creates the TPC-H sample database.
  */
 @Command(name = "libra", mixinStandardHelpOptions = true, version = "Libra 0.1.0",
-    subcommands = {LibraMain.Run.class, LibraMain.LoadTpch.class},
+    subcommands = {LibraMain.Run.class, LibraMain.LoadTpch.class, UserCommand.class},
     description = "Arrow Flight SQL gateway for Apache Spark.")
 public final class LibraMain implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(LibraMain.class);

@@ -27,6 +27,17 @@ public final class ConfigEntry<T> {
     return new ConfigEntry<>(key, defaultValue, doc, s -> s);
   }
 
+  /** A boolean setting: {@code true} or {@code false}. */
+  public static ConfigEntry<Boolean> bool(String key, boolean defaultValue, String doc) {
+    return new ConfigEntry<>(key, Boolean.toString(defaultValue), doc, s -> {
+      String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+      if (!v.equals("true") && !v.equals("false")) {
+        throw new IllegalArgumentException("must be true or false");
+      }
+      return Boolean.parseBoolean(v);
+    });
+  }
+
   /** An integer setting within {@code [min, max]}. */
   public static ConfigEntry<Integer> integer(String key, int defaultValue, int min, int max, String doc) {
     return new ConfigEntry<>(key, Integer.toString(defaultValue), doc, s -> {

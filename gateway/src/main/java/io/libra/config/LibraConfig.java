@@ -67,11 +67,30 @@ public final class LibraConfig {
       "libra.pools.user-map-file", "pools.properties",
       "User-to-pool map (relative to the conf dir): lines 'user = defaultPool, otherAllowedPool'.");
 
+  public static final ConfigEntry<Boolean> AUTH_ENABLED = ConfigEntry.bool("libra.auth.enabled",
+      false, "Require a user name and password (then a bearer token). May be false only while"
+          + " the server binds to a loopback address.");
+  public static final ConfigEntry<String> AUTH_USERS_FILE = ConfigEntry.string(
+      "libra.auth.users-file", "users.properties",
+      "Users and salted password hashes (relative to the conf dir); see scripts/libra user add.");
+  public static final ConfigEntry<Integer> AUTH_TOKEN_TTL_SECONDS = ConfigEntry.integer(
+      "libra.auth.token-ttl-seconds", 3600, 1, Integer.MAX_VALUE,
+      "Seconds a bearer token stays valid after login.");
+  public static final ConfigEntry<Boolean> TLS_ENABLED = ConfigEntry.bool("libra.tls.enabled",
+      false, "Serve TLS (grpc+tls) with the certificate chain and key below.");
+  public static final ConfigEntry<String> TLS_CERT_FILE = ConfigEntry.string(
+      "libra.tls.cert-file", "tls/server.crt",
+      "PEM certificate chain (relative to the conf dir).");
+  public static final ConfigEntry<String> TLS_KEY_FILE = ConfigEntry.string(
+      "libra.tls.key-file", "tls/server.key", "PEM PKCS#8 private key (relative to the conf dir).");
+
   /** Every entry, in documentation order. */
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
       SERVER_THREADS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
-      MAX_SESSIONS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, POOL_USER_MAP);
+      MAX_SESSIONS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, POOL_USER_MAP,
+      AUTH_ENABLED, AUTH_USERS_FILE, AUTH_TOKEN_TTL_SECONDS, TLS_ENABLED, TLS_CERT_FILE,
+      TLS_KEY_FILE);
 
   private final Path home;
   private final Path confDir;

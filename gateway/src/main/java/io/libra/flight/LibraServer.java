@@ -11,7 +11,12 @@ import java.util.TreeSet;
 import scala.jdk.javaapi.CollectionConverters;
 import io.libra.results.ArrowResultStream;
 import io.libra.results.ResultSettings;
+import io.libra.auth.LibraAuthenticator;
+import io.libra.auth.TokenStore;
+import io.libra.auth.UserStore;
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -57,6 +62,22 @@ public final class LibraServer implements AutoCloseable {
    * @throws IOException when the port cannot be bound
    */
   public static LibraServer start(LibraConfig config, SparkSession session) throws IOException {
+    String host = config.get(LibraConfig.SERVER_HOST);
+    boolean auth = config.get(LibraConfig.AUTH_ENABLED);
+    if (!auth && !java.net.InetAddress.getByName(host).isLoopbackAddress()) {
+      throw new IllegalArgumentException("refusing to bind " + host + " with authentication off:"
+          + " set libra.auth.enabled=true and add users with 'scripts/libra user add NAME',"
+          + " or bind 127.0.0.1");
+    }
+    UserStore users = null;
+    if (auth) {
+      Path usersFile = config.confDir().resolve(config.get(LibraConfig.AUTH_USERS_FILE));
+      users = UserStore.load(usersFile);
+      if (users.size() == 0) {
+        throw new IllegalArgumentException("libra.auth.enabled=true but " + usersFile
+            + " has no users: add one with 'scripts/libra user add NAME'");
+      }
+    }
     BufferAllocator root = new RootAllocator(Long.MAX_VALUE);
     ResultSettings resultSettings = new ResultSettings(
         config.get(LibraConfig.MAX_RECORDS_PER_BATCH), config.get(LibraConfig.MAX_BATCH_BYTES),
@@ -79,13 +100,27 @@ public final class LibraServer implements AutoCloseable {
         new ArrayBlockingQueue<>(threads * 4), namedThreads("libra-flight-"),
         new ThreadPoolExecutor.AbortPolicy());
     executor.allowCoreThreadTimeOut(true);
-    Location location = Location.forGrpcInsecure(config.get(LibraConfig.SERVER_HOST),
-        config.get(LibraConfig.SERVER_PORT));
-    FlightServer server = FlightServer.builder(root, location,
+    boolean tls = config.get(LibraConfig.TLS_ENABLED);
+    Location location = tls ? Location.forGrpcTls(host, config.get(LibraConfig.SERVER_PORT))
+        : Location.forGrpcInsecure(host, config.get(LibraConfig.SERVER_PORT));
+    FlightServer.Builder builder = FlightServer.builder(root, location,
             new LibraFlightSqlProducer(backend, sessions, pools, root, session.version()))
         .executor(executor)
-        .middleware(SessionCookieMiddleware.KEY, new SessionCookieMiddleware.Factory())
-        .build();
+        .middleware(SessionCookieMiddleware.KEY, new SessionCookieMiddleware.Factory());
+    if (tls) {
+      File cert = config.confDir().resolve(config.get(LibraConfig.TLS_CERT_FILE)).toFile();
+      File key = config.confDir().resolve(config.get(LibraConfig.TLS_KEY_FILE)).toFile();
+      if (!cert.isFile() || !key.isFile()) {
+        throw new IllegalArgumentException("libra.tls.enabled=true but the certificate " + cert
+            + " or key " + key + " is missing");
+      }
+      builder.useTls(cert, key);
+    }
+    if (auth) {
+      builder.headerAuthenticator(new LibraAuthenticator(users, new TokenStore(
+          Duration.ofSeconds(config.get(LibraConfig.AUTH_TOKEN_TTL_SECONDS)))));
+    }
+    FlightServer server = builder.build();
     try {
       server.start();
     } catch (IOException e) {
@@ -94,8 +129,8 @@ public final class LibraServer implements AutoCloseable {
       throw new IOException("cannot bind Flight SQL server to " + location.getUri() + ": "
           + e.getMessage(), e);
     }
-    LOG.info("Flight SQL server listening on {}:{} (pools: {})",
-        config.get(LibraConfig.SERVER_HOST), server.getPort(), poolNames);
+    LOG.info("Flight SQL server listening on {}:{} ({}, authentication {}; pools: {})", host,
+        server.getPort(), tls ? "TLS" : "plaintext", auth ? "on" : "off", poolNames);
     return new LibraServer(root, backend, sessions, operations, server, executor);
   }
 
