@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,20 +18,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * thread. Each body runs on a pool thread renamed after its operation ({@code libra-op-<id>}) with
  * Spark local properties applied by the caller's body and removed afterwards.
  *
- * <p>Admission: at most {@code maxConcurrent} bodies run at once (no queue: a full executor answers
- * at once) and at most {@code maxConcurrentPerUser} per user; over a limit {@link #run} throws
- * {@link AdmissionException}.
+ * <p>Admission: at most {@code maxConcurrent} bodies run at once and at most
+ * {@code maxConcurrentPerUser} per user; over a limit {@link #run} throws {@link AdmissionException}
+ * at once (nothing waits in a queue).
  */
 public final class OperationManager implements AutoCloseable {
   private final ThreadPoolExecutor executor;
+  private final Semaphore slots;
   private final OperationLimits limits;
   private final Map<String, AtomicInteger> runningPerUser = new ConcurrentHashMap<>();
   private final Cache<String, Operation> operations;
 
   public OperationManager(OperationLimits limits, Duration retention) {
     this.limits = limits;
+    // Admission is the semaphore (released when a body ends, before its caller is answered); the
+    // queue only bridges the moment a worker needs to get back to it.
+    this.slots = new Semaphore(limits.maxConcurrent());
     this.executor = new ThreadPoolExecutor(limits.maxConcurrent(), limits.maxConcurrent(), 60,
-        TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "libra-op-idle");
           t.setDaemon(true);
           return t;
@@ -75,6 +80,11 @@ public final class OperationManager implements AutoCloseable {
           + limits.maxConcurrentPerUser() + " statements (libra.operations.max-concurrent-per-user);"
           + " wait for one to finish or cancel one, then retry");
     }
+    if (!slots.tryAcquire()) {
+      mine.decrementAndGet();
+      throw new AdmissionException("the gateway already runs " + limits.maxConcurrent()
+          + " statements (libra.operations.max-concurrent); retry later");
+    }
     Future<T> future;
     try {
       future = executor.submit(() -> {
@@ -90,12 +100,14 @@ public final class OperationManager implements AutoCloseable {
           op.cancelLateJobs();
           Thread.interrupted();
           me.setName(oldName);
+          mine.decrementAndGet();
+          slots.release();
         }
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       mine.decrementAndGet();
-      throw new AdmissionException("the gateway already runs " + limits.maxConcurrent()
-          + " statements (libra.operations.max-concurrent); retry later");
+      slots.release();
+      throw new AdmissionException("the gateway is shutting down; retry later");
     }
     try {
       return future.get();
@@ -109,14 +121,12 @@ public final class OperationManager implements AutoCloseable {
       op.cancel("the calling thread was interrupted");
       Thread.currentThread().interrupt();
       throw e;
-    } finally {
-      mine.decrementAndGet();
     }
   }
 
-  /** Operations currently running a body. */
+  /** Operations currently admitted (running a body). */
   public int running() {
-    return executor.getActiveCount();
+    return limits.maxConcurrent() - slots.availablePermits();
   }
 
   @Override
