@@ -145,6 +145,34 @@ class CancelTest {
   }
 
   @Test
+  void closingTheSessionCancelsItsQueries() throws Exception {
+    try (RootAllocator a = new RootAllocator(); FlightSqlClient own = new FlightSqlClient(
+        FlightClient.builder(a, Location.forGrpcInsecure("127.0.0.1", gateway.server.port()))
+            .intercept(new ClientCookieMiddleware.Factory()).build())) {
+      own.execute("SELECT 1"); // the server sets the session cookie
+      long sessions = gateway.server.sessions().count();
+      FlightInfo info = own.execute(SLEEP);
+      CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+        try (FlightStream s = own.getStream(info.getEndpoints().get(0).getTicket())) {
+          while (s.next()) {
+            // wait
+          }
+        } catch (Exception e) {
+          throw new java.util.concurrent.CompletionException(e);
+        }
+      });
+      awaitRunningJobs(1);
+      assertEquals(org.apache.arrow.flight.CloseSessionResult.Status.CLOSED,
+          own.closeSession(new org.apache.arrow.flight.CloseSessionRequest()).getStatus());
+      Throwable e = assertThrows(Exception.class, () -> reader.get(10, TimeUnit.SECONDS))
+          .getCause();
+      assertEquals(FlightStatusCode.CANCELLED, ((FlightRuntimeException) e).status().code());
+      assertNoLibraJobRunning();
+      assertEquals(sessions - 1, gateway.server.sessions().count());
+    }
+  }
+
+  @Test
   void jdbcStatementCancel() throws Exception {
     try (Connection c = gateway.connect(); Statement s = c.createStatement()) {
       CompletableFuture<Void> cancel = CompletableFuture.runAsync(() -> {
