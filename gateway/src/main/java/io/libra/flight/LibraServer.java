@@ -90,6 +90,16 @@ public final class LibraServer implements AutoCloseable {
     Set<String> poolNames = new TreeSet<>();
     CollectionConverters.asJava(session.sparkContext().getAllPools())
         .forEach(p -> poolNames.add(p.name()));
+    String allocationFile = session.sparkContext().getConf()
+        .get("spark.scheduler.allocation.file", "");
+    if (!allocationFile.isEmpty()) {
+      try {
+        poolNames.addAll(PoolAssigner.readAllocationFile(Path.of(allocationFile)));
+      } catch (Exception e) {
+        throw new IOException("cannot read pools from " + allocationFile + ": " + e.getMessage(),
+            e);
+      }
+    }
     PoolAssigner pools = new PoolAssigner(poolNames, PoolAssigner.readUserMap(
         config.confDir().resolve(config.get(LibraConfig.POOL_USER_MAP))));
     SessionManager sessions = new SessionManager(session, root,

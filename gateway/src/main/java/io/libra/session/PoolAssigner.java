@@ -47,6 +47,29 @@ public final class PoolAssigner {
     }
   }
 
+  /**
+   * Pool names declared in a Spark allocation file ({@code <pool name="…">}). Used beside
+   * {@code SparkContext.getAllPools}, which lists no pools when {@code spark.scheduler.mode=FIFO}.
+   */
+  public static Set<String> readAllocationFile(Path file) throws Exception {
+    Set<String> names = new TreeSet<>();
+    if (file == null || !Files.exists(file)) {
+      return names;
+    }
+    javax.xml.parsers.DocumentBuilderFactory f =
+        javax.xml.parsers.DocumentBuilderFactory.newInstance();
+    f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+    org.w3c.dom.NodeList pools = f.newDocumentBuilder().parse(file.toFile())
+        .getElementsByTagName("pool");
+    for (int i = 0; i < pools.getLength(); i++) {
+      String name = ((org.w3c.dom.Element) pools.item(i)).getAttribute("name");
+      if (!name.isEmpty()) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
   /** Reads {@code user = pool, pool…} lines; a missing file means no mapping. */
   public static Map<String, List<String>> readUserMap(Path file) throws IOException {
     Map<String, List<String>> map = new TreeMap<>();
