@@ -21,6 +21,7 @@ import org.apache.arrow.flight.CallHeaders;
 import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightCallHeaders;
 import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.HeaderCallOption;
@@ -118,6 +119,28 @@ class AuthTlsTest {
           () -> sql.execute("SELECT 1", new CallOption[] {bearer.get()}));
       assertEquals(FlightStatusCode.UNAUTHENTICATED, expired.status().code());
       assertTrue(expired.getMessage().contains("unknown or expired"), expired.getMessage());
+    }
+  }
+
+  @Test
+  void concurrentFirstCallsWithOneTokenMakeOneSession() throws Exception {
+    try (RootAllocator a = new RootAllocator(); FlightClient client = FlightClient.builder(a,
+        Location.forGrpcTls("127.0.0.1", server.port())).verifyServer(false).build()) {
+      CredentialCallOption bearer = client.authenticateBasicToken("alice", "alice-secret")
+          .orElseThrow();
+      FlightSqlClient sql = new FlightSqlClient(client);
+      long before = server.sessions().count();
+      java.util.List<java.util.concurrent.CompletableFuture<FlightInfo>> calls =
+          new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        calls.add(java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> sql.execute("SELECT 1", bearer)));
+      }
+      for (var c : calls) {
+        assertEquals(1, c.get(30, TimeUnit.SECONDS).getEndpoints().size());
+      }
+      // No cookies here: the bearer token names the session.
+      assertEquals(before + 1, server.sessions().count());
     }
   }
 
