@@ -39,6 +39,7 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetImportedKeys;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetPrimaryKeys;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetSqlInfo;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTables;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetXdbcTypeInfo;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
@@ -197,6 +198,12 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   public void getStreamSqlInfo(CommandGetSqlInfo command, CallContext context,
       ServerStreamListener listener) {
     sqlInfo.send(command.getInfoList(), listener);
+  }
+
+  @Override
+  public void getStreamTypeInfo(CommandGetXdbcTypeInfo command, CallContext context,
+      ServerStreamListener listener) {
+    metadataStream("type-info", listener, a -> new TypeInfoHandler().send(command, a, listener));
   }
 
   @Override

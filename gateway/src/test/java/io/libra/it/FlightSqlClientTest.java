@@ -125,6 +125,38 @@ class FlightSqlClientTest {
   }
 
   @Test
+  void xdbcTypeInfoListsSparkTypesOrderedByJdbcType() throws Exception {
+    // (The 18.3.0 JDBC driver does not call GetXdbcTypeInfo for getTypeInfo; ODBC/ADBC do.)
+    FlightInfo info = sql.getXdbcTypeInfo();
+    List<String> names = new java.util.ArrayList<>();
+    int last = Integer.MIN_VALUE;
+    try (FlightStream s = sql.getStream(info.getEndpoints().get(0).getTicket())) {
+      assertEquals(info.getSchemaOptional().orElseThrow(), s.getSchema());
+      while (s.next()) {
+        for (int i = 0; i < s.getRoot().getRowCount(); i++) {
+          names.add(s.getRoot().getVector("type_name").getObject(i).toString());
+          int type = (Integer) s.getRoot().getVector("data_type").getObject(i);
+          assertTrue(type >= last, "ordered by data_type");
+          last = type;
+          if (names.get(names.size() - 1).equals("DECIMAL")) {
+            assertEquals(38, s.getRoot().getVector("column_size").getObject(i));
+            assertEquals(List.of("precision", "scale"), ((List<?>) s.getRoot()
+                .getVector("create_params").getObject(i)).stream().map(Object::toString).toList());
+          }
+        }
+      }
+    }
+    assertTrue(names.containsAll(List.of("BIGINT", "STRING", "DECIMAL", "DATE", "TIMESTAMP",
+        "TIMESTAMP_NTZ", "BOOLEAN", "BINARY")), names.toString());
+    FlightInfo dates = sql.getXdbcTypeInfo(java.sql.Types.DATE);
+    try (FlightStream s = sql.getStream(dates.getEndpoints().get(0).getTicket())) {
+      assertTrue(s.next());
+      assertEquals(1, s.getRoot().getRowCount());
+      assertEquals("DATE", s.getRoot().getVector("type_name").getObject(0).toString());
+    }
+  }
+
+  @Test
   void badSqlIsInvalidArgument() {
     FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
         () -> sql.execute("SELEC 1"));
