@@ -173,6 +173,12 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   }
 
   @Override
+  public Runnable acceptPutPreparedStatementQuery(CommandPreparedStatementQuery command,
+      CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    return statements.bind(command, flightStream, ackStream);
+  }
+
+  @Override
   public void createPreparedStatement(ActionCreatePreparedStatementRequest request,
       CallContext context, StreamListener<Result> listener) {
     try {

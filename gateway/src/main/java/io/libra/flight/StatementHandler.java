@@ -26,6 +26,7 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
+import org.apache.arrow.flight.sql.impl.FlightSql.DoPutPreparedStatementResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
 import org.apache.arrow.memory.ArrowBuf;
@@ -108,6 +109,10 @@ final class StatementHandler {
     if (info.kind() == StatementKind.QUERY) {
       result.setDatasetSchema(ByteString.copyFrom(CatalogHandler.serialize(info.datasetSchema())));
     }
+    if (!info.parameterSchema().getFields().isEmpty()) {
+      result.setParameterSchema(
+          ByteString.copyFrom(CatalogHandler.serialize(info.parameterSchema())));
+    }
     listener.onNext(new Result(Any.pack(result.build()).toByteArray()));
     listener.onCompleted();
   }
@@ -121,13 +126,37 @@ final class StatementHandler {
       StreamListener<PutResult> ack) {
     // No parameters: the client (FlightSqlClient.executeUpdate) keeps its side open until it has
     // the result, so the stream must not be drained here.
-    return () -> respond(ack, null, () -> backend.executeUpdate(ctx, command.getQuery()));
+    return () -> respond(ack, () -> backend.executeUpdate(ctx, command.getQuery()));
   }
 
+  /** DoPut of a prepared update: each parameter row sent is one execution. */
   Runnable update(StatementContext ctx, CommandPreparedStatementUpdate command,
       FlightStream stream, StreamListener<PutResult> ack) {
-    return () -> respond(ack, stream,
-        () -> backend.executePreparedUpdate(ctx, handle(command.getPreparedStatementHandle())));
+    return () -> respond(ack, () -> backend.executePreparedUpdate(ctx,
+        handle(command.getPreparedStatementHandle()), ParameterRows.read(stream)));
+  }
+
+  /**
+   * DoPut of parameters for a prepared query: binds the rows and answers
+   * {@code DoPutPreparedStatementResult} with the handle to execute (a new one carrying them).
+   */
+  Runnable bind(CommandPreparedStatementQuery command, FlightStream stream,
+      StreamListener<PutResult> ack) {
+    return () -> {
+      try {
+        String bound = backend.bind(handle(command.getPreparedStatementHandle()),
+            ParameterRows.read(stream));
+        byte[] bytes = DoPutPreparedStatementResult.newBuilder()
+            .setPreparedStatementHandle(handleBytes(bound)).build().toByteArray();
+        try (ArrowBuf buf = allocator.buffer(bytes.length)) {
+          buf.writeBytes(bytes);
+          ack.onNext(PutResult.metadata(buf));
+        }
+        ack.onCompleted();
+      } catch (Throwable t) {
+        ack.onError(FlightErrors.toFlight(t));
+      }
+    };
   }
 
   @FunctionalInterface
@@ -135,11 +164,8 @@ final class StatementHandler {
     long run() throws Exception;
   }
 
-  private void respond(StreamListener<PutResult> ack, FlightStream stream, Update update) {
+  private void respond(StreamListener<PutResult> ack, Update update) {
     try {
-      while (stream != null && stream.next()) {
-        // Parameter batches are not supported yet; drain what the client sent.
-      }
       long count = update.run();
       byte[] bytes = DoPutUpdateResult.newBuilder().setRecordCount(count).build().toByteArray();
       try (ArrowBuf buf = allocator.buffer(bytes.length)) {

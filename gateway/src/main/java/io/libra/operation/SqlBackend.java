@@ -52,7 +52,34 @@ public final class SqlBackend {
   public PreparedInfo prepare(StatementContext ctx, String sql) throws Exception {
     AnalyzedStatement statement = run(ctx, sql, () -> StatementAnalyzer.analyze(spark(ctx), sql));
     String handle = prepared.register(statement);
-    return new PreparedInfo(handle, statement.kind(), arrowSchema(ctx, statement.schema()));
+    StructType params = new StructType();
+    for (int i = 0; i < statement.parameterCount(); i++) {
+      params = params.add("parameter_" + (i + 1), statement.parameterTypes().get(i), true);
+    }
+    return new PreparedInfo(handle, statement.kind(), arrowSchema(ctx, statement.schema()),
+        SparkArrowSchema.toArrowParameters(params,
+            spark(ctx).sessionState().conf().sessionLocalTimeZone()));
+  }
+
+  /**
+   * DoPut of parameter rows for a prepared query: returns a new handle for the statement with these
+   * rows bound (the original handle stays unbound), as {@code DoPutPreparedStatementResult} allows.
+   *
+   * @throws IllegalArgumentException when a row's width differs from the number of markers
+   */
+  public String bind(String handle, List<Object[]> rows) {
+    AnalyzedStatement statement = prepared.get(handle);
+    checkWidth(statement, rows);
+    return prepared.register(statement.bind(rows));
+  }
+
+  private static void checkWidth(AnalyzedStatement statement, List<Object[]> rows) {
+    for (Object[] row : rows) {
+      if (row.length != statement.parameterCount()) {
+        throw new IllegalArgumentException("the statement has " + statement.parameterCount()
+            + " parameter markers (?) but a parameter row has " + row.length + " values");
+      }
+    }
   }
 
   /** {@code ClosePreparedStatement}: idempotent. */
@@ -81,10 +108,32 @@ public final class SqlBackend {
     return run(ctx, sql, () -> runUpdate(ctx, StatementAnalyzer.analyze(spark(ctx), sql)));
   }
 
-  /** {@code DoPut(CommandPreparedStatementUpdate)}. */
-  public long executePreparedUpdate(StatementContext ctx, String handle) throws Exception {
+  /**
+   * {@code DoPut(CommandPreparedStatementUpdate)}: one execution per parameter row (the sum of
+   * their counts, or -1 if any is unknown); once when the statement has no markers.
+   */
+  public long executePreparedUpdate(StatementContext ctx, String handle, List<Object[]> rows)
+      throws Exception {
     AnalyzedStatement statement = prepared.get(handle);
-    return run(ctx, statement.sql(), () -> runUpdate(ctx, statement));
+    checkWidth(statement, rows);
+    List<Object[]> executions = statement.parameterCount() == 0 ? List.<Object[]>of(new Object[0])
+        : rows.isEmpty() ? statement.boundRows() : rows;
+    requireBound(statement, executions);
+    return run(ctx, statement.sql(), () -> {
+      long total = 0;
+      for (Object[] args : executions) {
+        long n = runUpdate(ctx, statement, args);
+        total = (n < 0 || total < 0) ? UpdateCounts.UNKNOWN : total + n;
+      }
+      return total;
+    });
+  }
+
+  private static void requireBound(AnalyzedStatement statement, List<Object[]> rows) {
+    if (statement.parameterCount() > 0 && rows.isEmpty()) {
+      throw new IllegalArgumentException("the statement has " + statement.parameterCount()
+          + " parameter markers (?) but no parameter values were bound");
+    }
   }
 
   /**
@@ -160,22 +209,44 @@ public final class SqlBackend {
 
   private QueryTicket plan(StatementContext ctx, AnalyzedStatement statement) throws Exception {
     String sql = statement.sql();
+    List<Object[]> rows = statement.parameterCount() == 0 ? List.<Object[]>of(new Object[0])
+        : statement.boundRows();
+    requireBound(statement, rows);
     Operation streamOp = newOperation(ctx, sql);
     if (statement.kind() == StatementKind.UPDATE) {
-      // A DDL/DML statement sent as a query (ADBC's execute() does this): run it once now and
-      // answer with an empty result that has no columns.
-      run(ctx, sql, () -> runUpdate(ctx, statement));
+      // A DDL/DML statement sent as a query (ADBC's execute() does this): run it once per
+      // parameter row now and answer with an empty result that has no columns.
+      run(ctx, sql, () -> {
+        for (Object[] args : rows) {
+          runUpdate(ctx, statement, args);
+        }
+        return null;
+      });
       Schema empty = new Schema(List.of());
       return new QueryTicket(pending.register(new PendingQuery(ctx, streamOp, null, empty)), empty);
     }
-    Dataset<Row> dataset = run(ctx, sql, () -> spark(ctx).sql(sql));
+    // Several parameter rows: one execution per row, results concatenated (UNION ALL).
+    Dataset<Row> dataset = run(ctx, sql, () -> {
+      Dataset<Row> all = null;
+      for (Object[] args : rows) {
+        Dataset<Row> one = args.length == 0 ? spark(ctx).sql(sql) : spark(ctx).sql(sql, args);
+        all = all == null ? one : all.unionAll(one);
+      }
+      return all;
+    });
     Schema schema = arrowSchema(ctx, dataset.schema());
     return new QueryTicket(pending.register(new PendingQuery(ctx, streamOp, dataset, schema)),
         schema);
   }
 
   private long runUpdate(StatementContext ctx, AnalyzedStatement statement) {
-    Dataset<Row> result = spark(ctx).sql(statement.sql());
+    return runUpdate(ctx, statement, new Object[0]);
+  }
+
+  /** Runs a DDL/DML statement once with positional parameters ({@code spark.sql(sql, args)}). */
+  private long runUpdate(StatementContext ctx, AnalyzedStatement statement, Object[] args) {
+    Dataset<Row> result = args.length == 0 ? spark(ctx).sql(statement.sql())
+        : spark(ctx).sql(statement.sql(), args);
     return UpdateCounts.of(result.queryExecution().executedPlan());
   }
 

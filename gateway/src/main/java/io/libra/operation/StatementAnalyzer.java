@@ -6,6 +6,8 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.ParsedStatement;
 import org.apache.spark.sql.catalyst.types.DataTypeUtils$;
 import org.apache.spark.sql.classic.SparkSession;
+import java.util.List;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -25,15 +27,20 @@ public final class StatementAnalyzer {
 
   public static AnalyzedStatement analyze(SparkSession session, String sql) throws Exception {
     LogicalPlan plan = session.sessionState().sqlParser().parsePlan(sql);
+    int markers = ParameterTypes.count(plan);
+    List<DataType> parameterTypes = markers == 0 ? List.of()
+        : ParameterTypes.infer(session, plan, markers);
     if (isCommand(plan)) {
       if (plan.output().isEmpty()) {
-        return new AnalyzedStatement(sql, StatementKind.UPDATE, new StructType());
+        return new AnalyzedStatement(sql, StatementKind.UPDATE, new StructType(), parameterTypes,
+            List.of());
       }
       StructType schema = DataTypeUtils$.MODULE$.fromAttributes(plan.output());
-      return new AnalyzedStatement(sql, StatementKind.QUERY, schema);
+      return new AnalyzedStatement(sql, StatementKind.QUERY, schema, parameterTypes, List.of());
     }
-    StructType schema = session.sql(sql).schema();
-    return new AnalyzedStatement(sql, StatementKind.QUERY, schema);
+    StructType schema = (markers == 0 ? session.sql(sql)
+        : session.sql(sql, ParameterTypes.nulls(markers))).schema();
+    return new AnalyzedStatement(sql, StatementKind.QUERY, schema, parameterTypes, List.of());
   }
 
   /** Whether Spark executes this parsed plan eagerly in {@code SparkSession.sql}. */

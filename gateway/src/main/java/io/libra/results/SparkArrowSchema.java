@@ -45,6 +45,25 @@ public final class SparkArrowSchema {
     return new Schema(fields);
   }
 
+  /**
+   * The {@code parameter_schema} of a prepared statement: like {@link #toArrow} except that
+   * timestamps are declared in milliseconds, because the Arrow Flight SQL JDBC driver (18.x) writes
+   * {@code setTimestamp} values as epoch milliseconds whatever unit the field declares.
+   */
+  public static Schema toArrowParameters(StructType parameters, String sessionTimeZone) {
+    List<Field> fields = new ArrayList<>();
+    for (Field f : toArrow(parameters, sessionTimeZone).getFields()) {
+      if (f.getType() instanceof org.apache.arrow.vector.types.pojo.ArrowType.Timestamp ts) {
+        f = new Field(f.getName(), new FieldType(f.isNullable(),
+            new org.apache.arrow.vector.types.pojo.ArrowType.Timestamp(
+                org.apache.arrow.vector.types.TimeUnit.MILLISECOND, ts.getTimezone()),
+            null, f.getMetadata()), f.getChildren());
+      }
+      fields.add(f);
+    }
+    return new Schema(fields);
+  }
+
   private static FlightSqlColumnMetadata columnMetadata(DataType type) {
     FlightSqlColumnMetadata.Builder b = new FlightSqlColumnMetadata.Builder()
         .typeName(type.sql())

@@ -157,6 +157,39 @@ class FlightSqlClientTest {
   }
 
   @Test
+  void parameterBatchRunsOncePerRowAndConcatenates() throws Exception {
+    try (FlightSqlClient.PreparedStatement ps = sql.prepare("SELECT ? * 2 AS doubled")) {
+      Schema params = ps.getParameterSchema();
+      assertEquals(1, params.getFields().size());
+      // No parameters bound: a clear INVALID_ARGUMENT from the server.
+      FlightRuntimeException none = assertThrows(FlightRuntimeException.class, ps::execute);
+      assertEquals(FlightStatusCode.INVALID_ARGUMENT, none.status().code());
+      assertTrue(none.getMessage().contains("no parameter values were bound"), none.getMessage());
+      try (org.apache.arrow.vector.VectorSchemaRoot root =
+          org.apache.arrow.vector.VectorSchemaRoot.create(params, allocator)) {
+        org.apache.arrow.vector.IntVector v = (org.apache.arrow.vector.IntVector) root.getVector(0);
+        v.allocateNew(4);
+        for (int i = 0; i < 4; i++) {
+          v.set(i, i + 1);
+        }
+        root.setRowCount(4);
+        ps.setParameters(root);
+        FlightInfo info = ps.execute();
+        List<Integer> values = new java.util.ArrayList<>();
+        try (FlightStream s = sql.getStream(info.getEndpoints().get(0).getTicket())) {
+          while (s.next()) {
+            for (int i = 0; i < s.getRoot().getRowCount(); i++) {
+              values.add((Integer) s.getRoot().getVector(0).getObject(i));
+            }
+          }
+        }
+        java.util.Collections.sort(values);
+        assertEquals(List.of(2, 4, 6, 8), values);
+      }
+    }
+  }
+
+  @Test
   void badSqlIsInvalidArgument() {
     FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
         () -> sql.execute("SELEC 1"));
