@@ -54,8 +54,12 @@ public final class LibraConfig {
       "libra.sessions.idle-timeout-seconds", 900, 1, Integer.MAX_VALUE,
       "Seconds without a call after which a client session is closed (its statements cancelled,"
           + " its memory released).");
+  public static final ConfigEntry<Integer> SESSION_UNCLAIMED_TIMEOUT_SECONDS = ConfigEntry.integer(
+      "libra.sessions.unclaimed-timeout-seconds", 30, 1, Integer.MAX_VALUE,
+      "Seconds a session no client came back to (no cookie support) is kept after its last call.");
   public static final ConfigEntry<Integer> MAX_SESSIONS = ConfigEntry.integer("libra.sessions.max",
-      1000, 1, Integer.MAX_VALUE, "Open client sessions at most; beyond: RESOURCE_EXHAUSTED.");
+      1000, 1, Integer.MAX_VALUE, "Open client sessions at most (sessions a client came back to,"
+          + " by cookie or bearer token); beyond: RESOURCE_EXHAUSTED.");
   public static final ConfigEntry<Integer> MAX_CONCURRENT_OPERATIONS = ConfigEntry.integer(
       "libra.operations.max-concurrent", 32, 1, 4096,
       "Statements running at once in the gateway (size of the statement executor); beyond:"
@@ -84,13 +88,18 @@ public final class LibraConfig {
   public static final ConfigEntry<String> TLS_KEY_FILE = ConfigEntry.string(
       "libra.tls.key-file", "tls/server.key", "PEM PKCS#8 private key (relative to the conf dir).");
 
+  public static final ConfigEntry<String> DENIED_FUNCTIONS = ConfigEntry.string(
+      "libra.sql.denied-functions", "reflect,java_method,try_reflect",
+      "Comma-separated SQL functions refused in every statement. The defaults call arbitrary"
+          + " static Java methods inside the gateway JVM (System.exit, ...); empty allows all.");
+
   /** Every entry, in documentation order. */
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
       SERVER_THREADS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
-      MAX_SESSIONS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, POOL_USER_MAP,
+      SESSION_UNCLAIMED_TIMEOUT_SECONDS, MAX_SESSIONS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, POOL_USER_MAP,
       AUTH_ENABLED, AUTH_USERS_FILE, AUTH_TOKEN_TTL_SECONDS, TLS_ENABLED, TLS_CERT_FILE,
-      TLS_KEY_FILE);
+      TLS_KEY_FILE, DENIED_FUNCTIONS);
 
   private final Path home;
   private final Path confDir;
@@ -173,6 +182,17 @@ public final class LibraConfig {
 
   public Path confDir() {
     return confDir;
+  }
+
+  /** {@link #DENIED_FUNCTIONS} as a set of lower-case names. */
+  public java.util.Set<String> deniedFunctions() {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (String n : get(DENIED_FUNCTIONS).split(",")) {
+      if (!n.isBlank()) {
+        names.add(n.trim().toLowerCase(java.util.Locale.ROOT));
+      }
+    }
+    return names;
   }
 
   /** The work directory, absolute. */

@@ -1,5 +1,6 @@
 package io.libra.flight;
 
+import io.libra.operation.CallCancellation;
 import io.libra.operation.StatementContext;
 import io.libra.session.ClientSession;
 import io.libra.session.PoolAssigner;
@@ -37,23 +38,32 @@ final class CallSessions {
   ClientSession session(CallContext context) {
     SessionCookieMiddleware call = context.getMiddleware(SessionCookieMiddleware.KEY);
     String user = user(context);
-    String id = call.cookieSessionId();
-    if (id == null) {
-      String auth = call.header("authorization");
-      if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        id = "bearer-" + sha256(auth.substring(7).trim());
-      } else {
-        id = call.newSessionId();
-      }
+    String id = existingSessionId(context);
+    if (id != null) {
+      return sessions.getOrCreate(id, user, true);
     }
-    return sessions.getOrCreate(id, user);
+    return sessions.getOrCreate(call.newSessionId(), user, false);
   }
 
   /** Session, plus the pool chosen for this call (session option > header > user map > default). */
   StatementContext statement(CallContext context) {
     ClientSession s = session(context);
     SessionCookieMiddleware call = context.getMiddleware(SessionCookieMiddleware.KEY);
-    return new StatementContext(s, pools.choose(s.user(), s.poolOption(), call.header(POOL_HEADER)));
+    return new StatementContext(s, pools.choose(s.user(), s.poolOption(), call.header(POOL_HEADER)),
+        grpcCancellation());
+  }
+
+  /**
+   * The current gRPC call's cancellation: its {@link io.grpc.Context} is cancelled at once when the
+   * client cancels or disconnects (listener callbacks would wait for the handler to return).
+   */
+  static CallCancellation grpcCancellation() {
+    io.grpc.Context call = io.grpc.Context.current();
+    return callback -> {
+      io.grpc.Context.CancellationListener l = c -> callback.run();
+      call.addListener(l, Runnable::run);
+      return () -> call.removeListener(l);
+    };
   }
 
   /** The session of a call if it already exists (no creation), or null. */

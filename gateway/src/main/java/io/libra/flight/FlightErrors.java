@@ -59,6 +59,11 @@ public final class FlightErrors {
       LOG.info("user error: {}", message);
       return CallStatus.INVALID_ARGUMENT.withDescription(message).toRuntimeException();
     }
+    if (t instanceof StackOverflowError) {
+      LOG.info("statement too deeply nested: {}", t.toString());
+      return CallStatus.INVALID_ARGUMENT.withDescription("the statement is nested too deeply to"
+          + " analyse (stack overflow); simplify it").toRuntimeException();
+    }
     if (t instanceof IllegalArgumentException) {
       LOG.info("invalid argument: {}", t.getMessage());
       return CallStatus.INVALID_ARGUMENT.withDescription(t.getMessage()).toRuntimeException();
@@ -67,24 +72,22 @@ public final class FlightErrors {
       return CallStatus.UNIMPLEMENTED.withDescription(t.getMessage()).toRuntimeException();
     }
     LOG.error("internal error", t);
-    String message = spark != null ? sparkMessage(spark) : String.valueOf(t);
+    String message = spark != null ? sparkMessage(spark) : rootMessage(t);
     return CallStatus.INTERNAL.withDescription(message).withCause(t).toRuntimeException();
   }
 
+  /** Every SQLSTATE except class XX (internal error) and 58 (system error) is the user's. */
   private static boolean isUserError(SparkThrowable spark) {
     String state = spark.getSqlState();
     if (state == null || state.length() < 2) {
       return spark instanceof org.apache.spark.sql.AnalysisException;
     }
-    return switch (state.substring(0, 2)) {
-      case "42", "22", "21", "23", "0A", "2B", "3F", "44" -> true;
-      default -> false;
-    };
+    return !state.startsWith("XX") && !state.startsWith("58");
   }
 
   /** Spark's message, made sure to carry {@code [ERROR_CLASS]} and {@code SQLSTATE: xxxxx}. */
   static String sparkMessage(SparkThrowable spark) {
-    String message = ((Throwable) spark).getMessage();
+    String message = String.valueOf(((Throwable) spark).getMessage()).strip();
     String condition = spark.getCondition();
     if (condition != null && !message.contains("[" + condition)) {
       message = "[" + condition + "] " + message;
@@ -94,6 +97,15 @@ public final class FlightErrors {
       message = message + " SQLSTATE: " + state;
     }
     return message;
+  }
+
+  /** The outermost message plus the root cause's, so wrapped failures stay readable. */
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == t ? String.valueOf(t) : t + " (cause: " + root + ")";
   }
 
   private static SparkThrowable findSpark(Throwable t) {

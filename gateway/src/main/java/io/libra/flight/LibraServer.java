@@ -83,10 +83,12 @@ public final class LibraServer implements AutoCloseable {
         config.get(LibraConfig.MAX_RECORDS_PER_BATCH), config.get(LibraConfig.MAX_BATCH_BYTES),
         config.get(LibraConfig.PREFETCH_PARTITIONS), config.get(LibraConfig.MAX_BUFFERED_BYTES));
     Duration ttl = Duration.ofSeconds(config.get(LibraConfig.TICKET_TTL_SECONDS));
-    OperationManager operations = new OperationManager(new OperationLimits(
-        config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS),
-        config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS_PER_USER)), ttl);
-    SqlBackend backend = new SqlBackend(operations, new ArrowResultStream(resultSettings), ttl);
+    int maxOps = config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS);
+    // Without authentication every client is "anonymous": a per-user limit would cap everyone.
+    OperationManager operations = new OperationManager(new OperationLimits(maxOps,
+        auth ? config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS_PER_USER) : maxOps), ttl);
+    SqlBackend backend = new SqlBackend(operations, new ArrowResultStream(resultSettings), ttl,
+        config.deniedFunctions());
     Set<String> poolNames = new TreeSet<>();
     CollectionConverters.asJava(session.sparkContext().getAllPools())
         .forEach(p -> poolNames.add(p.name()));
@@ -104,6 +106,7 @@ public final class LibraServer implements AutoCloseable {
         config.confDir().resolve(config.get(LibraConfig.POOL_USER_MAP))));
     SessionManager sessions = new SessionManager(session, root,
         Duration.ofSeconds(config.get(LibraConfig.SESSION_IDLE_TIMEOUT_SECONDS)),
+        Duration.ofSeconds(config.get(LibraConfig.SESSION_UNCLAIMED_TIMEOUT_SECONDS)),
         config.get(LibraConfig.MAX_SESSIONS));
     int threads = config.get(LibraConfig.SERVER_THREADS);
     ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
@@ -191,9 +194,16 @@ public final class LibraServer implements AutoCloseable {
     sessions.close();
     operations.close();
     long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!rootAllocator.getChildAllocators().isEmpty() && System.nanoTime() < deadline) {
+    while ((!rootAllocator.getChildAllocators().isEmpty() || rootAllocator.getAllocatedMemory() != 0)
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    rootAllocator.close();
+    try {
+      rootAllocator.close();
+    } catch (IllegalStateException e) {
+      // Buffers of a cancelled call that gRPC had not released yet; the JVM is going away or the
+      // server is being replaced, so report instead of failing the shutdown.
+      LOG.warn("Arrow memory still held at shutdown: {}", e.getMessage());
+    }
   }
 }

@@ -67,23 +67,16 @@ final class StatementHandler {
   }
 
   /**
-   * DoGet. The call's gRPC {@link io.grpc.Context} is cancelled at once when the client cancels
-   * or disconnects — unlike the listener's onCancel callback, which gRPC delivers on this call's
-   * serialized executor and so only after this method returns — so a context listener cancels the
-   * operation (and its Spark jobs) while it streams.
+   * DoGet. The operation is cancelled (with its Spark jobs) as soon as this call's gRPC context is
+   * cancelled — unlike the listener's onCancel callback, which gRPC delivers on this call's
+   * serialized executor and so only after this method returns.
    */
   void stream(TicketStatementQuery ticket, ServerStreamListener listener) {
-    String id = handle(ticket.getStatementHandle());
-    io.grpc.Context call = io.grpc.Context.current();
-    io.grpc.Context.CancellationListener onGone = c -> backend.cancelQuietly(id,
-        "the client cancelled the call or disconnected");
-    call.addListener(onGone, Runnable::run);
     try {
-      backend.stream(id, listener);
+      backend.stream(handle(ticket.getStatementHandle()), listener,
+          CallSessions.grpcCancellation());
     } catch (Throwable t) {
       listener.error(FlightErrors.toFlight(t));
-    } finally {
-      call.removeListener(onGone);
     }
   }
 

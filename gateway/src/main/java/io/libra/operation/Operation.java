@@ -25,6 +25,7 @@ public final class Operation {
   private final AtomicReference<OperationState> state =
       new AtomicReference<>(OperationState.PENDING);
   private volatile Thread runner;
+  private volatile boolean delivered;
 
   public Operation(String id, String user, String sessionId, String sql, SparkContext sc) {
     this.id = id;
@@ -108,6 +109,9 @@ public final class Operation {
    * @return whether this call cancelled it (false when it had already ended)
    */
   public boolean cancel(String reason) {
+    if (delivered) {
+      return false;
+    }
     boolean moved = tryTransition(OperationState.CANCELLED);
     if (moved) {
       LOG.info("operation {} cancelled: {}", id, reason);
@@ -119,6 +123,14 @@ public final class Operation {
       sc.cancelJobsWithTag(jobTag, reason);
     }
     return moved;
+  }
+
+  /**
+   * The client has the whole result: a cancel arriving now (a client closing its finished stream)
+   * changes nothing.
+   */
+  public void markDelivered() {
+    delivered = true;
   }
 
   /** @throws CancellationException when the operation was cancelled */

@@ -30,11 +30,11 @@ import scala.jdk.javaapi.CollectionConverters;
  *   <li>every marker is bound to an untyped NULL ({@code PosParameterizedQuery}) and the plan is
  *       analysed with commands skipped ({@code CommandExecutionMode.SKIP});</li>
  *   <li>type coercion wraps each such NULL in a {@code Cast} to the type its context needs
- *       ({@code l_orderkey = ?} → BIGINT, {@code ? + 1} → INT), or retypes the NULL literal itself
- *       ({@code l_returnflag = ?} → STRING); when exactly one such NULL per marker is found they are
- *       taken in plan order (which is text order for the usual shapes);</li>
+ *       ({@code l_orderkey = ?} → BIGINT, {@code ? + 1} → INT); each marker gets its own NULL
+ *       object, so its cast is found by identity;</li>
  *   <li>{@code INSERT … VALUES (?, …)}: the target column types, by position;</li>
- *   <li>anything else is STRING, which Spark casts implicitly where it is used.</li>
+ *   <li>a marker with no cast ({@code SELECT ? AS s}, a string comparison) is STRING, which Spark
+ *       casts implicitly where it is used.</li>
  * </ol>
  */
 public final class ParameterTypes {
@@ -66,16 +66,21 @@ public final class ParameterTypes {
 
   /** The inferred type of each marker, in marker order. */
   public static List<DataType> infer(SparkSession session, LogicalPlan parsed, int n) {
-    List<DataType> fallback = new ArrayList<>();
+    List<DataType> types = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      fallback.add(DataTypes.StringType);
+      types.add(DataTypes.StringType);
     }
     if (n == 0) {
-      return fallback;
+      return types;
     }
+    // One distinct NULL literal object per marker: the analyzer keeps leaf objects when it wraps
+    // them in a Cast, so each cast is traced back to its marker by identity.
     List<Expression> args = new ArrayList<>();
+    java.util.IdentityHashMap<Expression, Integer> markerOf = new java.util.IdentityHashMap<>();
     for (int i = 0; i < n; i++) {
-      args.add(Literal.create(null, NullType$.MODULE$));
+      Literal placeholder = new Literal(null, NullType$.MODULE$);
+      args.add(placeholder);
+      markerOf.put(placeholder, i);
     }
     LogicalPlan analyzed;
     try {
@@ -83,14 +88,13 @@ public final class ParameterTypes {
           CollectionConverters.asScala(args).toList()), CommandExecutionMode$.MODULE$.SKIP())
           .analyzed();
     } catch (RuntimeException e) {
-      return fallback;
+      return types;
     }
     if (parsed instanceof InsertIntoStatement insert
         && insert.query() instanceof UnresolvedInlineTable values) {
       List<DataType> columns = writeQueryTypes(analyzed);
       if (columns != null) {
         List<Integer> offsets = positions(parsed);
-        List<DataType> types = new ArrayList<>(fallback);
         for (var row : CollectionConverters.asJava(values.rows())) {
           List<Expression> cells = CollectionConverters.asJava(row);
           for (int c = 0; c < cells.size() && c < columns.size(); c++) {
@@ -102,21 +106,15 @@ public final class ParameterTypes {
         return types;
       }
     }
-    // Plan order equals text order for the usual shapes (SELECT list before WHERE, left to right).
-    List<DataType> casts = new ArrayList<>();
-    boolean[] parentIsCast = {false};
     walk(analyzed, e -> {
-      if (e instanceof Cast c && c.child() instanceof Literal l && l.value() == null
-          && l.dataType() instanceof NullType) {
-        casts.add(c.dataType());
-      } else if (e instanceof Literal l && l.value() == null && !(l.dataType() instanceof NullType)
-          && !(parentIsCast[0])) {
-        // Some coercion rules retype the NULL itself (string comparisons do).
-        casts.add(l.dataType());
+      if (e instanceof Cast c) {
+        Integer marker = markerOf.get(c.child());
+        if (marker != null) {
+          types.set(marker, c.dataType());
+        }
       }
-      parentIsCast[0] = e instanceof Cast;
     });
-    return casts.size() == n ? casts : fallback;
+    return types;
   }
 
   private static List<DataType> writeQueryTypes(LogicalPlan analyzed) {
@@ -134,12 +132,12 @@ public final class ParameterTypes {
     return types;
   }
 
-  private interface Visitor {
+  interface Visitor {
     void visit(Expression e);
   }
 
   /** Depth-first: a plan's own expressions, then its inner children and children. */
-  private static void walk(TreeNode<?> node, Visitor v) {
+  static void walk(TreeNode<?> node, Visitor v) {
     if (node instanceof LogicalPlan plan) {
       for (Expression e : CollectionConverters.asJava(plan.expressions())) {
         walkExpression(e, v);

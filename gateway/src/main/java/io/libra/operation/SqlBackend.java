@@ -37,11 +37,19 @@ public final class SqlBackend {
   private static final Logger LOG = LoggerFactory.getLogger(SqlBackend.class);
 
   private final OperationManager operations;
+  private final java.util.Set<String> deniedFunctions;
   private final PreparedStatementRegistry prepared;
   private final PendingQueryRegistry pending;
   private final ArrowResultStream results;
 
   public SqlBackend(OperationManager operations, ArrowResultStream results, Duration handleTtl) {
+    this(operations, results, handleTtl, java.util.Set.of());
+  }
+
+  /** @param deniedFunctions SQL functions refused in every statement (lower case) */
+  public SqlBackend(OperationManager operations, ArrowResultStream results, Duration handleTtl,
+      java.util.Set<String> deniedFunctions) {
+    this.deniedFunctions = deniedFunctions;
     this.operations = operations;
     this.results = results;
     this.prepared = new PreparedStatementRegistry(handleTtl);
@@ -50,7 +58,7 @@ public final class SqlBackend {
 
   /** {@code CreatePreparedStatement}: analyses, never executes. */
   public PreparedInfo prepare(StatementContext ctx, String sql) throws Exception {
-    AnalyzedStatement statement = run(ctx, sql, () -> StatementAnalyzer.analyze(spark(ctx), sql));
+    AnalyzedStatement statement = run(ctx, sql, () -> StatementAnalyzer.analyze(spark(ctx), sql, deniedFunctions));
     String handle = prepared.register(statement);
     StructType params = new StructType();
     for (int i = 0; i < statement.parameterCount(); i++) {
@@ -89,13 +97,13 @@ public final class SqlBackend {
 
   /** {@code GetSchema} of a statement: analysis only. */
   public Schema schemaOf(StatementContext ctx, String sql) throws Exception {
-    AnalyzedStatement statement = run(ctx, sql, () -> StatementAnalyzer.analyze(spark(ctx), sql));
+    AnalyzedStatement statement = run(ctx, sql, () -> StatementAnalyzer.analyze(spark(ctx), sql, deniedFunctions));
     return arrowSchema(ctx, statement.schema());
   }
 
   /** {@code GetFlightInfo(CommandStatementQuery)}. */
   public QueryTicket planQuery(StatementContext ctx, String sql) throws Exception {
-    return plan(ctx, run(ctx, sql, () -> StatementAnalyzer.analyze(spark(ctx), sql)));
+    return plan(ctx, run(ctx, sql, () -> StatementAnalyzer.analyze(spark(ctx), sql, deniedFunctions)));
   }
 
   /** {@code GetFlightInfo(CommandPreparedStatementQuery)}. */
@@ -105,7 +113,7 @@ public final class SqlBackend {
 
   /** {@code DoPut(CommandStatementUpdate)}: runs the statement, returns its update count. */
   public long executeUpdate(StatementContext ctx, String sql) throws Exception {
-    return run(ctx, sql, () -> runUpdate(ctx, StatementAnalyzer.analyze(spark(ctx), sql)));
+    return run(ctx, sql, () -> runUpdate(ctx, StatementAnalyzer.analyze(spark(ctx), sql, deniedFunctions)));
   }
 
   /**
@@ -142,10 +150,13 @@ public final class SqlBackend {
    * @throws HandleNotFoundException for an unknown or already read ticket
    * @throws CancellationException when the query was cancelled before or while streaming
    */
-  public long stream(String ticketId, ServerStreamListener listener) throws Exception {
+  public long stream(String ticketId, ServerStreamListener listener, CallCancellation call)
+      throws Exception {
     PendingQuery query = pending.take(ticketId);
     Operation op = query.operation();
-    StatementContext ctx = query.context();
+    // The DoGet call's cancellation, not the (finished) GetFlightInfo call's.
+    StatementContext ctx = new StatementContext(query.context().session(),
+        query.context().pool(), call);
     ClientSession session = ctx.session();
     try (BufferAllocator allocator = session.allocator().newChildAllocator(
         "stream-" + op.id(), 0, Long.MAX_VALUE)) {
@@ -170,6 +181,11 @@ public final class SqlBackend {
               @Override
               public void onClientCancel() {
                 op.cancel("the client cancelled the stream");
+              }
+
+              @Override
+              public void beforeComplete() {
+                op.markDelivered();
               }
             });
         LOG.info("operation {} streamed {} rows in {} ms", op.id(), rows,
@@ -279,7 +295,8 @@ public final class SqlBackend {
       throw new CancellationException("session " + session.id() + " is closed");
     }
     session.track(op);
-    try {
+    try (CallCancellation.Registration callScope = ctx.call().onCancel(
+        () -> op.cancel("the client cancelled the call or disconnected"))) {
       return operations.run(op, () -> {
         op.transition(OperationState.RUNNING);
         SparkSession spark = session.spark();

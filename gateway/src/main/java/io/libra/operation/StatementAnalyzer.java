@@ -26,7 +26,29 @@ public final class StatementAnalyzer {
   private StatementAnalyzer() {}
 
   public static AnalyzedStatement analyze(SparkSession session, String sql) throws Exception {
+    return analyze(session, sql, java.util.Set.of());
+  }
+
+  /**
+   * @param deniedFunctions lower-case names of SQL functions refused before analysis
+   *     ({@code libra.sql.denied-functions}; by default {@code reflect}, {@code java_method} and
+   *     {@code try_reflect}, which call arbitrary static Java methods inside the gateway JVM)
+   * @throws IllegalArgumentException naming a denied function the statement calls
+   */
+  public static AnalyzedStatement analyze(SparkSession session, String sql,
+      java.util.Set<String> deniedFunctions) throws Exception {
     LogicalPlan plan = session.sessionState().sqlParser().parsePlan(sql);
+    if (!deniedFunctions.isEmpty()) {
+      ParameterTypes.walk(plan, e -> {
+        if (e instanceof org.apache.spark.sql.catalyst.analysis.UnresolvedFunction f) {
+          String name = f.nameParts().last().toLowerCase(java.util.Locale.ROOT);
+          if (deniedFunctions.contains(name)) {
+            throw new IllegalArgumentException("function '" + name + "' is disabled on this"
+                + " gateway (libra.sql.denied-functions)");
+          }
+        }
+      });
+    }
     int markers = ParameterTypes.count(plan);
     List<DataType> parameterTypes = markers == 0 ? List.of()
         : ParameterTypes.infer(session, plan, markers);

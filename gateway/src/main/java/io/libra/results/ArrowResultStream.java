@@ -9,7 +9,9 @@ import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.classic.Dataset;
@@ -75,6 +77,7 @@ public final class ArrowResultStream {
               }
             }
           });
+      control.beforeComplete();
       listener.completed();
       return rows;
     }
@@ -87,6 +90,9 @@ public final class ArrowResultStream {
 
     /** Called once when the client cancels the call or drops the connection. */
     void onClientCancel();
+
+    /** Called just before the stream is completed: every batch has been handed to gRPC. */
+    default void beforeComplete() {}
   }
 
   private static long sendAll(PartitionPrefetcher prefetcher, VectorSchemaRoot root,
@@ -118,6 +124,11 @@ public final class ArrowResultStream {
   static ArrowRecordBatch readBatch(byte[] payload, BufferAllocator allocator) throws IOException {
     ReadChannel in = new ReadChannel(Channels.newChannel(new ByteArrayInputStream(payload)));
     MessageSerializer.deserializeSchema(in);
-    return (ArrowRecordBatch) MessageSerializer.deserializeMessageBatch(in, allocator);
+    MessageMetadataResult meta = MessageSerializer.readMessage(in);
+    // A batch whose columns are all of the null type has no body. deserializeRecordBatch takes
+    // over (and releases) the body buffer.
+    ArrowBuf body = meta.getMessageBodyLength() == 0 ? allocator.getEmpty()
+        : MessageSerializer.readMessageBody(in, meta.getMessageBodyLength(), allocator);
+    return MessageSerializer.deserializeRecordBatch(meta.getMessage(), body);
   }
 }

@@ -19,6 +19,8 @@ public final class ClientSession implements AutoCloseable {
   private final Map<String, Operation> operations = new ConcurrentHashMap<>();
   private volatile String poolOption;
   private volatile boolean closed;
+  private volatile boolean claimed;
+  private volatile long lastAccessNanos = System.nanoTime();
 
   ClientSession(String id, String user, SparkSession spark, BufferAllocator allocator) {
     this.id = id;
@@ -55,6 +57,26 @@ public final class ClientSession implements AutoCloseable {
 
   public boolean isClosed() {
     return closed;
+  }
+
+  /** Records a call of this session; {@code claim}: the client showed it knows the session id. */
+  void touch(boolean claim) {
+    lastAccessNanos = System.nanoTime();
+    if (claim) {
+      claimed = true;
+    }
+  }
+
+  /**
+   * Whether a client came back to this session (with its cookie or bearer token). Sessions made
+   * for calls of clients that never return (no cookie support) stay unclaimed.
+   */
+  boolean isClaimed() {
+    return claimed;
+  }
+
+  long idleNanos() {
+    return System.nanoTime() - lastAccessNanos;
   }
 
   /** Tracks a running operation so closing the session cancels it. */

@@ -1,21 +1,28 @@
 package io.libra.session;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
-import com.github.benmanes.caffeine.cache.Scheduler;
 import io.libra.operation.AdmissionException;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.sql.classic.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client sessions by id (the Flight session cookie {@code arrow_flight_session_id}, or the bearer
- * token's session). A session idle for {@code idleTimeout} is closed by a scheduler even when no
- * call arrives; closing cancels its operations and releases its allocator. At most
- * {@code maxSessions} exist at once (RESOURCE_EXHAUSTED beyond).
+ * Client sessions by id: the Flight session cookie ({@code arrow_flight_session_id}) or the
+ * bearer token's session.
+ *
+ * <p>A session is <em>claimed</em> once a client comes back to it (a later call with its cookie,
+ * or any call with a bearer token). Claimed sessions close after {@code idleTimeout} without a
+ * call; unclaimed ones — what a client without cookie support leaves behind on every call — after
+ * the short {@code unclaimedTimeout}. A session running a statement is never closed for being idle.
+ * Closing cancels its statements and releases its allocator. At most {@code maxSessions} claimed
+ * sessions exist at once (RESOURCE_EXHAUSTED beyond); unclaimed ones do not count, so such clients
+ * cannot lock others out.
  */
 public final class SessionManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SessionManager.class);
@@ -23,42 +30,37 @@ public final class SessionManager implements AutoCloseable {
   private final SparkSession root;
   private final BufferAllocator allocator;
   private final int maxSessions;
-  private final Cache<String, ClientSession> sessions;
+  private final long idleNanos;
+  private final long unclaimedNanos;
+  private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService sweeper;
 
   public SessionManager(SparkSession root, BufferAllocator allocator, Duration idleTimeout,
-      int maxSessions) {
+      Duration unclaimedTimeout, int maxSessions) {
     this.root = root;
     this.allocator = allocator;
     this.maxSessions = maxSessions;
-    this.sessions = Caffeine.newBuilder()
-        .expireAfterAccess(idleTimeout)
-        .scheduler(Scheduler.systemScheduler())
-        .removalListener((String id, ClientSession s, RemovalCause cause) -> {
-          if (s != null) {
-            LOG.info("session {} of {} closed ({})", id, s.user(),
-                cause == RemovalCause.EXPIRED ? "idle timeout" : "closed");
-            s.close();
-          }
-        })
-        .build();
+    this.idleNanos = idleTimeout.toNanos();
+    this.unclaimedNanos = Math.min(unclaimedTimeout.toNanos(), idleNanos);
+    this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "libra-session-sweeper");
+      t.setDaemon(true);
+      return t;
+    });
+    long period = Math.max(100, Math.min(1000, unclaimedTimeout.toMillis() / 2));
+    sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
   }
 
   /**
-   * The session with this id, created for {@code user} if absent (concurrent first calls with
-   * the same id get the same session).
+   * The session with this id, created for {@code user} if absent (concurrent first calls with the
+   * same id get the same session).
    *
-   * @throws AdmissionException when {@code maxSessions} sessions are open
+   * @param claim whether the caller named an existing session (cookie or bearer token)
+   * @throws AdmissionException when {@code maxSessions} claimed sessions are open
    * @throws SecurityException when the id belongs to another user
    */
-  public ClientSession getOrCreate(String id, String user) {
-    ClientSession s = sessions.get(id, key -> {
-      if (sessions.estimatedSize() >= maxSessions) {
-        sessions.cleanUp();
-        if (sessions.estimatedSize() >= maxSessions) {
-          throw new AdmissionException("the gateway has " + maxSessions
-              + " open sessions (libra.sessions.max); close idle connections or retry later");
-        }
-      }
+  public ClientSession getOrCreate(String id, String user, boolean claim) {
+    ClientSession s = sessions.computeIfAbsent(id, key -> {
       SparkSession spark = root.newSession();
       BufferAllocator child = allocator.newChildAllocator("session-" + key, 0, Long.MAX_VALUE);
       LOG.info("session {} opened for {}", key, user);
@@ -67,24 +69,61 @@ public final class SessionManager implements AutoCloseable {
     if (!s.user().equals(user)) {
       throw new SecurityException("session belongs to another user");
     }
+    if (claim && !s.isClaimed() && claimedCount() >= maxSessions) {
+      throw new AdmissionException("the gateway has " + maxSessions
+          + " open sessions (libra.sessions.max); close idle connections or retry later");
+    }
+    s.touch(claim);
     return s;
+  }
+
+  private long claimedCount() {
+    return sessions.values().stream().filter(ClientSession::isClaimed).count();
+  }
+
+  private void sweep() {
+    try {
+      for (ClientSession s : sessions.values()) {
+        long limit = s.isClaimed() ? idleNanos : unclaimedNanos;
+        if (s.openOperations() == 0 && s.idleNanos() > limit) {
+          if (sessions.remove(s.id(), s)) {
+            LOG.info("session {} of {} closed ({})", s.id(), s.user(),
+                s.isClaimed() ? "idle timeout" : "never reused");
+            s.close();
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("session sweep failed", e);
+    }
   }
 
   /** Closes a session; unknown ids are ignored. Returns whether one was closed. */
   public boolean close(String id) {
-    // The removal listener closes the removed session.
-    return sessions.asMap().remove(id) != null;
+    ClientSession s = sessions.remove(id);
+    if (s != null) {
+      LOG.info("session {} of {} closed (CloseSession)", id, s.user());
+      s.close();
+      return true;
+    }
+    return false;
   }
 
-  /** Open sessions (expired ones are cleaned first). */
+  /** Open sessions whose id matches, for tests and metrics. */
+  public long count(java.util.function.Predicate<String> id) {
+    return sessions.keySet().stream().filter(id).count();
+  }
+
+  /** Open sessions, claimed or not. */
   public long count() {
-    sessions.cleanUp();
-    return sessions.estimatedSize();
+    return sessions.size();
   }
 
   @Override
   public void close() {
-    sessions.invalidateAll();
-    sessions.cleanUp();
+    sweeper.shutdownNow();
+    for (String id : sessions.keySet()) {
+      close(id);
+    }
   }
 }

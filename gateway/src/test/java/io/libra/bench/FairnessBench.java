@@ -40,7 +40,7 @@ public final class FairnessBench {
         "spark.scheduler.allocation.file", home.resolve("conf/fairscheduler.xml").toString()),
         work, true);
     LibraConfig config = LibraConfig.load(work, work.resolve("none"), Map.of(),
-        Map.of("libra.server.port", "0"));
+        Map.of("libra.server.port", "0", "libra.sql.denied-functions", ""));
     try (LibraServer server = LibraServer.start(config, engine.rootSession())) {
       String url = "jdbc:arrow-flight-sql://127.0.0.1:" + server.port() + "/?useEncryption=false";
       try (Connection interactive = DriverManager.getConnection(url + "&pool=interactive")) {

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,33 +35,43 @@ class AdmissionAndIdleTest {
 
   private static LibraServer server(Map<String, String> settings) throws Exception {
     Path dir = Files.createTempDirectory("libra-limits-");
-    Map<String, String> all = new java.util.HashMap<>(settings);
+    Map<String, String> all = new java.util.HashMap<>();
     all.put("libra.server.port", "0");
+    all.put("libra.sql.denied-functions", "");
+    all.putAll(settings);
+    io.libra.auth.UserStore.put(dir.resolve("users.properties"), "bob", "bob-secret".toCharArray());
     return LibraServer.start(LibraConfig.load(dir, dir, Map.of(), all), TestGateway.get().spark);
   }
 
-  private static FlightSqlClient client(RootAllocator a, LibraServer s) {
-    return new FlightSqlClient(FlightClient.builder(a,
-            Location.forGrpcInsecure("127.0.0.1", s.port()))
-        .intercept(new ClientCookieMiddleware.Factory()).build());
+  private static void assertLimit(Map<String, String> settings, String limitKey)
+      throws Exception {
+    try (LibraServer s = server(settings); RootAllocator a = new RootAllocator()) {
+      FlightClient raw = FlightClient.builder(a, Location.forGrpcInsecure("127.0.0.1", s.port()))
+          .intercept(new ClientCookieMiddleware.Factory()).build();
+      org.apache.arrow.flight.CallOption[] login = "true".equals(settings.get("libra.auth.enabled"))
+          ? new org.apache.arrow.flight.CallOption[] {
+              raw.authenticateBasicToken("bob", "bob-secret").orElseThrow()}
+          : new org.apache.arrow.flight.CallOption[0];
+      assertLimit(s, new FlightSqlClient(raw), login, limitKey);
+    }
   }
 
-  private static void drain(FlightSqlClient sql, FlightInfo info) throws Exception {
-    try (FlightStream s = sql.getStream(info.getEndpoints().get(0).getTicket())) {
+  private static void drain(FlightSqlClient sql, FlightInfo info,
+      org.apache.arrow.flight.CallOption... options) throws Exception {
+    try (FlightStream s = sql.getStream(info.getEndpoints().get(0).getTicket(), options)) {
       while (s.next()) {
         // read everything
       }
     }
   }
 
-  private static void assertLimit(Map<String, String> settings, String limitKey)
-      throws Exception {
-    try (LibraServer s = server(settings); RootAllocator a = new RootAllocator();
-        FlightSqlClient sql = client(a, s)) {
-      FlightInfo sleeping = sql.execute(SLEEP);
+  private static void assertLimit(LibraServer s, FlightSqlClient sql,
+      org.apache.arrow.flight.CallOption[] o, String limitKey) throws Exception {
+    try (sql) {
+      FlightInfo sleeping = sql.execute(SLEEP, o);
       CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
         try {
-          drain(sql, sleeping);
+          drain(sql, sleeping, o);
         } catch (Exception e) {
           throw new java.util.concurrent.CompletionException(e);
         }
@@ -70,12 +81,12 @@ class AdmissionAndIdleTest {
         Thread.sleep(20);
       }
       FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
-          () -> drain(sql, sql.execute("SELECT 1")));
+          () -> drain(sql, sql.execute("SELECT 1", o), o));
       assertEquals(FlightStatusCode.RESOURCE_EXHAUSTED, e.status().code());
       assertTrue(e.getMessage().contains(limitKey), e.getMessage());
-      sql.cancelFlightInfo(new CancelFlightInfoRequest(sleeping));
+      sql.cancelFlightInfo(new CancelFlightInfoRequest(sleeping), o);
       assertThrows(Exception.class, () -> reader.get(10, TimeUnit.SECONDS));
-      drain(sql, sql.execute("SELECT 1")); // admitted again
+      drain(sql, sql.execute("SELECT 1", o), o); // admitted again
     }
   }
 
@@ -86,24 +97,68 @@ class AdmissionAndIdleTest {
 
   @Test
   void perUserConcurrencyLimit() throws Exception {
-    assertLimit(Map.of("libra.operations.max-concurrent-per-user", "1"),
-        "libra.operations.max-concurrent-per-user");
+    // Per user only makes sense with authentication: without it every client is "anonymous".
+    assertLimit(Map.of("libra.operations.max-concurrent-per-user", "1",
+        "libra.auth.enabled", "true"), "libra.operations.max-concurrent-per-user");
   }
 
   @Test
-  void sessionLimit() throws Exception {
-    try (LibraServer s = server(Map.of("libra.sessions.max", "3"));
+  void reflectionFunctionsAreDeniedByDefault() throws Exception {
+    Path dir = Files.createTempDirectory("libra-deny-");
+    try (LibraServer s = LibraServer.start(LibraConfig.load(dir, dir, Map.of(),
+            Map.of("libra.server.port", "0")), TestGateway.get().spark);
+        RootAllocator a = new RootAllocator(); FlightSqlClient sql = new FlightSqlClient(
+            FlightClient.builder(a, Location.forGrpcInsecure("127.0.0.1", s.port())).build())) {
+      FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
+          () -> sql.execute("SELECT reflect('java.lang.System', 'exit', 1)"));
+      assertEquals(FlightStatusCode.INVALID_ARGUMENT, e.status().code());
+      assertTrue(e.getMessage().contains("'reflect' is disabled"), e.getMessage());
+      assertEquals(1, sql.execute("SELECT 1").getEndpoints().size());
+    }
+  }
+
+  @Test
+  void sessionLimitCountsSessionsClientsComeBackTo() throws Exception {
+    try (LibraServer s = server(Map.of("libra.sessions.max", "3",
+        "libra.sessions.unclaimed-timeout-seconds", "2"));
         RootAllocator a = new RootAllocator()) {
-      // A client without cookie support opens a new session on every call.
+      // A client without cookie support leaves a new session on every call: those do not count
+      // and are reclaimed quickly.
       try (FlightSqlClient noCookies = new FlightSqlClient(FlightClient.builder(a,
           Location.forGrpcInsecure("127.0.0.1", s.port())).build())) {
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 20; i++) {
           noCookies.execute("SELECT 1");
         }
+      }
+      List<FlightSqlClient> cookieClients = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          FlightSqlClient c = new FlightSqlClient(FlightClient.builder(a,
+              Location.forGrpcInsecure("127.0.0.1", s.port()))
+              .intercept(new ClientCookieMiddleware.Factory()).build());
+          cookieClients.add(c);
+          c.execute("SELECT 1");
+          c.execute("SELECT 2"); // comes back with its cookie: the session is claimed
+        }
+        FlightSqlClient fourth = new FlightSqlClient(FlightClient.builder(a,
+            Location.forGrpcInsecure("127.0.0.1", s.port()))
+            .intercept(new ClientCookieMiddleware.Factory()).build());
+        cookieClients.add(fourth);
+        fourth.execute("SELECT 1");
         FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
-            () -> noCookies.execute("SELECT 1"));
+            () -> fourth.execute("SELECT 2"));
         assertEquals(FlightStatusCode.RESOURCE_EXHAUSTED, e.status().code());
         assertTrue(e.getMessage().contains("libra.sessions.max"), e.getMessage());
+        // The unclaimed sessions are gone after their short timeout; the claimed ones stay.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (s.sessions().count() > 3 && System.nanoTime() < deadline) {
+          Thread.sleep(100);
+        }
+        assertEquals(3, s.sessions().count());
+      } finally {
+        for (FlightSqlClient c : cookieClients) {
+          c.close();
+        }
       }
     }
   }

@@ -90,6 +90,12 @@ class FlightSqlClientTest {
   }
 
   @Test
+  void allNullColumnsStream() throws Exception {
+    FlightInfo info = sql.execute("SELECT NULL AS n, CAST(NULL AS VOID) AS v FROM range(3)");
+    assertEquals(3, readAll(info));
+  }
+
+  @Test
   void batchesAreBoundedByBytes() throws Exception {
     // 2,000 rows of 100 kB: one 10,000-row batch would be 200 MB.
     FlightInfo info = sql.execute("SELECT repeat('x', 100000) AS s FROM range(2000)");

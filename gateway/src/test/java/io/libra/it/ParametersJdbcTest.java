@@ -80,6 +80,19 @@ class ParametersJdbcTest {
   }
 
   @Test
+  void intAndUntypedStringParameters() throws Exception {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT ? + 1 AS x, ? AS s")) {
+      ps.setInt(1, 41);
+      ps.setString(2, "a");
+      try (ResultSet rs = ps.executeQuery()) {
+        assertTrue(rs.next());
+        assertEquals(42, rs.getInt("x"));
+        assertEquals("a", rs.getString("s"));
+      }
+    }
+  }
+
+  @Test
   void timestampAndNullParameters() throws Exception {
     try (PreparedStatement ps = connection.prepareStatement(
         "SELECT TIMESTAMP'2024-01-01 00:00:00' < ? AS later, coalesce(? , 7L) AS c")) {
