@@ -119,6 +119,49 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
     }
   }
 
+  // ---- malformed requests: INVALID_ARGUMENT instead of Arrow's INTERNAL ----
+
+  @Override
+  public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+    try {
+      Any.parseFrom(ticket.getBytes());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      listener.error(CallStatus.INVALID_ARGUMENT.withDescription(
+          "the ticket is not a Flight SQL ticket").toRuntimeException());
+      return;
+    }
+    super.getStream(context, ticket, listener);
+  }
+
+  @Override
+  public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
+    if (!descriptor.isCommand()) {
+      throw CallStatus.INVALID_ARGUMENT.withDescription(
+          "Libra serves Flight SQL commands; path descriptors are not supported")
+          .toRuntimeException();
+    }
+    try {
+      Any.parseFrom(descriptor.getCommand());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw CallStatus.INVALID_ARGUMENT.withDescription(
+          "the descriptor's command is not a Flight SQL command").toRuntimeException();
+    }
+    return super.getFlightInfo(context, descriptor);
+  }
+
+  @Override
+  public void doAction(CallContext context, org.apache.arrow.flight.Action action,
+      StreamListener<Result> listener) {
+    try {
+      super.doAction(context, action, listener);
+    } catch (org.apache.arrow.flight.FlightRuntimeException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw CallStatus.INVALID_ARGUMENT.withDescription("malformed " + action.getType()
+          + " request: " + e.getMessage()).toRuntimeException();
+    }
+  }
+
   // ---- statements ----
 
   @Override

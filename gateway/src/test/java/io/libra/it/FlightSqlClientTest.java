@@ -196,6 +196,19 @@ class FlightSqlClientTest {
   }
 
   @Test
+  void malformedTicketsAndDescriptorsAreInvalidArgument() {
+    FlightRuntimeException ticket = assertThrows(FlightRuntimeException.class, () -> {
+      try (FlightStream s = flight.getStream(new Ticket("garbage".getBytes()))) {
+        s.next();
+      }
+    });
+    assertEquals(FlightStatusCode.INVALID_ARGUMENT, ticket.status().code());
+    FlightRuntimeException path = assertThrows(FlightRuntimeException.class,
+        () -> flight.getInfo(org.apache.arrow.flight.FlightDescriptor.path("a", "b")));
+    assertEquals(FlightStatusCode.INVALID_ARGUMENT, path.status().code());
+  }
+
+  @Test
   void badSqlIsInvalidArgument() {
     FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
         () -> sql.execute("SELEC 1"));
