@@ -40,12 +40,16 @@ public final class LibraConfig {
       "Upper bound (bytes, estimated while converting on the executors) on one Arrow record batch;"
           + " keeps every message well under the 16 MiB default client limit.");
   public static final ConfigEntry<Integer> PREFETCH_PARTITIONS = ConfigEntry.integer(
-      "libra.results.prefetch-partitions", 4, 1, 1024,
+      "libra.results.prefetch-partitions", 2, 1, 1024,
       "How many result partitions are converted ahead of the one being streamed.");
   public static final ConfigEntry<Long> MAX_BUFFERED_BYTES = ConfigEntry.longValue(
       "libra.results.max-buffered-bytes", 256L << 20, 1L << 20, Long.MAX_VALUE,
       "Bytes of converted partitions a single result stream may hold on the driver before it"
           + " stops prefetching (at least one partition is always allowed).");
+  public static final ConfigEntry<Long> MAX_PARTITION_BYTES = ConfigEntry.longValue(
+      "libra.results.max-partition-bytes", 256L << 20, 1L << 20, Long.MAX_VALUE,
+      "Arrow bytes one result partition may convert to; the driver fetches a partition whole, so"
+          + " this bounds its memory per partition (beyond: RESOURCE_EXHAUSTED naming this key).");
   public static final ConfigEntry<Integer> TICKET_TTL_SECONDS = ConfigEntry.integer(
       "libra.statement.ticket-ttl-seconds", 600, 1, Integer.MAX_VALUE,
       "Seconds an unread ticket (and an unused prepared statement) is kept before it is dropped.");
@@ -96,7 +100,7 @@ public final class LibraConfig {
   /** Every entry, in documentation order. */
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
       SERVER_THREADS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
-      PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
+      PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_PARTITION_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, MAX_SESSIONS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, POOL_USER_MAP,
       AUTH_ENABLED, AUTH_USERS_FILE, AUTH_TOKEN_TTL_SECONDS, TLS_ENABLED, TLS_CERT_FILE,
       TLS_KEY_FILE, DENIED_FUNCTIONS);

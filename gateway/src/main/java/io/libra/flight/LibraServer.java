@@ -81,7 +81,8 @@ public final class LibraServer implements AutoCloseable {
     BufferAllocator root = new RootAllocator(Long.MAX_VALUE);
     ResultSettings resultSettings = new ResultSettings(
         config.get(LibraConfig.MAX_RECORDS_PER_BATCH), config.get(LibraConfig.MAX_BATCH_BYTES),
-        config.get(LibraConfig.PREFETCH_PARTITIONS), config.get(LibraConfig.MAX_BUFFERED_BYTES));
+        config.get(LibraConfig.PREFETCH_PARTITIONS), config.get(LibraConfig.MAX_BUFFERED_BYTES),
+        config.get(LibraConfig.MAX_PARTITION_BYTES));
     Duration ttl = Duration.ofSeconds(config.get(LibraConfig.TICKET_TTL_SECONDS));
     int maxOps = config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS);
     // Without authentication every client is "anonymous": a per-user limit would cap everyone.

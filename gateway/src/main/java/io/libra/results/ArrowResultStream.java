@@ -72,7 +72,7 @@ public final class ArrowResultStream {
                   settings.maxRecordsPerBatch(), settings.maxBatchBytes());
               try (PartitionPrefetcher prefetcher = new PartitionPrefetcher(
                   dataset.sparkSession().sparkContext(), batches, settings.prefetchPartitions(),
-                  settings.maxBufferedBytes(), control::beforeJob)) {
+                  settings.maxBufferedBytes(), settings.maxPartitionBytes(), control::beforeJob)) {
                 return sendAll(prefetcher, root, allocator, listener, gate);
               }
             }

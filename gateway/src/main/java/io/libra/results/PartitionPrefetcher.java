@@ -36,6 +36,7 @@ public final class PartitionPrefetcher implements AutoCloseable {
   private final AtomicLong bufferedBytes = new AtomicLong();
   private final AtomicLong peakBufferedBytes = new AtomicLong();
   private final Runnable beforeSubmit;
+  private final long maxPartitionBytes;
   private int nextToConsume;
 
   /**
@@ -45,7 +46,7 @@ public final class PartitionPrefetcher implements AutoCloseable {
    */
   public PartitionPrefetcher(SparkContext sc, JavaRDD<byte[]> batches, int maxInFlight,
       long maxBufferedBytes) {
-    this(sc, batches, maxInFlight, maxBufferedBytes, () -> { });
+    this(sc, batches, maxInFlight, maxBufferedBytes, Long.MAX_VALUE, () -> { });
   }
 
   /**
@@ -53,8 +54,9 @@ public final class PartitionPrefetcher implements AutoCloseable {
    *     operation's cancellation check, so no job starts after a cancel)
    */
   public PartitionPrefetcher(SparkContext sc, JavaRDD<byte[]> batches, int maxInFlight,
-      long maxBufferedBytes, Runnable beforeSubmit) {
+      long maxBufferedBytes, long maxPartitionBytes, Runnable beforeSubmit) {
     this.beforeSubmit = beforeSubmit;
+    this.maxPartitionBytes = maxPartitionBytes;
     this.sc = sc;
     this.rdd = batches.rdd();
     this.partitions = rdd.getNumPartitions();
@@ -101,7 +103,8 @@ public final class PartitionPrefetcher implements AutoCloseable {
 
   private void submit(int partition) {
     beforeSubmit.run();
-    SimpleFutureAction<BoxedUnit> action = sc.submitJob(rdd, new CollectPartition(),
+    SimpleFutureAction<BoxedUnit> action = sc.submitJob(rdd,
+        new CollectPartition(maxPartitionBytes),
         CollectionConverters.asScala(List.<Object>of(partition)).toSeq(),
         new AbstractFunction2<Object, byte[][], BoxedUnit>() {
           @Override
@@ -144,16 +147,31 @@ public final class PartitionPrefetcher implements AutoCloseable {
     bufferedBytes.set(0);
   }
 
-  /** Runs in the Spark task: materialises one partition's payloads as an array. */
+  /**
+   * Runs in the Spark task: materialises one partition's payloads as an array, failing with
+   * {@link PartitionTooLargeException} beyond {@code maxBytes}.
+   */
   private static final class CollectPartition extends AbstractFunction1<Iterator<byte[]>, byte[][]>
       implements Serializable {
     private static final long serialVersionUID = 1L;
+    private final long maxBytes;
+
+    CollectPartition(long maxBytes) {
+      this.maxBytes = maxBytes;
+    }
 
     @Override
     public byte[][] apply(Iterator<byte[]> it) {
       List<byte[]> out = new ArrayList<>();
+      long bytes = 0;
       while (it.hasNext()) {
-        out.add(it.next());
+        byte[] b = it.next();
+        bytes += b.length;
+        if (bytes > maxBytes) {
+          org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+          throw new PartitionTooLargeException(tc == null ? -1 : tc.partitionId(), maxBytes);
+        }
+        out.add(b);
       }
       return out.toArray(new byte[0][]);
     }
