@@ -304,7 +304,7 @@ public final class SqlBackend {
         SparkSession.setActiveSession(spark);
         try (SparkLocalProperties ignored = SparkLocalProperties.apply(sc, Map.of(
             SparkLocalProperties.POOL, ctx.pool(),
-            SparkLocalProperties.JOB_DESCRIPTION, abbreviate(op.sql()),
+            SparkLocalProperties.JOB_DESCRIPTION, abbreviate(SqlRedaction.redact(spark, op.sql())),
             SparkLocalProperties.INTERRUPT_ON_CANCEL, "true"))) {
           sc.addJobTag(op.jobTag());
           try {
