@@ -314,67 +314,56 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
 
   // ---- sessions and cancellation ----
 
-  @Override
-  public void setSessionOptions(SetSessionOptionsRequest request, CallContext context,
-      StreamListener<SetSessionOptionsResult> listener) {
+  /** Answers a unary action with one result, or the translated error. */
+  private static <T> void single(StreamListener<T> listener, Call<T> call) {
     try {
-      listener.onNext(sessionOptions.set(calls.session(context), request));
+      listener.onNext(call.run());
       listener.onCompleted();
     } catch (Throwable t) {
       listener.onError(FlightErrors.toFlight(t));
     }
+  }
+
+  @Override
+  public void setSessionOptions(SetSessionOptionsRequest request, CallContext context,
+      StreamListener<SetSessionOptionsResult> listener) {
+    single(listener, () -> sessionOptions.set(calls.session(context), request));
   }
 
   @Override
   public void getSessionOptions(GetSessionOptionsRequest request, CallContext context,
       StreamListener<GetSessionOptionsResult> listener) {
-    try {
+    single(listener, () -> {
       StatementContext ctx = ctx(context);
-      listener.onNext(sessionOptions.get(ctx.session(), ctx.pool()));
-      listener.onCompleted();
-    } catch (Throwable t) {
-      listener.onError(FlightErrors.toFlight(t));
-    }
+      return sessionOptions.get(ctx.session(), ctx.pool());
+    });
   }
 
   @Override
   public void closeSession(CloseSessionRequest request, CallContext context,
       StreamListener<CloseSessionResult> listener) {
-    try {
+    single(listener, () -> {
       String id = calls.existingSessionId(context);
       if (id != null) {
         sessions.close(id);
       }
-      listener.onNext(new CloseSessionResult(CloseSessionResult.Status.CLOSED));
-      listener.onCompleted();
-    } catch (Throwable t) {
-      listener.onError(FlightErrors.toFlight(t));
-    }
+      return new CloseSessionResult(CloseSessionResult.Status.CLOSED);
+    });
   }
 
   @Override
   public void cancelFlightInfo(CancelFlightInfoRequest request, CallContext context,
       StreamListener<CancelStatus> listener) {
-    try {
-      listener.onNext(statements.cancel(request.getInfo()) ? CancelStatus.CANCELLED
+    single(listener, () -> statements.cancel(request.getInfo()) ? CancelStatus.CANCELLED
           : CancelStatus.NOT_CANCELLABLE);
-      listener.onCompleted();
-    } catch (Throwable t) {
-      listener.onError(FlightErrors.toFlight(t));
-    }
   }
 
   @Override
   @SuppressWarnings("deprecation")
   public void cancelQuery(FlightInfo info, CallContext context,
       StreamListener<CancelResult> listener) {
-    try {
-      listener.onNext(statements.cancel(info) ? CancelResult.CANCELLED
+    single(listener, () -> statements.cancel(info) ? CancelResult.CANCELLED
           : CancelResult.NOT_CANCELLABLE);
-      listener.onCompleted();
-    } catch (Throwable t) {
-      listener.onError(FlightErrors.toFlight(t));
-    }
   }
 
   @Override

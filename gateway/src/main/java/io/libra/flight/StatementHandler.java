@@ -135,21 +135,12 @@ final class StatementHandler {
    */
   Runnable bind(CommandPreparedStatementQuery command, FlightStream stream,
       StreamListener<PutResult> ack) {
-    return () -> {
-      try {
-        String bound = backend.bind(handle(command.getPreparedStatementHandle()),
-            ParameterRows.read(stream));
-        byte[] bytes = DoPutPreparedStatementResult.newBuilder()
-            .setPreparedStatementHandle(handleBytes(bound)).build().toByteArray();
-        try (ArrowBuf buf = allocator.buffer(bytes.length)) {
-          buf.writeBytes(bytes);
-          ack.onNext(PutResult.metadata(buf));
-        }
-        ack.onCompleted();
-      } catch (Throwable t) {
-        ack.onError(FlightErrors.toFlight(t));
-      }
-    };
+    return () -> answer(ack, () -> {
+      String bound = backend.bind(handle(command.getPreparedStatementHandle()),
+          ParameterRows.read(stream));
+      return DoPutPreparedStatementResult.newBuilder()
+          .setPreparedStatementHandle(handleBytes(bound)).build().toByteArray();
+    });
   }
 
   @FunctionalInterface
@@ -157,10 +148,21 @@ final class StatementHandler {
     long run() throws Exception;
   }
 
+  @FunctionalInterface
+  private interface PutAnswer {
+    byte[] run() throws Exception;
+  }
+
+  /** Runs an update and answers DoPutUpdateResult with its count. */
   private void respond(StreamListener<PutResult> ack, Update update) {
+    answer(ack, () -> DoPutUpdateResult.newBuilder().setRecordCount(update.run()).build()
+        .toByteArray());
+  }
+
+  /** Sends one PutResult whose app metadata is the answer's bytes, or the translated error. */
+  private void answer(StreamListener<PutResult> ack, PutAnswer answer) {
     try {
-      long count = update.run();
-      byte[] bytes = DoPutUpdateResult.newBuilder().setRecordCount(count).build().toByteArray();
+      byte[] bytes = answer.run();
       try (ArrowBuf buf = allocator.buffer(bytes.length)) {
         buf.writeBytes(bytes);
         ack.onNext(PutResult.metadata(buf));
