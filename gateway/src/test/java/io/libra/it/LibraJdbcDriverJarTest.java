@@ -1,0 +1,82 @@
+package io.libra.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The jdbc-driver module's jar alone on a classpath (a separate JVM, nothing else) connects with
+ * {@code jdbc:libra://127.0.0.1:PORT}, applies {@code schema=}, and reads every value with
+ * getObject, zoned timestamps included. Needs the jar: {@code mvn package} (scripts/test) builds
+ * it before these tests run; a plain {@code mvn test} skips this class.
+ */
+class LibraJdbcDriverJarTest {
+  private static final String CLIENT = """
+      import java.sql.*;
+      public class Client {
+        public static void main(String[] a) throws Exception {
+          try (Connection c = DriverManager.getConnection(a[0]);
+               Statement s = c.createStatement();
+               ResultSet rs = s.executeQuery("SELECT count(*) AS n, max(n_name) AS m,"
+                   + " TIMESTAMP'2024-02-29 12:34:56' AS ts, DATE'2024-02-29' AS d,"
+                   + " CAST(1.25 AS DECIMAL(10,2)) AS dec FROM nation")) {
+            rs.next();
+            StringBuilder out = new StringBuilder("driver=" + DriverManager.getDriver(a[0])
+                .getClass().getName());
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+              Object o = rs.getObject(i);
+              out.append(' ').append(rs.getMetaData().getColumnName(i)).append('=')
+                  .append(o == null ? "null" : o.getClass().getSimpleName());
+            }
+            out.append(" n=").append(rs.getLong("n")).append(" m=").append(rs.getString("m"))
+                .append(" ts=").append(rs.getTimestamp("ts").toInstant())
+                .append(" tsobj=").append(((Timestamp) rs.getObject("ts")).toInstant())
+                .append(" tsstr=").append(rs.getString("ts").replace(' ', 'T'))
+                .append(" tsutc=").append(rs.getTimestamp("ts",
+                    java.util.Calendar.getInstance(java.util.TimeZone.getTimeZone("UTC")))
+                    .toInstant());
+            System.out.println(out);
+          }
+        }
+      }
+      """;
+
+  @Test
+  void driverJarAloneConnectsAndQueries() throws Exception {
+    Path target = TestGateway.home().resolve("jdbc-driver/target");
+    Optional<Path> jar = Files.isDirectory(target) ? Files.list(target)
+        .filter(p -> p.getFileName().toString().matches("libra-jdbc-driver-.*\\.jar"))
+        .findFirst() : Optional.empty();
+    Assumptions.assumeTrue(jar.isPresent(), "build the driver jar first (mvn package)");
+    TestGateway gateway = TestGateway.get();
+    Path dir = Files.createTempDirectory("libra-driver-");
+    Files.writeString(dir.resolve("Client.java"), CLIENT);
+    String url = "jdbc:libra://127.0.0.1:" + gateway.server.port() + "?schema=tpch";
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+            .toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Duser.timezone=Asia/Tokyo",
+        "-cp", jar.get().toString(), dir.resolve("Client.java").toString(), url)
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
+    assertEquals(0, p.exitValue(), out);
+    List<String> lines = out.lines().filter(l -> l.startsWith("driver=")).toList();
+    assertEquals(1, lines.size(), out);
+    String line = lines.get(0);
+    assertTrue(line.contains("driver=io.libra.jdbc.LibraDriver"), line);
+    assertTrue(line.contains(" n=25 "), line);
+    assertTrue(line.contains(" m=VIETNAM "), line);
+    // getObject works for every column, the zoned timestamp included (18.3.0 would throw).
+    assertTrue(line.contains(" ts=Timestamp d=Date dec=BigDecimal"), line);
+    // The session-zone (UTC) wall clock comes back as text. Known gap, left for issue 4: with the
+    // client JVM in another zone (Tokyo here) the Arrow driver's getObject/getTimestamp shift
+    // the instant by the client's offset; the driver module should wrap ResultSet to fix it.
+    assertTrue(line.contains(" tsstr=2024-02-29T12:34:56"), line);
+  }
+}
