@@ -49,6 +49,21 @@ class LibraJdbcDriverJarTest {
       """;
 
   @Test
+  void sqlShellRunsAStatementThroughTheDriver() throws Exception {
+    Path shell = TestGateway.home().resolve("jdbc-driver/target/shell/sqlline.jar");
+    Assumptions.assumeTrue(Files.exists(shell), "build the driver jar first (mvn package)");
+    TestGateway gateway = TestGateway.get();
+    Process p = new ProcessBuilder(TestGateway.home().resolve("scripts/libra").toString(), "sql",
+        "jdbc:libra://127.0.0.1:" + gateway.server.port(),
+        "-e", "SELECT count(*) AS n, max(n_name) AS m FROM tpch.nation;")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
+    assertEquals(0, p.exitValue(), out);
+    assertTrue(out.contains("| 25 | VIETNAM |"), out);
+  }
+
+  @Test
   void driverJarAloneConnectsAndQueries() throws Exception {
     Path target = TestGateway.home().resolve("jdbc-driver/target");
     Optional<Path> jar = Files.isDirectory(target) ? Files.list(target)
