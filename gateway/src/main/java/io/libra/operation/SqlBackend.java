@@ -242,7 +242,7 @@ public final class SqlBackend {
       return new QueryTicket(pending.register(new PendingQuery(ctx, streamOp, null, empty)), empty);
     }
     // Several parameter rows: one execution per row, results concatenated (UNION ALL).
-    Dataset<Row> dataset = run(ctx, sql, () -> {
+    Dataset<Row> analysed = run(ctx, sql, () -> {
       Dataset<Row> all = null;
       for (Object[] args : rows) {
         Dataset<Row> one = args.length == 0 ? spark(ctx).sql(sql) : spark(ctx).sql(sql, args);
@@ -250,7 +250,11 @@ public final class SqlBackend {
       }
       return all;
     });
-    Schema schema = arrowSchema(ctx, dataset.schema());
+    // The promised schema comes from the analysed one (VARIANT keeps its TYPE_NAME); the stream
+    // sends VARIANT as JSON text.
+    Schema schema = arrowSchema(ctx, analysed.schema());
+    Dataset<Row> dataset = !io.libra.results.VariantAsJson.hasVariant(analysed.schema()) ? analysed
+        : run(ctx, sql, () -> io.libra.results.VariantAsJson.apply(analysed));
     return new QueryTicket(pending.register(new PendingQuery(ctx, streamOp, dataset, schema)),
         schema);
   }

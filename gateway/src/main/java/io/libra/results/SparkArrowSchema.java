@@ -24,6 +24,8 @@ import org.apache.spark.sql.util.ArrowUtils;
  * kept. Each top-level field also carries Flight SQL column metadata ({@code FlightSqlColumnMetadata}:
  * {@code ARROW:FLIGHT:SQL:TYPE_NAME} = Spark's SQL type name, precision/scale for decimals,
  * case-sensitivity for strings, read-only, searchable) so JDBC tools show Spark type names.
+ * Top-level VARIANT columns travel as their JSON text (utf8, TYPE_NAME {@code VARIANT}), see
+ * {@link VariantAsJson}.
  */
 public final class SparkArrowSchema {
   private SparkArrowSchema() {}
@@ -33,7 +35,8 @@ public final class SparkArrowSchema {
    * @param sessionTimeZone {@code spark.sql.session.timeZone} (IANA name or offset)
    */
   public static Schema toArrow(StructType sparkSchema, String sessionTimeZone) {
-    Schema plain = ArrowUtils.toArrowSchema(sparkSchema, sessionTimeZone, false, false);
+    Schema plain = ArrowUtils.toArrowSchema(VariantAsJson.wireSchema(sparkSchema),
+        sessionTimeZone, false, false);
     StructField[] sparkFields = sparkSchema.fields();
     List<Field> fields = new ArrayList<>(sparkFields.length);
     for (int i = 0; i < sparkFields.length; i++) {

@@ -90,6 +90,21 @@ class FlightSqlClientTest {
   }
 
   @Test
+  void variantTravelsAsJsonText() throws Exception {
+    FlightInfo info = sql.execute("SELECT parse_json('{\"a\":1,\"b\":[true,null]}') AS v, 7 AS n");
+    Schema schema = info.getSchemaOptional().orElseThrow();
+    assertEquals(org.apache.arrow.vector.types.pojo.ArrowType.Utf8.INSTANCE,
+        schema.findField("v").getType());
+    assertEquals("VARIANT", schema.findField("v").getMetadata().get("ARROW:FLIGHT:SQL:TYPE_NAME"));
+    try (FlightStream s = sql.getStream(info.getEndpoints().get(0).getTicket())) {
+      assertEquals(schema, s.getSchema());
+      assertTrue(s.next());
+      assertEquals("{\"a\":1,\"b\":[true,null]}", s.getRoot().getVector("v").getObject(0).toString());
+      assertEquals(7, s.getRoot().getVector("n").getObject(0));
+    }
+  }
+
+  @Test
   void allNullColumnsStream() throws Exception {
     FlightInfo info = sql.execute("SELECT NULL AS n, CAST(NULL AS VOID) AS v FROM range(3)");
     assertEquals(3, readAll(info));
