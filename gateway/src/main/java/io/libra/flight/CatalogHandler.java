@@ -27,11 +27,12 @@ import org.apache.spark.sql.classic.SparkSession;
  * and {@code CommandGetTableTypes}, in the exact result schemas of {@link Schemas}.
  *
  * <p>Source: Spark's catalog API ({@code SHOW CATALOGS}, {@code SHOW NAMESPACES IN},
- * {@code Catalog.listTables}). Permanent tables are TABLE, views VIEW; temporary views are not
- * listed yet. Results are ordered by catalog, schema, table name as JDBC requires.
+ * {@code Catalog.listTables}). Permanent tables are TABLE, views VIEW; the session's temporary
+ * views are LOCAL TEMPORARY, listed under its current catalog and schema (where an unqualified name
+ * finds them). Results are ordered by catalog, schema, table name as JDBC requires.
  */
 final class CatalogHandler {
-  static final List<String> TABLE_TYPES = List.of("TABLE", "VIEW");
+  static final List<String> TABLE_TYPES = List.of("LOCAL TEMPORARY", "TABLE", "VIEW");
 
   private final SparkSession session;
 
@@ -95,19 +96,23 @@ final class CatalogHandler {
       VarBinaryVector arrowV = includeSchema ? (VarBinaryVector) root.getVector("table_schema")
           : null;
       int row = 0;
+      String currentCatalog = session.sessionState().catalogManager().currentCatalog().name();
+      String currentSchema = session.catalog().currentDatabase();
       for (String cat : catalogNames(catalog)) {
         for (String ns : namespaces(cat)) {
           if (!schemaPattern.matches(ns)) {
             continue;
           }
-          List<Table> tables = session.catalog().listTables(quote(cat) + "." + quote(ns))
-              .collectAsList();
+          boolean current = cat.equals(currentCatalog) && ns.equals(currentSchema);
+          List<Table> tables = new ArrayList<>(session.catalog()
+              .listTables(quote(cat) + "." + quote(ns)).collectAsList());
           tables.sort((a, b) -> a.name().compareTo(b.name()));
           for (Table t : tables) {
-            if (t.isTemporary() || !tablePattern.matches(t.name())) {
+            if ((t.isTemporary() && !current) || !tablePattern.matches(t.name())) {
               continue;
             }
-            String type = "VIEW".equalsIgnoreCase(t.tableType()) ? "VIEW" : "TABLE";
+            String type = t.isTemporary() ? "LOCAL TEMPORARY"
+                : "VIEW".equalsIgnoreCase(t.tableType()) ? "VIEW" : "TABLE";
             if (!types.isEmpty() && types.stream().noneMatch(type::equalsIgnoreCase)) {
               continue;
             }
@@ -116,7 +121,8 @@ final class CatalogHandler {
             nameV.setSafe(row, utf8(t.name()));
             typeV.setSafe(row, utf8(type));
             if (arrowV != null) {
-              String fq = quote(cat) + "." + quote(ns) + "." + quote(t.name());
+              String fq = t.isTemporary() ? quote(t.name())
+                  : quote(cat) + "." + quote(ns) + "." + quote(t.name());
               Schema tableSchema = SparkArrowSchema.toArrow(session.table(fq).schema(), timeZone);
               arrowV.setSafe(row, serialize(tableSchema));
             }

@@ -1,6 +1,7 @@
 package io.libra.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,6 +43,18 @@ class SessionsJdbcTest {
       assertEquals("25", one(sa, "SELECT count(*) FROM nation"));
       assertEquals("1", one(sa, "SELECT x FROM only_a"));
 
+      // The temporary view is listed, with its columns, for its own connection only.
+      try (ResultSet rs = a.getMetaData().getTables(null, "tpch", "only_a", null)) {
+        assertTrue(rs.next());
+        assertEquals("LOCAL TEMPORARY", rs.getString("TABLE_TYPE"));
+      }
+      try (ResultSet rs = a.getMetaData().getColumns(null, "tpch", "only_a", "%")) {
+        assertTrue(rs.next());
+        assertEquals("x", rs.getString("COLUMN_NAME"));
+      }
+      try (ResultSet rs = b.getMetaData().getTables(null, null, "only_a", null)) {
+        assertFalse(rs.next());
+      }
       assertEquals(rootPartitions, one(sb, "SET spark.sql.shuffle.partitions"));
       assertNotEquals("7", rootPartitions);
       assertEquals("default", one(sb, "SELECT current_database()"));

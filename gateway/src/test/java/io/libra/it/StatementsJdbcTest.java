@@ -178,7 +178,8 @@ class StatementsJdbcTest {
         "TABLE_NAME"));
     List<String> columns = column(md.getColumns(null, "tpch", "nation", null), "COLUMN_NAME");
     assertEquals(List.of("n_nationkey", "n_name", "n_regionkey", "n_comment"), columns);
-    assertEquals(List.of("TABLE", "VIEW"), column(md.getTableTypes(), "TABLE_TYPE"));
+    assertEquals(List.of("LOCAL TEMPORARY", "TABLE", "VIEW"),
+        column(md.getTableTypes(), "TABLE_TYPE"));
     assertFalse(md.getPrimaryKeys(null, "tpch", "nation").next());
     assertFalse(md.getImportedKeys(null, "tpch", "nation").next());
     assertFalse(md.getExportedKeys(null, "tpch", "nation").next());
