@@ -5,7 +5,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,13 +172,6 @@ public final class LibraConfig {
     return (T) values.get(entry.key());
   }
 
-  /** A copy with one entry replaced (used by tests and embedders). */
-  public <T> LibraConfig with(ConfigEntry<T> entry, T value) {
-    Map<String, Object> copy = new LinkedHashMap<>(values);
-    copy.put(entry.key(), value);
-    return new LibraConfig(home, confDir, copy);
-  }
-
   public Path home() {
     return home;
   }
@@ -202,10 +194,5 @@ public final class LibraConfig {
   /** The work directory, absolute. */
   public Path workDir() {
     return home.resolve(get(WORK_DIR)).toAbsolutePath().normalize();
-  }
-
-  /** All values as text, for logging at start. */
-  public Map<String, Object> asMap() {
-    return Collections.unmodifiableMap(values);
   }
 }

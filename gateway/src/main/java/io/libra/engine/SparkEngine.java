@@ -46,8 +46,6 @@ public final class SparkEngine implements AutoCloseable {
     conf.setIfMissing("spark.sql.warehouse.dir", workDir.resolve("warehouse").toUri().toString());
     conf.setIfMissing("spark.hadoop.javax.jdo.option.ConnectionURL",
         "jdbc:derby:;databaseName=" + workDir.resolve("metastore_db") + ";create=true");
-    conf.setIfMissing("spark.driver.extraJavaOptions",
-        "-Dderby.system.home=" + workDir);
     System.setProperty("derby.system.home", workDir.toString());
     System.setProperty("derby.stream.error.file", workDir.resolve("derby.log").toString());
     if (loopbackOnly) {

@@ -78,18 +78,13 @@ public final class LibraServer implements AutoCloseable {
             + " has no users: add one with 'scripts/libra user add NAME'");
       }
     }
-    BufferAllocator root = new RootAllocator(Long.MAX_VALUE);
-    ResultSettings resultSettings = new ResultSettings(
-        config.get(LibraConfig.MAX_RECORDS_PER_BATCH), config.get(LibraConfig.MAX_BATCH_BYTES),
-        config.get(LibraConfig.PREFETCH_PARTITIONS), config.get(LibraConfig.MAX_BUFFERED_BYTES),
-        config.get(LibraConfig.MAX_PARTITION_BYTES));
-    Duration ttl = Duration.ofSeconds(config.get(LibraConfig.TICKET_TTL_SECONDS));
-    int maxOps = config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS);
-    // Without authentication every client is "anonymous": a per-user limit would cap everyone.
-    OperationManager operations = new OperationManager(new OperationLimits(maxOps,
-        auth ? config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS_PER_USER) : maxOps), ttl);
-    SqlBackend backend = new SqlBackend(operations, new ArrowResultStream(resultSettings), ttl,
-        config.deniedFunctions());
+    boolean tls = config.get(LibraConfig.TLS_ENABLED);
+    File cert = config.confDir().resolve(config.get(LibraConfig.TLS_CERT_FILE)).toFile();
+    File key = config.confDir().resolve(config.get(LibraConfig.TLS_KEY_FILE)).toFile();
+    if (tls && (!cert.isFile() || !key.isFile())) {
+      throw new IllegalArgumentException("libra.tls.enabled=true but the certificate " + cert
+          + " or key " + key + " is missing");
+    }
     Set<String> poolNames = new TreeSet<>();
     CollectionConverters.asJava(session.sparkContext().getAllPools())
         .forEach(p -> poolNames.add(p.name()));
@@ -105,6 +100,18 @@ public final class LibraServer implements AutoCloseable {
     }
     PoolAssigner pools = new PoolAssigner(poolNames, PoolAssigner.readUserMap(
         config.confDir().resolve(config.get(LibraConfig.POOL_USER_MAP))));
+    BufferAllocator root = new RootAllocator(Long.MAX_VALUE);
+    ResultSettings resultSettings = new ResultSettings(
+        config.get(LibraConfig.MAX_RECORDS_PER_BATCH), config.get(LibraConfig.MAX_BATCH_BYTES),
+        config.get(LibraConfig.PREFETCH_PARTITIONS), config.get(LibraConfig.MAX_BUFFERED_BYTES),
+        config.get(LibraConfig.MAX_PARTITION_BYTES));
+    Duration ttl = Duration.ofSeconds(config.get(LibraConfig.TICKET_TTL_SECONDS));
+    int maxOps = config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS);
+    // Without authentication every client is "anonymous": a per-user limit would cap everyone.
+    OperationManager operations = new OperationManager(new OperationLimits(maxOps,
+        auth ? config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS_PER_USER) : maxOps), ttl);
+    SqlBackend backend = new SqlBackend(operations, new ArrowResultStream(resultSettings), ttl,
+        config.deniedFunctions());
     SessionManager sessions = new SessionManager(session, root,
         Duration.ofSeconds(config.get(LibraConfig.SESSION_IDLE_TIMEOUT_SECONDS)),
         Duration.ofSeconds(config.get(LibraConfig.SESSION_UNCLAIMED_TIMEOUT_SECONDS)),
@@ -114,33 +121,30 @@ public final class LibraServer implements AutoCloseable {
         new ArrayBlockingQueue<>(threads * 4), namedThreads("libra-flight-"),
         new ThreadPoolExecutor.AbortPolicy());
     executor.allowCoreThreadTimeOut(true);
-    boolean tls = config.get(LibraConfig.TLS_ENABLED);
     Location location = tls ? Location.forGrpcTls(host, config.get(LibraConfig.SERVER_PORT))
         : Location.forGrpcInsecure(host, config.get(LibraConfig.SERVER_PORT));
-    FlightServer.Builder builder = FlightServer.builder(root, location,
-            new LibraFlightSqlProducer(backend, sessions, pools, root, session.version()))
-        .executor(executor)
-        .middleware(SessionCookieMiddleware.KEY, new SessionCookieMiddleware.Factory());
-    if (tls) {
-      File cert = config.confDir().resolve(config.get(LibraConfig.TLS_CERT_FILE)).toFile();
-      File key = config.confDir().resolve(config.get(LibraConfig.TLS_KEY_FILE)).toFile();
-      if (!cert.isFile() || !key.isFile()) {
-        throw new IllegalArgumentException("libra.tls.enabled=true but the certificate " + cert
-            + " or key " + key + " is missing");
-      }
-      builder.useTls(cert, key);
-    }
-    if (auth) {
-      builder.headerAuthenticator(new LibraAuthenticator(users, new TokenStore(
-          Duration.ofSeconds(config.get(LibraConfig.AUTH_TOKEN_TTL_SECONDS)))));
-    }
-    FlightServer server = builder.build();
+    FlightServer server;
     try {
+      FlightServer.Builder builder = FlightServer.builder(root, location,
+              new LibraFlightSqlProducer(backend, sessions, pools, root, session.version()))
+          .executor(executor)
+          .middleware(SessionCookieMiddleware.KEY, new SessionCookieMiddleware.Factory());
+      if (tls) {
+        builder.useTls(cert, key);
+      }
+      if (auth) {
+        builder.headerAuthenticator(new LibraAuthenticator(users, new TokenStore(
+            Duration.ofSeconds(config.get(LibraConfig.AUTH_TOKEN_TTL_SECONDS)))));
+      }
+      server = builder.build();
       server.start();
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // Whatever was started for this server is stopped again before reporting.
       executor.shutdownNow();
+      sessions.close();
+      operations.close();
       root.close();
-      throw new IOException("cannot bind Flight SQL server to " + location.getUri() + ": "
+      throw new IOException("cannot start the Flight SQL server on " + location.getUri() + ": "
           + e.getMessage(), e);
     }
     LOG.info("Flight SQL server listening on {}:{} ({}, authentication {}; pools: {})", host,
@@ -160,10 +164,6 @@ public final class LibraServer implements AutoCloseable {
   /** The bound port (useful when configured as 0). */
   public int port() {
     return server.getPort();
-  }
-
-  public SqlBackend backend() {
-    return backend;
   }
 
   /** Open client sessions. */

@@ -55,11 +55,6 @@ public final class OperationManager implements AutoCloseable {
     return operations.getIfPresent(id);
   }
 
-  /** Forgets a closed operation. */
-  public void forget(String id) {
-    operations.invalidate(id);
-  }
-
   /** A body run for an operation. */
   @FunctionalInterface
   public interface Body<T> {

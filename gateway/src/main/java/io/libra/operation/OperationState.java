@@ -23,8 +23,4 @@ public enum OperationState {
       case CLOSED -> EnumSet.noneOf(OperationState.class);
     };
   }
-
-  public boolean isTerminal() {
-    return this == FINISHED || this == FAILED || this == CANCELLED || this == CLOSED;
-  }
 }

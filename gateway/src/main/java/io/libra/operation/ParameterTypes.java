@@ -8,11 +8,9 @@ import org.apache.spark.sql.catalyst.analysis.UnresolvedInlineTable;
 import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Literal;
-import org.apache.spark.sql.catalyst.expressions.SubqueryExpression;
 import org.apache.spark.sql.catalyst.plans.logical.InsertIntoStatement;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.V2WriteCommand;
-import org.apache.spark.sql.catalyst.trees.TreeNode;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.execution.CommandExecutionMode$;
 import org.apache.spark.sql.execution.command.DataWritingCommand;
@@ -51,7 +49,7 @@ public final class ParameterTypes {
    */
   private static List<Integer> positions(LogicalPlan parsed) {
     java.util.TreeSet<Integer> offsets = new java.util.TreeSet<>();
-    walk(parsed, e -> {
+    PlanWalker.walk(parsed, e -> {
       if (e instanceof PosParameter p) {
         offsets.add(p.pos());
       }
@@ -106,7 +104,7 @@ public final class ParameterTypes {
         return types;
       }
     }
-    walk(analyzed, e -> {
+    PlanWalker.walk(analyzed, e -> {
       if (e instanceof Cast c) {
         Integer marker = markerOf.get(c.child());
         if (marker != null) {
@@ -130,36 +128,5 @@ public final class ParameterTypes {
     List<DataType> types = new ArrayList<>();
     CollectionConverters.asJava(query.output()).forEach(a -> types.add(a.dataType()));
     return types;
-  }
-
-  interface Visitor {
-    void visit(Expression e);
-  }
-
-  /** Depth-first: a plan's own expressions, then its inner children and children. */
-  static void walk(TreeNode<?> node, Visitor v) {
-    if (node instanceof LogicalPlan plan) {
-      for (Expression e : CollectionConverters.asJava(plan.expressions())) {
-        walkExpression(e, v);
-      }
-      for (Object inner : CollectionConverters.asJava(plan.innerChildren())) {
-        if (inner instanceof TreeNode<?> t) {
-          walk(t, v);
-        }
-      }
-      for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
-        walk(child, v);
-      }
-    }
-  }
-
-  private static void walkExpression(Expression e, Visitor v) {
-    v.visit(e);
-    if (e instanceof SubqueryExpression s) {
-      walk(s.plan(), v);
-    }
-    for (Expression child : CollectionConverters.asJava(e.children())) {
-      walkExpression(child, v);
-    }
   }
 }

@@ -30,9 +30,4 @@ public final class PendingQueryRegistry {
     }
     return q;
   }
-
-  public long size() {
-    pending.cleanUp();
-    return pending.estimatedSize();
-  }
 }

@@ -35,10 +35,4 @@ public final class PreparedStatementRegistry {
   public void close(String handle) {
     statements.invalidate(handle);
   }
-
-  /** Number of open prepared statements. */
-  public long size() {
-    statements.cleanUp();
-    return statements.estimatedSize();
-  }
 }

@@ -210,19 +210,6 @@ public final class SqlBackend {
     return op.cancel("cancelled by the client (CancelFlightInfo)");
   }
 
-  /** Cancels the operation behind a ticket if it is known and still running; never throws. */
-  public void cancelQuietly(String ticketId, String reason) {
-    Operation op = operations.find(ticketId);
-    if (op != null) {
-      op.cancel(reason);
-    }
-  }
-
-  /** Open prepared statements and unread tickets, for tests and metrics. */
-  public long openHandles() {
-    return prepared.size() + pending.size();
-  }
-
   private QueryTicket plan(StatementContext ctx, AnalyzedStatement statement) throws Exception {
     String sql = statement.sql();
     List<Object[]> rows = statement.parameterCount() == 0 ? List.<Object[]>of(new Object[0])

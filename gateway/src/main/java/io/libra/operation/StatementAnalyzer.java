@@ -39,7 +39,7 @@ public final class StatementAnalyzer {
       java.util.Set<String> deniedFunctions) throws Exception {
     LogicalPlan plan = session.sessionState().sqlParser().parsePlan(sql);
     if (!deniedFunctions.isEmpty()) {
-      ParameterTypes.walk(plan, e -> {
+      PlanWalker.walk(plan, e -> {
         if (e instanceof org.apache.spark.sql.catalyst.analysis.UnresolvedFunction f) {
           String name = f.nameParts().last().toLowerCase(java.util.Locale.ROOT);
           if (deniedFunctions.contains(name)) {

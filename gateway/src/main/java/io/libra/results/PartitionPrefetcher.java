@@ -65,11 +65,6 @@ public final class PartitionPrefetcher implements AutoCloseable {
     this.results = new AtomicReferenceArray<>(partitions);
   }
 
-  /** Number of partitions of the result. */
-  public int partitionCount() {
-    return partitions;
-  }
-
   /** Highest number of converted bytes held at once, for tests and metrics. */
   public long peakBufferedBytes() {
     return peakBufferedBytes.get();
