@@ -103,12 +103,15 @@ public final class SqlBackend {
 
   /** {@code GetFlightInfo(CommandStatementQuery)}. */
   public QueryTicket planQuery(StatementContext ctx, String sql) throws Exception {
-    return plan(ctx, run(ctx, sql, () -> StatementAnalyzer.analyze(spark(ctx), sql, deniedFunctions)));
+    StatementAnalyzer.Analysis analysis = run(ctx, sql,
+        () -> StatementAnalyzer.analyzeForExecution(spark(ctx), sql, deniedFunctions));
+    return plan(ctx, analysis.statement(), analysis.dataset());
   }
 
   /** {@code GetFlightInfo(CommandPreparedStatementQuery)}. */
   public QueryTicket planPreparedQuery(StatementContext ctx, String handle) throws Exception {
-    return plan(ctx, prepared.get(handle));
+    // Analysed again at each execution, so the plan sees the tables as they are now.
+    return plan(ctx, prepared.get(handle), null);
   }
 
   /** {@code DoPut(CommandStatementUpdate)}: runs the statement, returns its update count. */
@@ -210,7 +213,9 @@ public final class SqlBackend {
     return op.cancel("cancelled by the client (CancelFlightInfo)");
   }
 
-  private QueryTicket plan(StatementContext ctx, AnalyzedStatement statement) throws Exception {
+  /** @param analysed the Dataset analysed for this very call, or null to analyse here */
+  private QueryTicket plan(StatementContext ctx, AnalyzedStatement statement,
+      Dataset<Row> analysed) throws Exception {
     String sql = statement.sql();
     List<Object[]> rows = statement.parameterCount() == 0 ? List.<Object[]>of(new Object[0])
         : statement.boundRows();
@@ -229,7 +234,7 @@ public final class SqlBackend {
       return new QueryTicket(pending.register(new PendingQuery(ctx, streamOp, null, empty)), empty);
     }
     // Several parameter rows: one execution per row, results concatenated (UNION ALL).
-    Dataset<Row> analysed = run(ctx, sql, () -> {
+    Dataset<Row> query = analysed != null ? analysed : run(ctx, sql, () -> {
       Dataset<Row> all = null;
       for (Object[] args : rows) {
         Dataset<Row> one = args.length == 0 ? spark(ctx).sql(sql) : spark(ctx).sql(sql, args);
@@ -239,9 +244,9 @@ public final class SqlBackend {
     });
     // The promised schema comes from the analysed one (VARIANT keeps its TYPE_NAME); the stream
     // sends VARIANT as JSON text.
-    Schema schema = arrowSchema(ctx, analysed.schema());
-    Dataset<Row> dataset = !io.libra.results.VariantAsJson.hasVariant(analysed.schema()) ? analysed
-        : run(ctx, sql, () -> io.libra.results.VariantAsJson.apply(analysed));
+    Schema schema = arrowSchema(ctx, query.schema());
+    Dataset<Row> dataset = !io.libra.results.VariantAsJson.hasVariant(query.schema()) ? query
+        : run(ctx, sql, () -> io.libra.results.VariantAsJson.apply(query));
     return new QueryTicket(pending.register(new PendingQuery(ctx, streamOp, dataset, schema)),
         schema);
   }

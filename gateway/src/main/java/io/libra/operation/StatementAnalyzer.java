@@ -7,6 +7,8 @@ import org.apache.spark.sql.catalyst.plans.logical.ParsedStatement;
 import org.apache.spark.sql.catalyst.types.DataTypeUtils$;
 import org.apache.spark.sql.classic.SparkSession;
 import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.classic.Dataset;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
@@ -37,6 +39,20 @@ public final class StatementAnalyzer {
    */
   public static AnalyzedStatement analyze(SparkSession session, String sql,
       java.util.Set<String> deniedFunctions) throws Exception {
+    return analyzeForExecution(session, sql, deniedFunctions).statement();
+  }
+
+  /**
+   * The analysis plus, for a plain query without parameter markers, the analysed Dataset itself, so
+   * a statement executed at once (GetFlightInfo of an ad-hoc query) is analysed only once.
+   *
+   * @param dataset the analysed, not executed, Dataset; null for commands and parameterised SQL
+   */
+  public record Analysis(AnalyzedStatement statement, Dataset<Row> dataset) {}
+
+  /** Like {@link #analyze(SparkSession, String, java.util.Set)}, keeping the analysed Dataset. */
+  public static Analysis analyzeForExecution(SparkSession session, String sql,
+      java.util.Set<String> deniedFunctions) throws Exception {
     LogicalPlan plan = session.sessionState().sqlParser().parsePlan(sql);
     if (!deniedFunctions.isEmpty()) {
       PlanWalker.walk(plan, e -> {
@@ -54,15 +70,17 @@ public final class StatementAnalyzer {
         : ParameterTypes.infer(session, plan, markers);
     if (isCommand(plan)) {
       if (plan.output().isEmpty()) {
-        return new AnalyzedStatement(sql, StatementKind.UPDATE, new StructType(), parameterTypes,
-            List.of());
+        return new Analysis(new AnalyzedStatement(sql, StatementKind.UPDATE, new StructType(),
+            parameterTypes, List.of()), null);
       }
       StructType schema = DataTypeUtils$.MODULE$.fromAttributes(plan.output());
-      return new AnalyzedStatement(sql, StatementKind.QUERY, schema, parameterTypes, List.of());
+      return new Analysis(new AnalyzedStatement(sql, StatementKind.QUERY, schema, parameterTypes,
+          List.of()), null);
     }
-    StructType schema = (markers == 0 ? session.sql(sql)
-        : session.sql(sql, ParameterTypes.nulls(markers))).schema();
-    return new AnalyzedStatement(sql, StatementKind.QUERY, schema, parameterTypes, List.of());
+    Dataset<Row> analysed = markers == 0 ? session.sql(sql)
+        : session.sql(sql, ParameterTypes.nulls(markers));
+    return new Analysis(new AnalyzedStatement(sql, StatementKind.QUERY, analysed.schema(),
+        parameterTypes, List.of()), markers == 0 ? analysed : null);
   }
 
   /** Whether Spark executes this parsed plan eagerly in {@code SparkSession.sql}. */
