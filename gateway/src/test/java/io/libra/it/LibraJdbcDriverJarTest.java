@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The jdbc-driver module's jar alone on a classpath (a separate JVM, nothing else) connects with
  * {@code jdbc:libra://127.0.0.1:PORT}, applies {@code schema=}, and reads every value with
- * getObject, zoned timestamps included. Needs the jar: {@code mvn package} (scripts/test) builds
+ * getObject, zoned timestamps included (exact instants with the client JVM in another zone).
+ * Needs the jar: {@code mvn package} (scripts/test) builds
  * it before these tests run; a plain {@code mvn test} skips this class.
  */
 class LibraJdbcDriverJarTest {
@@ -89,9 +90,11 @@ class LibraJdbcDriverJarTest {
     assertTrue(line.contains(" m=VIETNAM "), line);
     // getObject works for every column, the zoned timestamp included (18.3.0 would throw).
     assertTrue(line.contains(" ts=Timestamp d=Date dec=BigDecimal"), line);
-    // The session-zone (UTC) wall clock comes back as text. Known gap, left for issue 4: with the
-    // client JVM in another zone (Tokyo here) the Arrow driver's getObject/getTimestamp shift
-    // the instant by the client's offset; the driver module should wrap ResultSet to fix it.
+    // The client JVM is in Tokyo, the session in UTC: the instant is exact (the driver corrects
+    // the Arrow driver's shift), and the text is the session-zone wall clock.
+    assertTrue(line.contains(" ts=2024-02-29T12:34:56Z "), line);
+    assertTrue(line.contains(" tsobj=2024-02-29T12:34:56Z "), line);
+    assertTrue(line.contains(" tsutc=2024-02-29T12:34:56Z"), line);
     assertTrue(line.contains(" tsstr=2024-02-29T12:34:56"), line);
   }
 }

@@ -26,6 +26,9 @@ import org.apache.arrow.driver.jdbc.ArrowFlightJdbcDriver;
  * address, TLS otherwise — an explicit {@code useEncryption} wins. {@code user}, {@code password},
  * {@code catalog} (a session option), {@code pool} (sent as the call header Libra reads) and every
  * other property pass through; {@code schema=x} runs {@code USE x} once connected.
+ *
+ * <p>Timestamps read through this driver are exact whatever the client JVM's time zone
+ * ({@link TimestampColumns} corrects the Arrow driver's shift).
  */
 public final class LibraDriver implements Driver {
   public static final String PREFIX = "jdbc:libra:";
@@ -71,7 +74,7 @@ public final class LibraDriver implements Driver {
         throw new SQLException("cannot use schema '" + schema + "': " + e.getMessage(), e);
       }
     }
-    return c;
+    return LibraJdbcProxies.connection(c);
   }
 
   /** Translates a {@code jdbc:libra:} URL to the Arrow driver's; fills {@code params}. */
