@@ -6,17 +6,10 @@ import time
 import urllib.request
 import uuid
 
-import adbc_driver_flightsql.dbapi as flightsql
 import pytest
 from adbc_driver_manager import Error
 
-
-def connect(gw, password=None, user=None, **conn_kwargs):
-    db_kwargs = {}
-    if user is not None:
-        db_kwargs["username"] = user
-        db_kwargs["password"] = password
-    return flightsql.connect(gw["uri"], db_kwargs=db_kwargs, conn_kwargs=conn_kwargs or None)
+from clients import connect
 
 
 def test_query_with_password(gateway):

@@ -49,6 +49,10 @@ public final class LibraConfig {
       "libra.results.max-partition-bytes", 256L << 20, 1L << 20, Long.MAX_VALUE,
       "Arrow bytes one result partition may convert to; the driver fetches a partition whole, so"
           + " this bounds its memory per partition (beyond: RESOURCE_EXHAUSTED naming this key).");
+  public static final ConfigEntry<Long> INGEST_CHUNK_BYTES = ConfigEntry.longValue(
+      "libra.ingest.chunk-bytes", 64L << 20, 1L << 10, 1L << 31,
+      "Bulk ingest: serialized Arrow bytes of uploaded batches gathered on the driver before they"
+          + " are written, as one Spark job, to the staging directory; bounds ingest memory.");
   public static final ConfigEntry<Integer> TICKET_TTL_SECONDS = ConfigEntry.integer(
       "libra.statement.ticket-ttl-seconds", 600, 1, Integer.MAX_VALUE,
       "Seconds an unread ticket (and an unused prepared statement) is kept before it is dropped.");
@@ -99,7 +103,7 @@ public final class LibraConfig {
   /** Every entry, in documentation order. */
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
       SERVER_THREADS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
-      PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_PARTITION_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
+      PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_PARTITION_BYTES, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, MAX_SESSIONS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, POOL_USER_MAP,
       AUTH_ENABLED, AUTH_USERS_FILE, AUTH_TOKEN_TTL_SECONDS, TLS_ENABLED, TLS_CERT_FILE,
       TLS_KEY_FILE, DENIED_FUNCTIONS);

@@ -44,6 +44,14 @@ public final class FlightErrors {
       LOG.info("denied: {}", t.getMessage());
       return CallStatus.UNAUTHORIZED.withDescription(t.getMessage()).toRuntimeException();
     }
+    if (t instanceof io.libra.ingest.TableExistsException) {
+      LOG.info("user error: {}", t.getMessage());
+      return CallStatus.ALREADY_EXISTS.withDescription(t.getMessage()).toRuntimeException();
+    }
+    if (t instanceof io.libra.ingest.TableMissingException) {
+      LOG.info("user error: {}", t.getMessage());
+      return CallStatus.NOT_FOUND.withDescription(t.getMessage()).toRuntimeException();
+    }
     if (t instanceof HandleNotFoundException) {
       LOG.info("not found: {}", t.getMessage());
       return CallStatus.NOT_FOUND.withDescription(t.getMessage()).toRuntimeException();

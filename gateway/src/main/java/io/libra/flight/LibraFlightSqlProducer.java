@@ -2,6 +2,7 @@ package io.libra.flight;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
+import io.libra.ingest.TableIngest;
 import io.libra.operation.SqlBackend;
 import io.libra.operation.StatementContext;
 import io.libra.session.ClientSession;
@@ -42,6 +43,7 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTables;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetXdbcTypeInfo;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
@@ -51,7 +53,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Libra's Flight SQL producer: a thin dispatcher from each Flight SQL command to a handler
- * ({@link StatementHandler}, {@link CatalogHandler}, {@link LibraSqlInfo}); every failure goes
+ * ({@link StatementHandler}, {@link IngestHandler}, {@link CatalogHandler}, {@link LibraSqlInfo});
+ * every failure goes
  * through {@link FlightErrors}. Commands not overridden here answer UNIMPLEMENTED (Arrow's
  * {@code NoOpFlightSqlProducer}). FlightInfos of metadata commands are built by
  * {@link BasicFlightSqlProducer} with {@link #determineEndpoints}.
@@ -63,19 +66,21 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   private final SessionManager sessions;
   private final SessionOptionsHandler sessionOptions;
   private final SqlInfoBuilder sqlInfo;
+  private final IngestHandler ingest;
 
   /**
    * @param allocator parent of every per-call allocator; the caller closes it after the server
    * @param sparkVersion reported in {@code FLIGHT_SQL_SERVER_VERSION}
    */
-  public LibraFlightSqlProducer(SqlBackend backend, SessionManager sessions, PoolAssigner pools,
-      BufferAllocator allocator, String sparkVersion) {
+  public LibraFlightSqlProducer(SqlBackend backend, TableIngest ingest, SessionManager sessions,
+      PoolAssigner pools, BufferAllocator allocator, String sparkVersion) {
     this.allocator = allocator;
     this.sessions = sessions;
     this.statements = new StatementHandler(backend, allocator);
     this.calls = new CallSessions(sessions, pools);
     this.sessionOptions = new SessionOptionsHandler(pools);
     this.sqlInfo = LibraSqlInfo.build(sparkVersion);
+    this.ingest = new IngestHandler(ingest, allocator);
   }
 
   private StatementContext ctx(CallContext context) {
@@ -210,6 +215,16 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
       CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
     try {
       return statements.update(ctx(context), command, flightStream, ackStream);
+    } catch (Throwable t) {
+      throw FlightErrors.toFlight(t);
+    }
+  }
+
+  @Override
+  public Runnable acceptPutStatementBulkIngest(CommandStatementIngest command,
+      CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
+    try {
+      return ingest.ingest(ctx(context), command, flightStream, ackStream);
     } catch (Throwable t) {
       throw FlightErrors.toFlight(t);
     }

@@ -2,7 +2,9 @@ package io.libra.flight;
 
 import io.libra.config.LibraConfig;
 import io.libra.operation.OperationLimits;
+import io.libra.ingest.TableIngest;
 import io.libra.operation.OperationManager;
+import io.libra.operation.OperationRunner;
 import io.libra.operation.SqlBackend;
 import io.libra.session.PoolAssigner;
 import io.libra.session.SessionManager;
@@ -110,12 +112,14 @@ public final class LibraServer implements AutoCloseable {
     // Without authentication every client is "anonymous": a per-user limit would cap everyone.
     OperationManager operations = new OperationManager(new OperationLimits(maxOps,
         auth ? config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS_PER_USER) : maxOps), ttl);
-    SqlBackend backend = new SqlBackend(operations, new ArrowResultStream(resultSettings), ttl,
-        config.deniedFunctions());
     SessionManager sessions = new SessionManager(session, root,
         Duration.ofSeconds(config.get(LibraConfig.SESSION_IDLE_TIMEOUT_SECONDS)),
         Duration.ofSeconds(config.get(LibraConfig.SESSION_UNCLAIMED_TIMEOUT_SECONDS)),
         config.get(LibraConfig.MAX_SESSIONS));
+    SqlBackend backend = new SqlBackend(operations, new ArrowResultStream(resultSettings), ttl,
+        config.deniedFunctions(), sessions::invalidateTableCaches);
+    TableIngest ingest = new TableIngest(new OperationRunner(operations),
+        config.get(LibraConfig.INGEST_CHUNK_BYTES), sessions::invalidateTableCaches);
     int threads = config.get(LibraConfig.SERVER_THREADS);
     ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(threads * 4), namedThreads("libra-flight-"),
@@ -126,7 +130,8 @@ public final class LibraServer implements AutoCloseable {
     FlightServer server;
     try {
       FlightServer.Builder builder = FlightServer.builder(root, location,
-              new LibraFlightSqlProducer(backend, sessions, pools, root, session.version()))
+              new LibraFlightSqlProducer(backend, ingest, sessions, pools, root,
+                  session.version()))
           .executor(executor)
           .middleware(SessionCookieMiddleware.KEY, new SessionCookieMiddleware.Factory());
       if (tls) {

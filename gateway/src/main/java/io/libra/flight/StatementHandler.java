@@ -27,9 +27,7 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.DoPutPreparedStatementResult;
-import org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
-import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -143,34 +141,12 @@ final class StatementHandler {
     });
   }
 
-  @FunctionalInterface
-  private interface Update {
-    long run() throws Exception;
+  private void respond(StreamListener<PutResult> ack, PutResults.Update update) {
+    PutResults.updateCount(allocator, ack, update);
   }
 
-  @FunctionalInterface
-  private interface PutAnswer {
-    byte[] run() throws Exception;
-  }
-
-  /** Runs an update and answers DoPutUpdateResult with its count. */
-  private void respond(StreamListener<PutResult> ack, Update update) {
-    answer(ack, () -> DoPutUpdateResult.newBuilder().setRecordCount(update.run()).build()
-        .toByteArray());
-  }
-
-  /** Sends one PutResult whose app metadata is the answer's bytes, or the translated error. */
-  private void answer(StreamListener<PutResult> ack, PutAnswer answer) {
-    try {
-      byte[] bytes = answer.run();
-      try (ArrowBuf buf = allocator.buffer(bytes.length)) {
-        buf.writeBytes(bytes);
-        ack.onNext(PutResult.metadata(buf));
-      }
-      ack.onCompleted();
-    } catch (Throwable t) {
-      ack.onError(FlightErrors.toFlight(t));
-    }
+  private void answer(StreamListener<PutResult> ack, PutResults.Answer answer) {
+    PutResults.answer(allocator, ack, answer);
   }
 
   private static FlightInfo toFlightInfo(QueryTicket ticket, FlightDescriptor descriptor) {

@@ -5,13 +5,11 @@ import io.libra.results.SparkArrowSchema;
 import io.libra.session.ClientSession;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.classic.Dataset;
 import org.apache.spark.sql.classic.SparkSession;
@@ -24,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * cancel. The Flight SQL handlers translate the wire to these calls.
  *
  * <p>Every piece of work that touches Spark is an {@link Operation} run by the
- * {@link OperationManager} on the bounded statement executor, with the session's SparkSession active
+ * {@link OperationRunner} on the bounded statement executor, with the session's SparkSession active
  * and these Spark local properties on the submitting thread (restored afterwards): the pool
  * ({@code spark.scheduler.pool}), the operation's job tag, the job description (the SQL text) and
  * {@code spark.job.interruptOnCancel=true}. Spark propagates them to broadcast, subquery and
@@ -41,6 +39,8 @@ public final class SqlBackend {
   private final PreparedStatementRegistry prepared;
   private final PendingQueryRegistry pending;
   private final ArrowResultStream results;
+  private final OperationRunner runner;
+  private final Runnable afterWrite;
 
   public SqlBackend(OperationManager operations, ArrowResultStream results, Duration handleTtl) {
     this(operations, results, handleTtl, java.util.Set.of());
@@ -49,9 +49,20 @@ public final class SqlBackend {
   /** @param deniedFunctions SQL functions refused in every statement (lower case) */
   public SqlBackend(OperationManager operations, ArrowResultStream results, Duration handleTtl,
       java.util.Set<String> deniedFunctions) {
+    this(operations, results, handleTtl, deniedFunctions, () -> { });
+  }
+
+  /**
+   * @param deniedFunctions SQL functions refused in every statement (lower case)
+   * @param afterWrite run after every DDL/DML statement succeeds (other sessions' table caches)
+   */
+  public SqlBackend(OperationManager operations, ArrowResultStream results, Duration handleTtl,
+      java.util.Set<String> deniedFunctions, Runnable afterWrite) {
+    this.afterWrite = afterWrite;
     this.deniedFunctions = deniedFunctions;
     this.operations = operations;
     this.results = results;
+    this.runner = new OperationRunner(operations);
     this.prepared = new PreparedStatementRegistry(handleTtl);
     this.pending = new PendingQueryRegistry(handleTtl);
   }
@@ -259,7 +270,9 @@ public final class SqlBackend {
   private long runUpdate(StatementContext ctx, AnalyzedStatement statement, Object[] args) {
     Dataset<Row> result = args.length == 0 ? spark(ctx).sql(statement.sql())
         : spark(ctx).sql(statement.sql(), args);
-    return UpdateCounts.of(result.queryExecution().executedPlan());
+    long count = UpdateCounts.of(result.queryExecution().executedPlan());
+    afterWrite.run();
+    return count;
   }
 
   private static SparkSession spark(StatementContext ctx) {
@@ -271,69 +284,21 @@ public final class SqlBackend {
         spark(ctx).sessionState().conf().sessionLocalTimeZone());
   }
 
-  private Operation newOperation(StatementContext ctx, String sql) {
-    ClientSession s = ctx.session();
-    return operations.register(new Operation(Handles.newHandle(), s.user(), s.id(), sql,
-        s.spark().sparkContext()));
-  }
-
-  /** Runs a body as a new operation of this session. */
   private <T> T run(StatementContext ctx, String sql, OperationManager.Body<T> body)
       throws Exception {
-    return execute(ctx, newOperation(ctx, sql), body);
+    return runner.run(ctx, sql, body);
   }
 
-  /** Runs {@code body} as {@code op}: state machine, Spark local properties, executor. */
   private <T> T execute(StatementContext ctx, Operation op, OperationManager.Body<T> body)
       throws Exception {
-    ClientSession session = ctx.session();
-    if (session.isClosed()) {
-      throw new CancellationException("session " + session.id() + " is closed");
-    }
-    session.track(op);
-    try (CallCancellation.Registration callScope = ctx.call().onCancel(
-        () -> op.cancel("the client cancelled the call or disconnected"))) {
-      return operations.run(op, () -> {
-        op.transition(OperationState.RUNNING);
-        SparkSession spark = session.spark();
-        SparkContext sc = spark.sparkContext();
-        SparkSession.setActiveSession(spark);
-        try (SparkLocalProperties ignored = SparkLocalProperties.apply(sc, Map.of(
-            SparkLocalProperties.POOL, ctx.pool(),
-            SparkLocalProperties.JOB_DESCRIPTION, abbreviate(SqlRedaction.redact(spark, op.sql())),
-            SparkLocalProperties.INTERRUPT_ON_CANCEL, "true"))) {
-          sc.addJobTag(op.jobTag());
-          try {
-            T result = body.run();
-            op.checkNotCancelled();
-            op.transition(OperationState.FINISHED);
-            return result;
-          } catch (Throwable t) {
-            op.tryTransition(OperationState.FAILED);
-            if (op.state() == OperationState.CANCELLED) {
-              throw new CancellationException("operation " + op.id() + " was cancelled");
-            }
-            throw t;
-          } finally {
-            sc.removeJobTag(op.jobTag());
-            SparkSession.clearActiveSession();
-          }
-        }
-      });
-    } finally {
-      session.untrack(op);
-      close(op);
-    }
+    return runner.execute(ctx, op, body);
+  }
+
+  private Operation newOperation(StatementContext ctx, String sql) {
+    return runner.newOperation(ctx, sql);
   }
 
   private void close(Operation op) {
-    // Kept in the registry until it expires, so a late cancel finds it and answers
-    // "not cancellable" instead of "not found".
-    op.tryTransition(OperationState.CLOSED);
-  }
-
-  private static String abbreviate(String sql) {
-    String oneLine = sql.strip().replaceAll("\\s+", " ");
-    return oneLine.length() > 200 ? oneLine.substring(0, 200) + "…" : oneLine;
+    runner.close(op);
   }
 }

@@ -98,6 +98,20 @@ public final class SessionManager implements AutoCloseable {
     }
   }
 
+  /**
+   * After a write through any session (DDL, DML, bulk ingest): drops the table relations every
+   * session has cached ({@code SessionCatalog.invalidateAllCachedTables}). Spark caches a table's
+   * resolved relation, with its file listing, per SparkSession and refreshes only the writer's,
+   * so without this another connection would keep reading the old files — or fail with
+   * FAILED_READ_FILE.FILE_NOT_EXIST after an overwrite.
+   */
+  public void invalidateTableCaches() {
+    root.sessionState().catalog().invalidateAllCachedTables();
+    for (ClientSession s : sessions.values()) {
+      s.spark().sessionState().catalog().invalidateAllCachedTables();
+    }
+  }
+
   /** Closes a session; unknown ids are ignored. Returns whether one was closed. */
   public boolean close(String id) {
     ClientSession s = sessions.remove(id);

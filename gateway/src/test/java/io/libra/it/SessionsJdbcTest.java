@@ -31,6 +31,24 @@ class SessionsJdbcTest {
   }
 
   @Test
+  void writesThroughOneConnectionAreReadFreshByAnother() throws Exception {
+    try (Connection a = gateway.connect(); Connection b = gateway.connect();
+        Statement sa = a.createStatement(); Statement sb = b.createStatement()) {
+      sa.execute("DROP TABLE IF EXISTS default.shared_writes");
+      sa.execute("CREATE TABLE default.shared_writes (v INT) USING parquet");
+      sa.execute("INSERT INTO default.shared_writes VALUES (1)");
+      // b resolves (and Spark caches, per session) the table with its file listing.
+      assertEquals("1", one(sb, "SELECT count(*) FROM default.shared_writes"));
+      sa.execute("INSERT INTO default.shared_writes VALUES (2)");
+      assertEquals("2", one(sb, "SELECT count(*) FROM default.shared_writes"));
+      // An overwrite deletes the files b listed: b must not try to read them.
+      sa.execute("INSERT OVERWRITE TABLE default.shared_writes VALUES (5)");
+      assertEquals("5", one(sb, "SELECT max(v) FROM default.shared_writes"));
+      assertEquals("1", one(sb, "SELECT count(*) FROM default.shared_writes"));
+    }
+  }
+
+  @Test
   void setUseAndTempViewsAreInvisibleToOtherConnections() throws Exception {
     String rootPartitions = gateway.spark.conf().get("spark.sql.shuffle.partitions");
     try (Connection a = gateway.connect(); Connection b = gateway.connect();

@@ -44,7 +44,9 @@ public final class TestGateway {
       LibraConfig config = LibraConfig.load(work, work.resolve("no-conf"), Map.of(),
           Map.of("libra.server.port", "0", "libra.work-dir", work.toString(),
               // The tests sleep inside queries with java_method.
-              "libra.sql.denied-functions", ""));
+              "libra.sql.denied-functions", "",
+              // Small ingest chunks, so BulkIngestTest sees an upload staged in many writes.
+              "libra.ingest.chunk-bytes", "262144"));
       LibraServer server = LibraServer.start(config, engine.rootSession());
       instance = new TestGateway(engine.rootSession(), server);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
