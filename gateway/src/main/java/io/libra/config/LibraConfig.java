@@ -74,6 +74,10 @@ public final class LibraConfig {
   public static final ConfigEntry<Integer> MAX_CONCURRENT_OPERATIONS_PER_USER = ConfigEntry.integer(
       "libra.operations.max-concurrent-per-user", 16, 1, 4096,
       "Statements one user may run at once; beyond: RESOURCE_EXHAUSTED.");
+  public static final ConfigEntry<Integer> ADMISSION_WAIT_MS = ConfigEntry.integer(
+      "libra.operations.admission-wait-ms", 2000, 0, 600_000,
+      "How long a statement over a concurrency limit waits for a slot before RESOURCE_EXHAUSTED"
+          + " (0 = at once); absorbs clients that start the next statement as the last ends.");
   public static final ConfigEntry<String> POOL_USER_MAP = ConfigEntry.string(
       "libra.pools.user-map-file", "pools.properties",
       "User-to-pool map (relative to the conf dir): lines 'user = defaultPool, otherAllowedPool'.");
@@ -104,7 +108,7 @@ public final class LibraConfig {
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
       SERVER_THREADS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_PARTITION_BYTES, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
-      SESSION_UNCLAIMED_TIMEOUT_SECONDS, MAX_SESSIONS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, POOL_USER_MAP,
+      SESSION_UNCLAIMED_TIMEOUT_SECONDS, MAX_SESSIONS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, ADMISSION_WAIT_MS, POOL_USER_MAP,
       AUTH_ENABLED, AUTH_USERS_FILE, AUTH_TOKEN_TTL_SECONDS, TLS_ENABLED, TLS_CERT_FILE,
       TLS_KEY_FILE, DENIED_FUNCTIONS);
 

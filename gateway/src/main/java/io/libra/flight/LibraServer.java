@@ -111,7 +111,8 @@ public final class LibraServer implements AutoCloseable {
     int maxOps = config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS);
     // Without authentication every client is "anonymous": a per-user limit would cap everyone.
     OperationManager operations = new OperationManager(new OperationLimits(maxOps,
-        auth ? config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS_PER_USER) : maxOps), ttl);
+        auth ? config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS_PER_USER) : maxOps,
+        config.get(LibraConfig.ADMISSION_WAIT_MS)), ttl);
     SessionManager sessions = new SessionManager(session, root,
         Duration.ofSeconds(config.get(LibraConfig.SESSION_IDLE_TIMEOUT_SECONDS)),
         Duration.ofSeconds(config.get(LibraConfig.SESSION_UNCLAIMED_TIMEOUT_SECONDS)),

@@ -11,7 +11,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Registry of operations by id and the bounded statement executor that runs them — never a gRPC
@@ -26,7 +25,7 @@ public final class OperationManager implements AutoCloseable {
   private final ThreadPoolExecutor executor;
   private final Semaphore slots;
   private final OperationLimits limits;
-  private final Map<String, AtomicInteger> runningPerUser = new ConcurrentHashMap<>();
+  private final Map<String, Semaphore> runningPerUser = new ConcurrentHashMap<>();
   private final Cache<String, Operation> operations;
 
   public OperationManager(OperationLimits limits, Duration retention) {
@@ -68,15 +67,15 @@ public final class OperationManager implements AutoCloseable {
    * @throws Exception the body's failure (unwrapped)
    */
   public <T> T run(Operation op, Body<T> body) throws Exception {
-    AtomicInteger mine = runningPerUser.computeIfAbsent(op.user(), u -> new AtomicInteger());
-    if (mine.incrementAndGet() > limits.maxConcurrentPerUser()) {
-      mine.decrementAndGet();
+    Semaphore mine = runningPerUser.computeIfAbsent(op.user(),
+        u -> new Semaphore(limits.maxConcurrentPerUser()));
+    if (!mine.tryAcquire(limits.admissionWaitMillis(), TimeUnit.MILLISECONDS)) {
       throw new AdmissionException("user '" + op.user() + "' already runs "
           + limits.maxConcurrentPerUser() + " statements (libra.operations.max-concurrent-per-user);"
           + " wait for one to finish or cancel one, then retry");
     }
-    if (!slots.tryAcquire()) {
-      mine.decrementAndGet();
+    if (!slots.tryAcquire(limits.admissionWaitMillis(), TimeUnit.MILLISECONDS)) {
+      mine.release();
       throw new AdmissionException("the gateway already runs " + limits.maxConcurrent()
           + " statements (libra.operations.max-concurrent); retry later");
     }
@@ -95,12 +94,12 @@ public final class OperationManager implements AutoCloseable {
           op.cancelLateJobs();
           Thread.interrupted();
           me.setName(oldName);
-          mine.decrementAndGet();
+          mine.release();
           slots.release();
         }
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      mine.decrementAndGet();
+      mine.release();
       slots.release();
       throw new AdmissionException("the gateway is shutting down; retry later");
     }

@@ -1,0 +1,127 @@
+package io.libra.bench;
+
+import io.libra.results.ArrowBatchRdd;
+import io.libra.results.PartitionPrefetcher;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.classic.Dataset;
+import org.apache.spark.sql.classic.SparkSession;
+
+/**
+ * The ways a benchmark reads a query's rows from Libra, and the in-process reference: Arrow
+ * conversion on the executors and ordered collection on the driver with no network — the limit of
+ * this design. Every client path reads every column of every row.
+ */
+final class FetchPaths {
+  /** Median seconds of the timed runs; rows and Arrow bytes of the last run (0 when unknown). */
+  record Measure(double seconds, long rows, long bytes) {}
+
+  interface Run {
+    /** @return {rows, bytes} read */
+    long[] run() throws Exception;
+  }
+
+  private final SparkSession spark;
+  private final int port;
+  private final String jdbcUrl;
+
+  FetchPaths(SparkSession spark, int port, String jdbcUrl) {
+    this.spark = spark;
+    this.port = port;
+    this.jdbcUrl = jdbcUrl;
+  }
+
+  /** One warm-up, then {@code runs} timed runs. */
+  Measure median(int runs, Run r) throws Exception {
+    r.run();
+    List<Double> secs = new ArrayList<>();
+    long[] last = null;
+    for (int i = 0; i < runs; i++) {
+      long t0 = System.nanoTime();
+      last = r.run();
+      secs.add((System.nanoTime() - t0) / 1e9);
+    }
+    Collections.sort(secs);
+    return new Measure(secs.get(secs.size() / 2), last[0], last[1]);
+  }
+
+  /** In process: the Arrow batches Libra would send, collected on the driver; counts bytes. */
+  long[] inProcess(String sql) throws Exception {
+    Dataset<Row> ds = spark.sql(sql);
+    long bytes = 0;
+    try (PartitionPrefetcher p = new PartitionPrefetcher(spark.sparkContext(),
+        ArrowBatchRdd.of(ds.queryExecution().toRdd(), ds.schema(), "UTC", 10_000, 4L << 20),
+        4, 256L << 20)) {
+      byte[][] part;
+      while ((part = p.next()) != null) {
+        for (byte[] b : part) {
+          bytes += b.length;
+        }
+      }
+    }
+    return new long[] {0, bytes};
+  }
+
+  long[] flightSqlClient(String sql) throws Exception {
+    long rows = 0;
+    try (RootAllocator a = new RootAllocator();
+        FlightSqlClient client = new FlightSqlClient(
+            FlightClient.builder(a, Location.forGrpcInsecure("127.0.0.1", port)).build())) {
+      FlightInfo info = client.execute(sql);
+      try (FlightStream s = client.getStream(info.getEndpoints().get(0).getTicket())) {
+        while (s.next()) {
+          rows += s.getRoot().getRowCount();
+        }
+      }
+    }
+    return new long[] {rows, 0};
+  }
+
+  long[] jdbc(String sql) throws Exception {
+    long rows = 0;
+    try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      int cols = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        for (int i = 1; i <= cols; i++) {
+          rs.getObject(i);
+        }
+        rows++;
+      }
+    }
+    return new long[] {rows, 0};
+  }
+
+  /** p50 and p99 milliseconds of {@code runs} executions on one connection, after 10 warm-ups. */
+  double[] latency(String sql, int runs) throws Exception {
+    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+      List<Double> ms = new ArrayList<>();
+      for (int i = 0; i < runs + 10; i++) {
+        long t0 = System.nanoTime();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+          while (rs.next()) {
+            rs.getObject(1);
+          }
+        }
+        if (i >= 10) {
+          ms.add((System.nanoTime() - t0) / 1e6);
+        }
+      }
+      Collections.sort(ms);
+      return new double[] {ms.get(ms.size() / 2),
+          ms.get(Math.min(ms.size() - 1, (int) Math.ceil(ms.size() * 0.99) - 1))};
+    }
+  }
+}

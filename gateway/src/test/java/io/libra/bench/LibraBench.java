@@ -1,0 +1,208 @@
+package io.libra.bench;
+
+import io.libra.config.LibraConfig;
+import io.libra.engine.SparkEngine;
+import io.libra.flight.LibraServer;
+import io.libra.tpch.TpchLoader;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.classic.SparkSession;
+
+/**
+ * scripts/bench: Libra against Spark Connect and against the in-process limit, on one SparkContext
+ * ({@code local[*]}) that serves both Libra's Flight SQL server and a Spark Connect server
+ * ({@code spark.plugins=SparkConnectPlugin}), so both see the same Spark, data and settings. The
+ * Spark Connect JVM client runs in its own JVM ({@code bench-connect} module).
+ *
+ * <p>Scenarios (each after a warm-up; medians): large fetch of {@code SELECT id, id * 1.5 AS d,
+ * CAST(id AS STRING) AS s FROM range(N)} and {@code SELECT * FROM tpch.lineitem} through the JDBC
+ * driver, FlightSqlClient, the Spark Connect client and in process; {@code SELECT 1} and TPC-H Q6
+ * latency (p50/p99); 32 JDBC connections running short queries. Prints a table and writes
+ * {@code bench-results/latest.json}.
+ *
+ * <p>Usage: {@code LibraBench CONNECT_CLIENT_CLASSPATH [--quick]}.
+ */
+public final class LibraBench {
+  static final String Q6 = "SELECT sum(l_extendedprice * l_discount) AS revenue FROM tpch.lineitem"
+      + " WHERE l_shipdate >= DATE'1994-01-01' AND l_shipdate < DATE'1995-01-01'"
+      + " AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24";
+
+  public static void main(String[] args) throws Exception {
+    String connectClasspath = args[0];
+    boolean quick = args.length > 1 && args[1].equals("--quick");
+    long n = quick ? 1_000_000 : 10_000_000;
+    double scale = quick ? 0.1 : 1;
+    int fetchRuns = 3;
+    int latencyRuns = quick ? 50 : 200;
+    int concurrencySeconds = quick ? 10 : 30;
+
+    int connectPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      connectPort = s.getLocalPort();
+    }
+    Path work = Files.createTempDirectory("libra-bench-");
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.master", "local[*]");
+    conf.put("spark.ui.enabled", "false");
+    conf.put("spark.sql.catalogImplementation", "in-memory");
+    conf.put("spark.plugins", "org.apache.spark.sql.connect.SparkConnectPlugin");
+    conf.put("spark.connect.grpc.binding.address", "127.0.0.1");
+    conf.put("spark.connect.grpc.binding.port", Integer.toString(connectPort));
+    SparkEngine engine = SparkEngine.start(conf, work, true);
+    SparkSession spark = engine.rootSession();
+    TpchLoader.load(spark, scale);
+    LibraConfig config = LibraConfig.load(work, work.resolve("none"), Map.of(),
+        Map.of("libra.server.port", "0", "libra.work-dir", work.toString()));
+    String connectUrl = "sc://127.0.0.1:" + connectPort;
+    Map<String, Object> json = new LinkedHashMap<>();
+    try (LibraServer server = LibraServer.start(config, spark)) {
+      String jdbcUrl = "jdbc:arrow-flight-sql://127.0.0.1:" + server.port()
+          + "/?useEncryption=false";
+      FetchPaths paths = new FetchPaths(spark, server.port(), jdbcUrl);
+      System.out.printf(Locale.ROOT, "Libra vs Spark Connect, Spark %s local[*] on %d cores;"
+          + " %s mode%n%n", spark.version(), Runtime.getRuntime().availableProcessors(),
+          quick ? "quick" : "full");
+      System.out.printf(Locale.ROOT, "%-58s %14s %10s %10s%n", "large fetch", "rows/s", "MB/s",
+          "ratio");
+      List<Map<String, Object>> fetches = new ArrayList<>();
+      for (String sql : List.of("SELECT id, id * 1.5 AS d, CAST(id AS STRING) AS s FROM range("
+          + n + ")", "SELECT * FROM tpch.lineitem")) {
+        fetches.add(largeFetch(paths, connectClasspath, connectUrl, sql, fetchRuns));
+      }
+      json.put("large_fetch", Map.of(
+          "ratio_vs_spark_connect", fetches.get(0).get("jdbc_vs_spark_connect"),
+          "ratio_vs_in_process", fetches.get(0).get("jdbc_vs_in_process"),
+          "queries", fetches));
+
+      System.out.printf(Locale.ROOT, "%n%-40s %12s %12s %14s%n", "small-query latency",
+          "p50 ms", "p99 ms", "p50 ratio");
+      Map<String, Object> select1 = latency(paths, connectClasspath, connectUrl, "SELECT 1",
+          latencyRuns);
+      Map<String, Object> q6 = latency(paths, connectClasspath, connectUrl, Q6, latencyRuns);
+      json.put("select1", select1);
+      json.put("q6", q6);
+
+      Map<String, Object> concurrency = Concurrency.run(jdbcUrl, 32, concurrencySeconds);
+      System.out.printf(Locale.ROOT, "%nconcurrency: 32 JDBC connections, %d s: %.1f queries/s,"
+          + " %d errors, p99 %.1f ms%n", concurrencySeconds, concurrency.get("queries_per_s"),
+          concurrency.get("errors"), concurrency.get("p99_ms"));
+      json.put("concurrency", concurrency);
+      json.put("mode", quick ? "quick" : "full");
+      json.put("tpch_scale", scale);
+      json.put("range_rows", n);
+    } finally {
+      engine.close();
+    }
+    Path out = Path.of(System.getProperty("libra.home", ".")).resolve("bench-results");
+    Files.createDirectories(out);
+    Files.writeString(out.resolve("latest.json"), new com.fasterxml.jackson.databind.ObjectMapper()
+        .writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+    System.out.println("\nwrote " + out.resolve("latest.json"));
+  }
+
+  private static Map<String, Object> largeFetch(FetchPaths paths, String connectCp,
+      String connectUrl, String sql, int runs) throws Exception {
+    // The in-process path counts the Arrow bytes: MB/s of every path uses them.
+    FetchPaths.Measure inProcess = paths.median(runs, () -> paths.inProcess(sql));
+    FetchPaths.Measure flight = paths.median(runs, () -> paths.flightSqlClient(sql));
+    FetchPaths.Measure jdbc = paths.median(runs, () -> paths.jdbc(sql));
+    Map<String, String> connect = connectClient(connectCp, "fetch", connectUrl, runs, sql);
+    double connectSecs = Double.parseDouble(connect.get("median_s"));
+    long rows = jdbc.rows();
+    double mb = inProcess.bytes() / 1e6;
+    System.out.println(sql.length() > 58 ? sql.substring(0, 55) + "..." : sql);
+    row("  in-process Arrow (reference)", rows, mb, inProcess.seconds(), inProcess.seconds());
+    row("  Spark Connect JVM client", rows, mb, connectSecs, inProcess.seconds());
+    row("  Libra FlightSqlClient", rows, mb, flight.seconds(), inProcess.seconds());
+    row("  Libra JDBC driver", rows, mb, jdbc.seconds(), inProcess.seconds());
+    System.out.printf(Locale.ROOT, "  Libra JDBC / Spark Connect: %.2fx; FlightSqlClient / Spark"
+        + " Connect: %.2fx%n", connectSecs / jdbc.seconds(), connectSecs / flight.seconds());
+    if (Long.parseLong(connect.get("rows")) != rows) {
+      throw new IllegalStateException("Spark Connect read " + connect.get("rows") + " rows, Libra "
+          + rows);
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("sql", sql);
+    m.put("rows", rows);
+    m.put("arrow_mb", Math.round(mb * 10) / 10.0);
+    m.put("in_process_rows_per_s", Math.round(rows / inProcess.seconds()));
+    m.put("spark_connect_rows_per_s", Math.round(rows / connectSecs));
+    m.put("flight_sql_client_rows_per_s", Math.round(rows / flight.seconds()));
+    m.put("jdbc_rows_per_s", Math.round(rows / jdbc.seconds()));
+    m.put("jdbc_vs_spark_connect", round3(connectSecs / jdbc.seconds()));
+    m.put("jdbc_vs_in_process", round3(inProcess.seconds() / jdbc.seconds()));
+    m.put("flight_sql_client_vs_spark_connect", round3(connectSecs / flight.seconds()));
+    return m;
+  }
+
+  private static Map<String, Object> latency(FetchPaths paths, String connectCp,
+      String connectUrl, String sql, int runs) throws Exception {
+    double[] jdbc = paths.latency(sql, runs);
+    Map<String, String> connect = connectClient(connectCp, "latency", connectUrl, runs, sql);
+    double cp50 = Double.parseDouble(connect.get("p50_ms"));
+    double cp99 = Double.parseDouble(connect.get("p99_ms"));
+    String name = sql.length() > 30 ? "TPC-H Q6" : sql;
+    System.out.printf(Locale.ROOT, "%-40s %12.1f %12.1f %14s%n", name + ": Spark Connect", cp50,
+        cp99, "");
+    System.out.printf(Locale.ROOT, "%-40s %12.1f %12.1f %14.2f%n", name + ": Libra JDBC", jdbc[0],
+        jdbc[1], jdbc[0] / cp50);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("runs", runs);
+    m.put("libra_jdbc_p50_ms", round3(jdbc[0]));
+    m.put("libra_jdbc_p99_ms", round3(jdbc[1]));
+    m.put("spark_connect_p50_ms", cp50);
+    m.put("spark_connect_p99_ms", cp99);
+    m.put("p50_ratio_vs_spark_connect", round3(jdbc[0] / cp50));
+    return m;
+  }
+
+  private static void row(String name, long rows, double mb, double secs, double refSecs) {
+    System.out.printf(Locale.ROOT, "%-58s %,14.0f %10.1f %10.2f%n", name, rows / secs,
+        mb / secs, refSecs / secs);
+  }
+
+  private static double round3(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  /** Runs the Spark Connect client JVM; returns its RESULT line's key=value pairs. */
+  private static Map<String, String> connectClient(String classpath, String mode, String url,
+      int runs, String sql) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
+    // The client needs the same module openings as Spark itself (conf/jvm.properties).
+    cmd.addAll(List.of(System.getProperty("libra.jvm.options", "").trim().split("\\s+")));
+    cmd.addAll(List.of("-cp", classpath, "io.libra.bench.connect.ConnectClientBench", mode, url,
+        Integer.toString(runs), sql));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    Map<String, String> result = new LinkedHashMap<>();
+    StringBuilder log = new StringBuilder();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        log.append(line).append('\n');
+        if (line.startsWith("RESULT ")) {
+          for (String kv : line.substring(7).split(" ")) {
+            int eq = kv.indexOf('=');
+            result.put(kv.substring(0, eq), kv.substring(eq + 1));
+          }
+        }
+      }
+    }
+    if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0 || result.isEmpty()) {
+      throw new IllegalStateException("Spark Connect client failed:\n" + log);
+    }
+    return result;
+  }
+}
