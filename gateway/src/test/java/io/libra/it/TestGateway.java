@@ -21,10 +21,13 @@ public final class TestGateway {
 
   public final SparkSession spark;
   public final LibraServer server;
+  /** Its work directory; jobs may use files under {@code apps/} of it. */
+  public final Path workDir;
 
-  private TestGateway(SparkSession spark, LibraServer server) {
+  private TestGateway(SparkSession spark, LibraServer server, Path workDir) {
     this.spark = spark;
     this.server = server;
+    this.workDir = workDir;
   }
 
   public static synchronized TestGateway get() throws Exception {
@@ -44,9 +47,11 @@ public final class TestGateway {
       LibraConfig config = LibraConfig.load(work, work.resolve("no-conf"), Map.of(),
           Map.of("libra.server.port", "0", "libra.work-dir", work.toString(),
               // The tests sleep inside queries with java_method.
-              "libra.sql.denied-functions", ""));
+              "libra.sql.denied-functions", "",
+              "libra.jobs.allowed-dirs", work.resolve("apps").toString(),
+              "libra.jobs.in-process.enabled", "true"));
       LibraServer server = LibraServer.start(config, engine.rootSession());
-      instance = new TestGateway(engine.rootSession(), server);
+      instance = new TestGateway(engine.rootSession(), server, work);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           server.close();
