@@ -144,6 +144,22 @@ class JobsJdbcTest {
   }
 
   @Test
+  void jarClassWithoutConfRunsInsideTheGatewayInTheCallersPool() throws Exception {
+    Path out = gateway.workDir.resolve("in-process.txt");
+    try (Connection c = gateway.connect()) {
+      JobsClient jobs = new JobsClient(c);
+      String id = jobs.submit("CALL libra.submit_job(kind => 'jar-class', resource => '" + jar
+          + "', main_class => 'io.libra.testapps.InProcessJob', args => ARRAY['" + out + "'])");
+      Map<String, Object> done = jobs.await(id, 60_000, "FINISHED", "FAILED", "KILLED", "LOST");
+      assertEquals("FINISHED", done.get("state"), done.toString());
+      assertEquals(0, done.get("exit_code"));
+      assertEquals(null, done.get("driver_pid"));
+      assertEquals("pool=default count=10", Files.readString(out));
+      assertTrue(String.join("\n", jobs.log(id, 10)).contains("in-process job " + id + " finished"));
+    }
+  }
+
+  @Test
   void badCallsNameTheArgument() throws Exception {
     try (Connection c = gateway.connect(); Statement s = c.createStatement()) {
       assertFails(s, "CALL libra.no_such_proc()", FlightStatusCode.INVALID_ARGUMENT,
