@@ -123,7 +123,7 @@ public final class LibraServer implements AutoCloseable {
     try {
       jobs = JobManager.open(JobSettings.from(config, System.getenv()), UserRoles.load(
           config.confDir().resolve(config.get(LibraConfig.AUTH_ROLES_FILE))));
-    } catch (java.sql.SQLException e) {
+    } catch (java.sql.SQLException | IOException | RuntimeException e) {
       operations.close();
       throw new IOException("cannot open the job registry: " + e.getMessage(), e);
     }

@@ -10,6 +10,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.launcher.SparkAppHandle;
 import org.apache.spark.sql.classic.SparkSession;
@@ -33,6 +35,12 @@ public final class JobManager implements AutoCloseable {
   private final JobAccess access;
   private final JobSettings settings;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+  /** Runs driver-exit handling off the JVM's process reaper thread. */
+  private final ExecutorService events = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "libra-job-events");
+    t.setDaemon(true);
+    return t;
+  });
   private volatile boolean closed;
 
   /** A job this process follows: a launched driver or an in-process run. */
@@ -62,7 +70,7 @@ public final class JobManager implements AutoCloseable {
     JobStore store = JobStore.open(settings.workDir().resolve("jobs_db"));
     JobManager m = new JobManager(store, new JobLauncher(settings, sparkHome),
         new JobAccess(settings, roles), settings);
-    m.reconcile();
+    JobRecovery.markLost(store);
     return m;
   }
 
@@ -114,7 +122,7 @@ public final class JobManager implements AutoCloseable {
         running.put(id, new Running(launched, null));
         if (launched.process() != null) {
           update(id, j -> j.withPid(launched.process().pid()));
-          launched.process().onExit().thenRun(() -> driverExited(id, launched));
+          launched.process().onExit().thenRunAsync(() -> driverExited(id, launched), events);
         }
       }
     }
@@ -125,16 +133,9 @@ public final class JobManager implements AutoCloseable {
     return new SparkAppHandle.Listener() {
       @Override
       public void stateChanged(SparkAppHandle handle) {
-        JobState state = JobState.of(handle.getState());
-        Running r = running.get(id);
-        boolean followsProcess = r != null && r.launched() != null
-            && r.launched().process() != null;
-        if (!state.isFinal()) {
-          update(id, j -> j.state().isFinal() ? j : j.withState(state, Instant.now()));
-        } else if (!followsProcess) {
-          finish(id, state, null, state == JobState.FAILED ? failure(id) : null);
+        synchronized (JobManager.this) {
+          onState(id, JobState.of(handle.getState()));
         }
-        // With the process known, the final state is taken when it exits (with its exit code).
       }
 
       @Override
@@ -145,6 +146,18 @@ public final class JobManager implements AutoCloseable {
       }
     };
   }
+
+  /** A state from the handle; with the driver process known, final states wait for its exit. */
+  private void onState(String id, JobState state) {
+    Running r = running.get(id);
+    boolean followsProcess = r != null && r.launched() != null && r.launched().process() != null;
+    if (!state.isFinal()) {
+      update(id, j -> j.state().isFinal() ? j : j.withState(state, Instant.now()));
+    } else if (!followsProcess) {
+      finish(id, state, null, state == JobState.FAILED ? failure(id, null) : null);
+    }
+  }
+
 
   /** The driver JVM ended: wait (bounded) for the handle's final state, then record both. */
   private void driverExited(String id, JobLauncher.Launched launched) {
@@ -167,10 +180,6 @@ public final class JobManager implements AutoCloseable {
     String error = state == JobState.FAILED ? failure(id, code)
         : state == JobState.LOST ? "the driver exited without reporting a final state" : null;
     finish(id, state, code, error);
-  }
-
-  private String failure(String id) {
-    return failure(id, null);
   }
 
   private String failure(String id, Integer code) {
@@ -275,42 +284,6 @@ public final class JobManager implements AutoCloseable {
     return access.visible(user, store.list());
   }
 
-  /** Marks jobs left SUBMITTED or RUNNING by a previous gateway LOST, killing live drivers. */
-  private void reconcile() throws SQLException {
-    for (JobRecord j : store.list()) {
-      if (j.state().isFinal()) {
-        continue;
-      }
-      String error = "the gateway stopped while the job ran";
-      ProcessHandle driver = j.driverPid() == null ? null
-          : ProcessHandle.of(j.driverPid()).filter(p -> isDriverOf(p, j)).orElse(null);
-      if (driver != null) {
-        driver.destroyForcibly();
-        try {
-          driver.onExit().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          LOG.warn("driver pid {} of job {} did not stop: {}", j.driverPid(), j.id(), e.toString());
-        }
-        error += "; its driver (pid " + j.driverPid() + ") could no longer be followed and was"
-            + " stopped";
-      }
-      store.save(j.withState(JobState.LOST, Instant.now()).withExit(j.exitCode(), error));
-      LOG.info("job {} marked LOST: {}", j.id(), error);
-    }
-  }
-
-  /** Guards against pid reuse: a Java process started around the job's submission. */
-  private static boolean isDriverOf(ProcessHandle p, JobRecord j) {
-    if (!p.isAlive()) {
-      return false;
-    }
-    ProcessHandle.Info info = p.info();
-    boolean java = info.command().map(c -> c.endsWith("java")).orElse(false);
-    boolean inTime = info.startInstant().map(t -> !t.isBefore(j.submittedAt().minusSeconds(5))
-        && t.isBefore(j.submittedAt().plusSeconds(120))).orElse(false);
-    return java && inTime;
-  }
-
   /** Kills drivers still running (marking them LOST) and closes the registry. */
   @Override
   public synchronized void close() throws SQLException {
@@ -329,6 +302,7 @@ public final class JobManager implements AutoCloseable {
     }
     running.clear();
     closed = true;
+    events.shutdown();
     store.close();
   }
 
