@@ -2,7 +2,10 @@ package io.libra.jobs;
 
 import java.util.Map;
 import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.catalyst.analysis.NoSuchNamespaceException;
 import org.apache.spark.sql.connector.catalog.Identifier;
+import org.apache.spark.sql.connector.catalog.NamespaceChange;
+import org.apache.spark.sql.connector.catalog.SupportsNamespaces;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableCatalog;
 import org.apache.spark.sql.connector.catalog.TableChange;
@@ -19,8 +22,11 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * local property {@value #USER_PROPERTY}, which the gateway sets on the thread of every statement
  * (clients cannot set local properties; it is set before {@code SparkSession.sql} analyses); it is read when the table is resolved, during analysis.
  * Non-admins see only their own jobs; without the property the table is empty.
+ *
+ * <p>The table lives in the root namespace; the catalog has no namespaces (so {@code SHOW
+ * NAMESPACES IN libra}, which metadata calls use, answers with none instead of failing).
  */
-public final class JobsCatalog implements TableCatalog {
+public final class JobsCatalog implements TableCatalog, SupportsNamespaces {
   /** Spark local property naming the user a statement runs for. */
   public static final String USER_PROPERTY = "libra.user";
   public static final String TABLE = "jobs";
@@ -88,5 +94,42 @@ public final class JobsCatalog implements TableCatalog {
   @Override
   public void renameTable(Identifier oldIdent, Identifier newIdent) {
     throw new UnsupportedOperationException("libra.jobs is read-only");
+  }
+
+  @Override
+  public String[][] listNamespaces() {
+    return new String[0][];
+  }
+
+  @Override
+  public String[][] listNamespaces(String[] namespace) throws NoSuchNamespaceException {
+    if (namespace.length == 0) {
+      return new String[0][];
+    }
+    throw new NoSuchNamespaceException(namespace);
+  }
+
+  @Override
+  public Map<String, String> loadNamespaceMetadata(String[] namespace)
+      throws NoSuchNamespaceException {
+    if (namespace.length == 0) {
+      return Map.of();
+    }
+    throw new NoSuchNamespaceException(namespace);
+  }
+
+  @Override
+  public void createNamespace(String[] namespace, Map<String, String> metadata) {
+    throw new UnsupportedOperationException("libra has no namespaces");
+  }
+
+  @Override
+  public void alterNamespace(String[] namespace, NamespaceChange... changes) {
+    throw new UnsupportedOperationException("libra has no namespaces");
+  }
+
+  @Override
+  public boolean dropNamespace(String[] namespace, boolean cascade) {
+    throw new UnsupportedOperationException("libra has no namespaces");
   }
 }

@@ -66,6 +66,14 @@ class JobsJdbcTest {
         assertEquals("FINISHED", rs.getString(2));
         assertEquals(0, rs.getInt(3));
       }
+      // The session now knows catalog libra; metadata calls over every catalog still work.
+      try (ResultSet schemas = c.getMetaData().getSchemas()) {
+        int n = 0;
+        while (schemas.next()) {
+          n++;
+        }
+        assertTrue(n > 0);
+      }
     }
   }
 
