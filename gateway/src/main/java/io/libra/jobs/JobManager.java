@@ -82,7 +82,8 @@ public final class JobManager implements AutoCloseable {
    * Submits a job for {@code user}.
    *
    * @param caller the caller's SparkSession and {@code pool}: used only by in-process jobs
-   * @return the job as registered (SUBMITTED)
+   * @return the job as registered: SUBMITTED (or RUNNING already), FAILED when spark-submit could
+   *     not be started
    * @throws JobAccessDeniedException / IllegalArgumentException see {@link JobAccess#checkSubmit}
    */
   public JobRecord submit(String user, JobSpec spec, SparkSession caller, String pool)
@@ -118,7 +119,14 @@ public final class JobManager implements AutoCloseable {
               }
             })));
       } else {
-        JobLauncher.Launched launched = launcher.launch(id, resolved, dir, listener(id));
+        JobLauncher.Launched launched;
+        try {
+          launched = launcher.launch(id, resolved, dir, listener(id));
+        } catch (IOException | RuntimeException e) {
+          LOG.error("job {}: cannot start spark-submit", id, e);
+          finish(id, JobState.FAILED, null, "cannot start spark-submit: " + e.getMessage());
+          return get(id);
+        }
         running.put(id, new Running(launched, null));
         if (launched.process() != null) {
           update(id, j -> j.withPid(launched.process().pid()));
@@ -189,7 +197,7 @@ public final class JobManager implements AutoCloseable {
   }
 
   /** Records a final state; a job already KILLED or LOST keeps its state (the exit code is added). */
-  private void finish(String id, JobState state, Integer exitCode, String error) {
+  private synchronized void finish(String id, JobState state, Integer exitCode, String error) {
     running.remove(id);
     update(id, j -> {
       if (j.state() == JobState.KILLED || j.state() == JobState.LOST) {

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.libra.auth.UserStore;
 import io.libra.config.LibraConfig;
 import io.libra.flight.LibraServer;
+import io.libra.jobs.JobRecord;
+import io.libra.jobs.JobState;
+import io.libra.jobs.JobStore;
 import io.libra.testapps.TestAppJar;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Job permissions with authentication on: only users with the submit role submit; others neither
- * see nor cancel someone else's job (NOT_FOUND); an admin sees and cancels every job.
+ * see nor cancel someone else's job (NOT_FOUND); an admin sees and cancels every job. Closing the
+ * server kills drivers still running and records them LOST.
  */
 class JobsAuthTest {
   @Test
@@ -32,6 +36,8 @@ class JobsAuthTest {
     Path jar = TestAppJar.build(conf.resolve("apps/testapps.jar"));
     LibraConfig config = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
         "libra.auth.enabled", "true", "libra.jobs.allowed-dirs", conf.resolve("apps").toString()));
+    String running;
+    long runningPid;
     try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
         Connection alice = connect(server, "alice");
         Connection bob = connect(server, "bob");
@@ -63,6 +69,18 @@ class JobsAuthTest {
       if (after.get("driver_pid") != null) {
         JobsClient.awaitProcessGone((Long) after.get("driver_pid"), 20_000);
       }
+
+      // Stopping the server kills drivers still running and records them LOST.
+      running = new JobsClient(alice).submit(submit);
+      Map<String, Object> r = new JobsClient(alice).await(running, 120_000, "RUNNING", "FAILED");
+      assertEquals("RUNNING", r.get("state"));
+      runningPid = (Long) r.get("driver_pid");
+    }
+    JobsClient.awaitProcessGone(runningPid, 20_000);
+    try (JobStore store = JobStore.open(conf.resolve("work/jobs_db"))) {
+      JobRecord lost = store.find(running).orElseThrow();
+      assertEquals(JobState.LOST, lost.state());
+      assertEquals("the gateway stopped while the job ran", lost.error());
     }
   }
 
