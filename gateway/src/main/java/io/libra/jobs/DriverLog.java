@@ -43,29 +43,32 @@ public final class DriverLog {
   }
 
   /**
-   * Why a failed driver failed: the first line naming an uncaught exception of the main thread
-   * ({@code Exception in thread "main" …}), else the last line that starts with an exception class
-   * name; null when there is none.
+   * Why a failed driver failed: the line naming the main thread's uncaught exception
+   * ({@code Exception in thread "main" …}); when that only says a Python application exited
+   * non-zero ({@code SparkUserAppException}), the Python exception line before it comes first
+   * ({@code ValueError: …} from the traceback). Without such lines, the last line that starts with
+   * an exception class name; null when there is none.
    */
   public static String failure(Path file) {
     if (!Files.exists(file)) {
       return null;
     }
-    String found = null;
+    String last = null;
     try (Stream<String> lines = lines(file)) {
       for (String line : (Iterable<String>) lines::iterator) {
         String l = line.strip();
-        if (EXCEPTION.matcher(l).matches()) {
-          if (l.startsWith("Exception in thread")) {
-            return l;
-          }
-          found = l;
+        if (!EXCEPTION.matcher(l).matches()) {
+          continue;
         }
+        if (l.startsWith("Exception in thread")) {
+          return l.contains("SparkUserAppException") && last != null ? last + " (" + l + ")" : l;
+        }
+        last = l;
       }
     } catch (IOException | java.io.UncheckedIOException e) {
       return null;
     }
-    return found;
+    return last;
   }
 
   private static Stream<String> lines(Path file) throws IOException {

@@ -74,10 +74,6 @@ public final class JobManager implements AutoCloseable {
     return m;
   }
 
-  public JobAccess access() {
-    return access;
-  }
-
   /**
    * Submits a job for {@code user}.
    *

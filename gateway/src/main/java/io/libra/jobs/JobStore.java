@@ -53,39 +53,51 @@ public final class JobStore implements AutoCloseable {
     return new JobStore(c);
   }
 
-  /** Inserts or replaces the row of {@code job.id()}. */
+  /** Inserts or replaces the row of {@code job.id()} (one statement each way, so a row is never lost). */
   public synchronized void save(JobRecord job) throws SQLException {
-    try (PreparedStatement d = connection.prepareStatement("DELETE FROM jobs WHERE id = ?")) {
-      d.setString(1, job.id());
-      d.executeUpdate();
+    try (PreparedStatement u = connection.prepareStatement("UPDATE jobs SET name = ?, kind = ?,"
+        + " username = ?, state = ?, resource = ?, submitted_at = ?, started_at = ?,"
+        + " finished_at = ?, exit_code = ?, app_id = ?, error = ?, driver_pid = ?, log_path = ?"
+        + " WHERE id = ?")) {
+      bind(u, job, 1);
+      u.setString(14, job.id());
+      if (u.executeUpdate() > 0) {
+        return;
+      }
     }
     try (PreparedStatement p = connection.prepareStatement(
         "INSERT INTO jobs (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
       p.setString(1, job.id());
-      p.setString(2, job.name());
-      p.setString(3, job.kind());
-      p.setString(4, job.user());
-      p.setString(5, job.state().name());
-      p.setString(6, job.resource());
-      setMillis(p, 7, job.submittedAt());
-      setMillis(p, 8, job.startedAt());
-      setMillis(p, 9, job.finishedAt());
-      if (job.exitCode() == null) {
-        p.setNull(10, Types.INTEGER);
-      } else {
-        p.setInt(10, job.exitCode());
-      }
-      p.setString(11, job.appId());
-      p.setString(12, job.error() == null ? null
-          : job.error().length() > 8000 ? job.error().substring(0, 8000) : job.error());
-      if (job.driverPid() == null) {
-        p.setNull(13, Types.BIGINT);
-      } else {
-        p.setLong(13, job.driverPid());
-      }
-      p.setString(14, job.logPath());
+      bind(p, job, 2);
       p.executeUpdate();
     }
+  }
+
+  /** Sets the 13 columns after {@code id}, in {@link #COLUMNS} order, from index {@code first}. */
+  private static void bind(PreparedStatement p, JobRecord job, int first) throws SQLException {
+    int i = first;
+    p.setString(i++, job.name());
+    p.setString(i++, job.kind());
+    p.setString(i++, job.user());
+    p.setString(i++, job.state().name());
+    p.setString(i++, job.resource());
+    setMillis(p, i++, job.submittedAt());
+    setMillis(p, i++, job.startedAt());
+    setMillis(p, i++, job.finishedAt());
+    if (job.exitCode() == null) {
+      p.setNull(i++, Types.INTEGER);
+    } else {
+      p.setInt(i++, job.exitCode());
+    }
+    p.setString(i++, job.appId());
+    p.setString(i++, job.error() == null ? null
+        : job.error().length() > 8000 ? job.error().substring(0, 8000) : job.error());
+    if (job.driverPid() == null) {
+      p.setNull(i++, Types.BIGINT);
+    } else {
+      p.setLong(i++, job.driverPid());
+    }
+    p.setString(i, job.logPath());
   }
 
   public synchronized Optional<JobRecord> find(String id) throws SQLException {
