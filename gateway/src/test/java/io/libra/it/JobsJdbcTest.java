@@ -103,6 +103,16 @@ class JobsJdbcTest {
       assertEquals("RUNNING", running.get("state"), running.toString());
       long pid = (Long) running.get("driver_pid");
       assertTrue(ProcessHandle.of(pid).isPresent(), "driver " + pid + " is running");
+      // The driver JVM has the gateway's Java 17 options (conf/jvm.properties).
+      java.util.Properties jvm = new java.util.Properties();
+      try (var in = Files.newBufferedReader(TestGateway.home().resolve("conf/jvm.properties"))) {
+        jvm.load(in);
+      }
+      List<String> driverArgs = List.of(ProcessHandle.of(pid).orElseThrow().info().arguments()
+          .orElseThrow());
+      for (String option : jvm.getProperty("libra.jvm.options").trim().split("\\s+")) {
+        assertTrue(driverArgs.contains(option), option + " missing from the driver's " + driverArgs);
+      }
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("CALL libra.cancel_job('" + id + "')")) {
         assertTrue(rs.next());
