@@ -98,7 +98,7 @@ class JobsJdbcTest {
     try (Connection c = gateway.connect()) {
       JobsClient jobs = new JobsClient(c);
       String id = jobs.submit(submitJar("io.libra.testapps.SleepingJob",
-          ", conf => MAP['spark.ui.enabled', 'false']"));
+          ", conf => MAP['spark.ui.enabled', 'false', 'spark.driver.memory', '600m']"));
       Map<String, Object> running = jobs.await(id, 120_000, "RUNNING", "FINISHED", "FAILED");
       assertEquals("RUNNING", running.get("state"), running.toString());
       long pid = (Long) running.get("driver_pid");
@@ -113,6 +113,8 @@ class JobsJdbcTest {
       for (String option : jvm.getProperty("libra.jvm.options").trim().split("\\s+")) {
         assertTrue(driverArgs.contains(option), option + " missing from the driver's " + driverArgs);
       }
+      // Per-job conf reaches the driver JVM: spark.driver.memory is its heap.
+      assertTrue(driverArgs.contains("-Xmx600m"), driverArgs.toString());
       try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("CALL libra.cancel_job('" + id + "')")) {
         assertTrue(rs.next());
