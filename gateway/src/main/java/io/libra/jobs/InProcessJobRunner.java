@@ -73,6 +73,9 @@ public final class InProcessJobRunner {
       write(log, "in-process job " + id + ": " + spec.mainClass() + " from " + spec.resource()
           + " in pool " + pool);
       SparkSession.setActiveSession(caller);
+      // The thread inherited the submitting operation's local properties: its job tags must go
+      // (cancelling that operation must not cancel this job).
+      sc.clearJobTags();
       sc.setLocalProperty("spark.scheduler.pool", pool);
       sc.setLocalProperty("spark.job.interruptOnCancel", "true");
       sc.addJobTag(tag);
