@@ -104,13 +104,49 @@ public final class LibraConfig {
       "Comma-separated SQL functions refused in every statement. The defaults call arbitrary"
           + " static Java methods inside the gateway JVM (System.exit, ...); empty allows all.");
 
+  public static final ConfigEntry<String> AUTH_ROLES_FILE = ConfigEntry.string(
+      "libra.auth.roles-file", "roles.properties",
+      "User roles (relative to the conf dir): lines 'user = submit, admin'. 'submit' may submit"
+          + " jobs (CALL libra.submit_job); 'admin' sees and cancels every user's jobs. With"
+          + " authentication off (loopback only) every client may submit.");
+  public static final ConfigEntry<String> JOBS_ALLOWED_DIRS = ConfigEntry.string(
+      "libra.jobs.allowed-dirs", "apps",
+      "Comma-separated directories (relative to LIBRA_HOME) whose files may be submitted as job"
+          + " resources; anything else is PERMISSION_DENIED. Empty allows nothing.");
+  public static final ConfigEntry<String> JOBS_DENIED_CONF = ConfigEntry.string(
+      "libra.jobs.denied-conf", "spark.master,spark.submit.deployMode,spark.driver.extraClassPath,"
+          + "spark.driver.extraLibraryPath,spark.executor.extraClassPath,"
+          + "spark.executor.extraLibraryPath,spark.jars.ivySettings",
+      "Comma-separated Spark keys (or prefixes ending in '.') a job's conf may not set.");
+  public static final ConfigEntry<String> JOBS_MASTER = ConfigEntry.string("libra.jobs.master",
+      "local[2]", "spark.master of submitted jobs (separate from the gateway's own master).");
+  public static final ConfigEntry<String> JOBS_DEPLOY_MODE = ConfigEntry.string(
+      "libra.jobs.deploy-mode", "client",
+      "spark.submit.deployMode of submitted jobs: client (driver in a child JVM of the gateway)"
+          + " or cluster.");
+  public static final ConfigEntry<String> JOBS_SPARK_HOME = ConfigEntry.string(
+      "libra.jobs.spark-home", "",
+      "Spark distribution used to submit jobs; empty: environment SPARK_HOME, else an embedded"
+          + " spark-submit laid out from the gateway's own jars under <work dir>/spark-home.");
+  public static final ConfigEntry<String> JOBS_PYSPARK_PYTHON = ConfigEntry.string(
+      "libra.jobs.pyspark-python", "",
+      "Python (with pyspark of the same Spark version) for python-file jobs, passed as"
+          + " spark.pyspark.python unless the job sets it; empty: environment PYSPARK_PYTHON, else"
+          + " Spark's default (python3).");
+  public static final ConfigEntry<Boolean> JOBS_IN_PROCESS_ENABLED = ConfigEntry.bool(
+      "libra.jobs.in-process.enabled", false,
+      "Allow kind 'jar-class' without conf, which runs the class's main inside the gateway JVM"
+          + " (shared SparkContext, caller's pool): user code with the gateway's privileges.");
+
   /** Every entry, in documentation order. */
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
       SERVER_THREADS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_PARTITION_BYTES, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, MAX_SESSIONS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, ADMISSION_WAIT_MS, POOL_USER_MAP,
       AUTH_ENABLED, AUTH_USERS_FILE, AUTH_TOKEN_TTL_SECONDS, TLS_ENABLED, TLS_CERT_FILE,
-      TLS_KEY_FILE, DENIED_FUNCTIONS);
+      TLS_KEY_FILE, DENIED_FUNCTIONS, AUTH_ROLES_FILE, JOBS_ALLOWED_DIRS, JOBS_DENIED_CONF,
+      JOBS_MASTER, JOBS_DEPLOY_MODE, JOBS_SPARK_HOME, JOBS_PYSPARK_PYTHON,
+      JOBS_IN_PROCESS_ENABLED);
 
   private final Path home;
   private final Path confDir;

@@ -42,6 +42,8 @@ public final class SparkEngine implements AutoCloseable {
     conf.setIfMissing("spark.app.name", "Libra");
     sparkConf.forEach(conf::set);
     conf.setIfMissing("spark.scheduler.mode", "FAIR");
+    // Table libra.jobs (the job registry), read-only.
+    conf.setIfMissing("spark.sql.catalog.libra", "io.libra.jobs.JobsCatalog");
     conf.setIfMissing("spark.sql.catalogImplementation", "hive");
     conf.setIfMissing("spark.sql.warehouse.dir", workDir.resolve("warehouse").toUri().toString());
     conf.setIfMissing("spark.hadoop.javax.jdo.option.ConnectionURL",

@@ -17,10 +17,11 @@ import org.slf4j.LoggerFactory;
  *       SQLSTATE class (42 syntax/analysis, 22 data, 21 cardinality, 23 constraint, 0A feature) and
  *       {@link IllegalArgumentException}: INVALID_ARGUMENT. The message starts with Spark's error
  *       class in brackets and carries {@code SQLSTATE: xxxxx}.</li>
- *   <li>{@link HandleNotFoundException}: NOT_FOUND.</li>
+ *   <li>{@link HandleNotFoundException}, {@code JobNotFoundException}: NOT_FOUND.</li>
  *   <li>Cancelled jobs or streams: CANCELLED.</li>
  *   <li>{@code AdmissionException} (a limit reached): RESOURCE_EXHAUSTED.</li>
- *   <li>{@link SecurityException} (another user's session): UNAUTHORIZED.</li>
+ *   <li>{@link SecurityException} (another user's session; {@code JobAccessDeniedException}:
+ *       a job action the user may not take): UNAUTHORIZED, which is gRPC PERMISSION_DENIED.</li>
  *   <li>{@link FlightRuntimeException}: passed through.</li>
  *   <li>Anything else is our fault: INTERNAL, logged at ERROR with the stack trace.</li>
  * </ul>
@@ -52,7 +53,7 @@ public final class FlightErrors {
       LOG.info("user error: {}", t.getMessage());
       return CallStatus.NOT_FOUND.withDescription(t.getMessage()).toRuntimeException();
     }
-    if (t instanceof HandleNotFoundException) {
+    if (t instanceof HandleNotFoundException || t instanceof io.libra.jobs.JobNotFoundException) {
       LOG.info("not found: {}", t.getMessage());
       return CallStatus.NOT_FOUND.withDescription(t.getMessage()).toRuntimeException();
     }

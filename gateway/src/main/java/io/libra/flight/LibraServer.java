@@ -1,6 +1,12 @@
 package io.libra.flight;
 
 import io.libra.config.LibraConfig;
+import io.libra.jobs.JobManager;
+import io.libra.jobs.JobSettings;
+import io.libra.jobs.JobsCatalog;
+import io.libra.jobs.UserRoles;
+import io.libra.procedures.JobProcedures;
+import io.libra.procedures.LibraProcedures;
 import io.libra.operation.OperationLimits;
 import io.libra.ingest.TableIngest;
 import io.libra.operation.OperationManager;
@@ -47,9 +53,12 @@ public final class LibraServer implements AutoCloseable {
   private final OperationManager operations;
   private final FlightServer server;
   private final ExecutorService executor;
+  private final JobManager jobs;
 
   private LibraServer(BufferAllocator rootAllocator, SqlBackend backend, SessionManager sessions,
-      OperationManager operations, FlightServer server, ExecutorService executor) {
+      OperationManager operations, FlightServer server, ExecutorService executor,
+      JobManager jobs) {
+    this.jobs = jobs;
     this.rootAllocator = rootAllocator;
     this.backend = backend;
     this.sessions = sessions;
@@ -113,12 +122,22 @@ public final class LibraServer implements AutoCloseable {
     OperationManager operations = new OperationManager(new OperationLimits(maxOps,
         auth ? config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS_PER_USER) : maxOps,
         config.get(LibraConfig.ADMISSION_WAIT_MS)), ttl);
+    JobManager jobs;
+    try {
+      jobs = JobManager.open(JobSettings.from(config, System.getenv()), UserRoles.load(
+          config.confDir().resolve(config.get(LibraConfig.AUTH_ROLES_FILE))));
+    } catch (java.sql.SQLException | IOException | RuntimeException e) {
+      operations.close();
+      throw new IOException("cannot open the job registry: " + e.getMessage(), e);
+    }
+    JobsCatalog.bind(jobs);
     SessionManager sessions = new SessionManager(session, root,
         Duration.ofSeconds(config.get(LibraConfig.SESSION_IDLE_TIMEOUT_SECONDS)),
         Duration.ofSeconds(config.get(LibraConfig.SESSION_UNCLAIMED_TIMEOUT_SECONDS)),
         config.get(LibraConfig.MAX_SESSIONS));
     SqlBackend backend = new SqlBackend(operations, new ArrowResultStream(resultSettings), ttl,
-        config.deniedFunctions(), sessions::invalidateTableCaches);
+        config.deniedFunctions(), new LibraProcedures(JobProcedures.all(jobs)),
+        sessions::invalidateTableCaches);
     TableIngest ingest = new TableIngest(new OperationRunner(operations),
         config.get(LibraConfig.INGEST_CHUNK_BYTES), sessions::invalidateTableCaches);
     int threads = config.get(LibraConfig.SERVER_THREADS);
@@ -149,13 +168,23 @@ public final class LibraServer implements AutoCloseable {
       executor.shutdownNow();
       sessions.close();
       operations.close();
+      closeJobs(jobs);
       root.close();
       throw new IOException("cannot start the Flight SQL server on " + location.getUri() + ": "
           + e.getMessage(), e);
     }
     LOG.info("Flight SQL server listening on {}:{} ({}, authentication {}; pools: {})", host,
         server.getPort(), tls ? "TLS" : "plaintext", auth ? "on" : "off", poolNames);
-    return new LibraServer(root, backend, sessions, operations, server, executor);
+    return new LibraServer(root, backend, sessions, operations, server, executor, jobs);
+  }
+
+  private static void closeJobs(JobManager jobs) {
+    JobsCatalog.unbind(jobs);
+    try {
+      jobs.close();
+    } catch (Exception e) {
+      LOG.warn("closing the job registry: {}", e.toString());
+    }
   }
 
   private static ThreadFactory namedThreads(String prefix) {
@@ -200,6 +229,7 @@ public final class LibraServer implements AutoCloseable {
     executor.shutdownNow();
     sessions.close();
     operations.close();
+    closeJobs(jobs);
     long deadline = System.nanoTime() + 10_000_000_000L;
     while ((!rootAllocator.getChildAllocators().isEmpty() || rootAllocator.getAllocatedMemory() != 0)
         && System.nanoTime() < deadline) {

@@ -57,7 +57,8 @@ public final class OperationRunner {
         try (SparkLocalProperties ignored = SparkLocalProperties.apply(sc, Map.of(
             SparkLocalProperties.POOL, ctx.pool(),
             SparkLocalProperties.JOB_DESCRIPTION, abbreviate(SqlRedaction.redact(spark, op.sql())),
-            SparkLocalProperties.INTERRUPT_ON_CANCEL, "true"))) {
+            SparkLocalProperties.INTERRUPT_ON_CANCEL, "true",
+            SparkLocalProperties.USER, session.user()))) {
           sc.addJobTag(op.jobTag());
           try {
             T result = body.run();

@@ -16,6 +16,8 @@ public final class SparkLocalProperties implements AutoCloseable {
   public static final String POOL = "spark.scheduler.pool";
   public static final String JOB_DESCRIPTION = "spark.job.description";
   public static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
+  /** The user a statement runs for (read by the {@code libra.jobs} table). */
+  public static final String USER = io.libra.jobs.JobsCatalog.USER_PROPERTY;
 
   private final SparkContext sc;
   private final Map<String, String> previous = new HashMap<>();

@@ -41,23 +41,27 @@ public final class SqlBackend {
   private final ArrowResultStream results;
   private final OperationRunner runner;
   private final Runnable afterWrite;
+  private final io.libra.procedures.LibraProcedures procedures;
 
   public SqlBackend(OperationManager operations, ArrowResultStream results, Duration handleTtl) {
     this(operations, results, handleTtl, java.util.Set.of());
   }
 
-  /** @param deniedFunctions SQL functions refused in every statement (lower case) */
   public SqlBackend(OperationManager operations, ArrowResultStream results, Duration handleTtl,
       java.util.Set<String> deniedFunctions) {
-    this(operations, results, handleTtl, deniedFunctions, () -> { });
+    this(operations, results, handleTtl, deniedFunctions,
+        new io.libra.procedures.LibraProcedures(List.of()), () -> { });
   }
 
   /**
    * @param deniedFunctions SQL functions refused in every statement (lower case)
+   * @param procedures {@code CALL libra.*} statements, answered here instead of by Spark
    * @param afterWrite run after every DDL/DML statement succeeds (other sessions' table caches)
    */
   public SqlBackend(OperationManager operations, ArrowResultStream results, Duration handleTtl,
-      java.util.Set<String> deniedFunctions, Runnable afterWrite) {
+      java.util.Set<String> deniedFunctions, io.libra.procedures.LibraProcedures procedures,
+      Runnable afterWrite) {
+    this.procedures = procedures;
     this.afterWrite = afterWrite;
     this.deniedFunctions = deniedFunctions;
     this.operations = operations;
@@ -69,7 +73,7 @@ public final class SqlBackend {
 
   /** {@code CreatePreparedStatement}: analyses, never executes. */
   public PreparedInfo prepare(StatementContext ctx, String sql) throws Exception {
-    AnalyzedStatement statement = run(ctx, sql, () -> StatementAnalyzer.analyze(spark(ctx), sql, deniedFunctions));
+    AnalyzedStatement statement = run(ctx, sql, () -> analyze(ctx, sql));
     String handle = prepared.register(statement);
     StructType params = new StructType();
     for (int i = 0; i < statement.parameterCount(); i++) {
@@ -108,12 +112,15 @@ public final class SqlBackend {
 
   /** {@code GetSchema} of a statement: analysis only. */
   public Schema schemaOf(StatementContext ctx, String sql) throws Exception {
-    AnalyzedStatement statement = run(ctx, sql, () -> StatementAnalyzer.analyze(spark(ctx), sql, deniedFunctions));
+    AnalyzedStatement statement = run(ctx, sql, () -> analyze(ctx, sql));
     return arrowSchema(ctx, statement.schema());
   }
 
   /** {@code GetFlightInfo(CommandStatementQuery)}. */
   public QueryTicket planQuery(StatementContext ctx, String sql) throws Exception {
+    if (procedures.handles(sql)) {
+      return plan(ctx, run(ctx, sql, () -> analyze(ctx, sql)), null);
+    }
     StatementAnalyzer.Analysis analysis = run(ctx, sql,
         () -> StatementAnalyzer.analyzeForExecution(spark(ctx), sql, deniedFunctions));
     return plan(ctx, analysis.statement(), analysis.dataset());
@@ -127,7 +134,7 @@ public final class SqlBackend {
 
   /** {@code DoPut(CommandStatementUpdate)}: runs the statement, returns its update count. */
   public long executeUpdate(StatementContext ctx, String sql) throws Exception {
-    return run(ctx, sql, () -> runUpdate(ctx, StatementAnalyzer.analyze(spark(ctx), sql, deniedFunctions)));
+    return run(ctx, sql, () -> runUpdate(ctx, analyze(ctx, sql)));
   }
 
   /**
@@ -245,7 +252,8 @@ public final class SqlBackend {
       return new QueryTicket(pending.register(new PendingQuery(ctx, streamOp, null, empty)), empty);
     }
     // Several parameter rows: one execution per row, results concatenated (UNION ALL).
-    Dataset<Row> query = analysed != null ? analysed : run(ctx, sql, () -> {
+    Dataset<Row> query = analysed != null ? analysed : procedures.handles(sql)
+        ? run(ctx, sql, () -> callProcedure(ctx, sql)) : run(ctx, sql, () -> {
       Dataset<Row> all = null;
       for (Object[] args : rows) {
         Dataset<Row> one = args.length == 0 ? spark(ctx).sql(sql) : spark(ctx).sql(sql, args);
@@ -262,17 +270,36 @@ public final class SqlBackend {
         schema);
   }
 
-  private long runUpdate(StatementContext ctx, AnalyzedStatement statement) {
+  private long runUpdate(StatementContext ctx, AnalyzedStatement statement) throws Exception {
     return runUpdate(ctx, statement, new Object[0]);
   }
 
   /** Runs a DDL/DML statement once with positional parameters ({@code spark.sql(sql, args)}). */
-  private long runUpdate(StatementContext ctx, AnalyzedStatement statement, Object[] args) {
+  private long runUpdate(StatementContext ctx, AnalyzedStatement statement, Object[] args)
+      throws Exception {
+    if (procedures.handles(statement.sql())) {
+      return callProcedure(ctx, statement.sql()).count();
+    }
     Dataset<Row> result = args.length == 0 ? spark(ctx).sql(statement.sql())
         : spark(ctx).sql(statement.sql(), args);
     long count = UpdateCounts.of(result.queryExecution().executedPlan());
     afterWrite.run();
     return count;
+  }
+
+  /** Spark's analysis, or for {@code CALL libra.*} the procedure's result schema (runs nothing). */
+  private AnalyzedStatement analyze(StatementContext ctx, String sql) throws Exception {
+    if (procedures.handles(sql)) {
+      return new AnalyzedStatement(sql, StatementKind.QUERY, procedures.describe(sql), List.of(),
+          List.of());
+    }
+    return StatementAnalyzer.analyze(spark(ctx), sql, deniedFunctions);
+  }
+
+  private Dataset<Row> callProcedure(StatementContext ctx, String sql) throws Exception {
+    ClientSession s = ctx.session();
+    return procedures.call(new io.libra.procedures.Procedure.Caller(s.user(), s.spark(),
+        ctx.pool()), sql);
   }
 
   private static SparkSession spark(StatementContext ctx) {

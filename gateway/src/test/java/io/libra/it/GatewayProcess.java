@@ -95,6 +95,11 @@ final class GatewayProcess implements AutoCloseable {
     return "jdbc:arrow-flight-sql://127.0.0.1:" + port + "/?useEncryption=false";
   }
 
+  /** Kills the gateway JVM (SIGKILL: no shutdown hook runs), as a crash would. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
   /** Stops like {@code scripts/libra stop}: SIGTERM, then wait for the shutdown hook. */
   @Override
   public void close() throws Exception {

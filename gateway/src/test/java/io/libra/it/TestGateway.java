@@ -21,10 +21,13 @@ public final class TestGateway {
 
   public final SparkSession spark;
   public final LibraServer server;
+  /** Its work directory; jobs may use files under {@code apps/} of it. */
+  public final Path workDir;
 
-  private TestGateway(SparkSession spark, LibraServer server) {
+  private TestGateway(SparkSession spark, LibraServer server, Path workDir) {
     this.spark = spark;
     this.server = server;
+    this.workDir = workDir;
   }
 
   public static synchronized TestGateway get() throws Exception {
@@ -46,9 +49,11 @@ public final class TestGateway {
               // The tests sleep inside queries with java_method.
               "libra.sql.denied-functions", "",
               // Small ingest chunks, so BulkIngestTest sees an upload staged in many writes.
-              "libra.ingest.chunk-bytes", "262144"));
+              "libra.ingest.chunk-bytes", "262144",
+              "libra.jobs.allowed-dirs", work.resolve("apps").toString(),
+              "libra.jobs.in-process.enabled", "true"));
       LibraServer server = LibraServer.start(config, engine.rootSession());
-      instance = new TestGateway(engine.rootSession(), server);
+      instance = new TestGateway(engine.rootSession(), server, work);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           server.close();
