@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The gateway as the driver of a real Spark standalone cluster: Master and one Worker on 127.0.0.1
  * (2 cores, one 1 GiB executor) run from the gateway's own Spark jars, the gateway in its own JVM
- * through the command line with {@code spark.master=spark://…}. The executors have only Spark's jars,
- * so every query that works also proves the gateway shipped its own code (TPC-H generator, Arrow
- * conversion) to them.
+ * through the command line with {@code spark.master=spark://…}. The executors' classpath holds the
+ * gateway's dependencies but no Libra class, so every query that works also proves the gateway
+ * shipped its own code (TPC-H generator, Arrow conversion) to them.
  */
 class StandaloneClusterTest {
   private static final Pattern SPARK_UI = Pattern.compile("Spark UI (http://[^)\\s]+)\\)");
@@ -41,7 +41,7 @@ class StandaloneClusterTest {
       GatewayProcess g = GatewayProcess.start(work, "spark.master=" + cluster.masterUrl,
           "spark.executor.memory=1g", "spark.executor.cores=2", "spark.cores.max=2",
           "spark.sql.shuffle.partitions=4", "spark.ui.enabled=true", "spark.ui.port=0",
-          // RestartPersistenceTest covers the Hive catalog; creating its Derby store costs ~10 s.
+          // This test is about where tasks run; RestartPersistenceTest covers the Hive catalog.
           "spark.sql.catalogImplementation=in-memory",
           "libra.sample-data.tpch-scale=0.01",
           // The executor-identity query below calls reflect().
