@@ -15,7 +15,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings come from {@code spark-defaults.conf}; Libra only adds defaults that the file did not
  * set: the metastore and warehouse locations, loopback driver binding when the gateway binds to
- * loopback, and {@code spark.scheduler.mode=FAIR}.
+ * loopback, and {@code spark.scheduler.mode=FAIR}. With a master whose executors are other JVMs
+ * (anything but {@code local} and {@code local[…]}: {@code spark://}, {@code yarn},
+ * {@code k8s://}, {@code local-cluster[…]}) it appends the jar of Libra's own code
+ * ({@link ExecutorCodeJar}) to {@code spark.jars}, because tasks run Libra classes.
  */
 public final class SparkEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SparkEngine.class);
@@ -41,6 +44,13 @@ public final class SparkEngine implements AutoCloseable {
     conf.setIfMissing("spark.master", "local[*]");
     conf.setIfMissing("spark.app.name", "Libra");
     sparkConf.forEach(conf::set);
+    if (executorsAreOtherJvms(conf.get("spark.master"))) {
+      Path jar = ExecutorCodeJar.forClass(SparkEngine.class, workDir);
+      String jars = conf.get("spark.jars", "").trim();
+      conf.set("spark.jars", jars.isEmpty() ? jar.toString() : jars + "," + jar);
+      LOG.info("master {}: shipping Libra's code to executors ({})", conf.get("spark.master"),
+          jar);
+    }
     conf.setIfMissing("spark.scheduler.mode", "FAIR");
     // Table libra.jobs (the job registry), read-only.
     conf.setIfMissing("spark.sql.catalog.libra", "io.libra.jobs.JobsCatalog");
@@ -63,6 +73,15 @@ public final class SparkEngine implements AutoCloseable {
         (System.nanoTime() - t0) / 1_000_000,
         session.sparkContext().uiWebUrl().getOrElse(() -> "disabled"));
     return new SparkEngine(session);
+  }
+
+  /**
+   * Whether tasks of {@code master} run outside this JVM: true for every master but {@code local}
+   * and {@code local[N]}/{@code local[*]}/{@code local[N,F]} ({@code local-cluster[…]} starts
+   * executor JVMs).
+   */
+  static boolean executorsAreOtherJvms(String master) {
+    return !(master.equals("local") || master.startsWith("local["));
   }
 
   /** The root session; client sessions are {@code newSession()} of it. */

@@ -19,12 +19,14 @@ final class GatewayProcess implements AutoCloseable {
   private final Process process;
   final int port;
   final long readyMillis;
-  private final StringBuilder output = new StringBuilder();
+  /** Everything the gateway printed up to and including its ready line. */
+  final String startLog;
 
-  private GatewayProcess(Process process, int port, long readyMillis) {
+  private GatewayProcess(Process process, int port, long readyMillis, String startLog) {
     this.process = process;
     this.port = port;
     this.readyMillis = readyMillis;
+    this.startLog = startLog;
   }
 
   static GatewayProcess start(Path workDir, String... extraConf) throws Exception {
@@ -87,8 +89,9 @@ final class GatewayProcess implements AutoCloseable {
       p.destroyForcibly();
       throw (e.getCause() instanceof RuntimeException r) ? r : new IllegalStateException(e);
     }
-    GatewayProcess g = new GatewayProcess(p, port, (System.nanoTime() - t0) / 1_000_000);
-    return g;
+    synchronized (log) {
+      return new GatewayProcess(p, port, (System.nanoTime() - t0) / 1_000_000, log.toString());
+    }
   }
 
   String jdbcUrl() {
