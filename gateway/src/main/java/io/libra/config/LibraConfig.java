@@ -43,12 +43,9 @@ public final class LibraConfig {
       "How many result partitions are converted ahead of the one being streamed.");
   public static final ConfigEntry<Long> MAX_BUFFERED_BYTES = ConfigEntry.longValue(
       "libra.results.max-buffered-bytes", 256L << 20, 1L << 20, Long.MAX_VALUE,
-      "Bytes of converted partitions a single result stream may hold on the driver before it"
-          + " stops prefetching (at least one partition is always allowed).");
-  public static final ConfigEntry<Long> MAX_PARTITION_BYTES = ConfigEntry.longValue(
-      "libra.results.max-partition-bytes", 256L << 20, 1L << 20, Long.MAX_VALUE,
-      "Arrow bytes one result partition may convert to; the driver fetches a partition whole, so"
-          + " this bounds its memory per partition (beyond: RESOURCE_EXHAUSTED naming this key).");
+      "Bytes of converted, unsent result blocks of finished partitions one result stream may keep"
+          + " in Spark's BlockManager before it stops prefetching (the next partition always runs);"
+          + " the driver itself holds one block (about 8 MiB) at a time.");
   public static final ConfigEntry<Long> INGEST_CHUNK_BYTES = ConfigEntry.longValue(
       "libra.ingest.chunk-bytes", 64L << 20, 1L << 10, 1L << 31,
       "Bulk ingest: serialized Arrow bytes of uploaded batches gathered on the driver before they"
@@ -141,7 +138,7 @@ public final class LibraConfig {
   /** Every entry, in documentation order. */
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
       SERVER_THREADS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
-      PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_PARTITION_BYTES, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
+      PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, MAX_SESSIONS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, ADMISSION_WAIT_MS, POOL_USER_MAP,
       AUTH_ENABLED, AUTH_USERS_FILE, AUTH_TOKEN_TTL_SECONDS, TLS_ENABLED, TLS_CERT_FILE,
       TLS_KEY_FILE, DENIED_FUNCTIONS, AUTH_ROLES_FILE, JOBS_ALLOWED_DIRS, JOBS_DENIED_CONF,

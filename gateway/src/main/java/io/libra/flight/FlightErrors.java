@@ -57,12 +57,6 @@ public final class FlightErrors {
       LOG.info("not found: {}", t.getMessage());
       return CallStatus.NOT_FOUND.withDescription(t.getMessage()).toRuntimeException();
     }
-    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
-      if (c instanceof io.libra.results.PartitionTooLargeException) {
-        LOG.info("rejected: {}", c.getMessage());
-        return CallStatus.RESOURCE_EXHAUSTED.withDescription(c.getMessage()).toRuntimeException();
-      }
-    }
     if (isCancellation(t)) {
       LOG.info("cancelled: {}", t.getMessage());
       return CallStatus.CANCELLED.withDescription("statement cancelled: " + t.getMessage())

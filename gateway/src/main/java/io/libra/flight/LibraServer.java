@@ -114,8 +114,7 @@ public final class LibraServer implements AutoCloseable {
     BufferAllocator root = new RootAllocator(Long.MAX_VALUE);
     ResultSettings resultSettings = new ResultSettings(
         config.get(LibraConfig.MAX_RECORDS_PER_BATCH), config.get(LibraConfig.MAX_BATCH_BYTES),
-        config.get(LibraConfig.PREFETCH_PARTITIONS), config.get(LibraConfig.MAX_BUFFERED_BYTES),
-        config.get(LibraConfig.MAX_PARTITION_BYTES));
+        config.get(LibraConfig.PREFETCH_PARTITIONS), config.get(LibraConfig.MAX_BUFFERED_BYTES));
     Duration ttl = Duration.ofSeconds(config.get(LibraConfig.TICKET_TTL_SECONDS));
     int maxOps = config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS);
     // Without authentication every client is "anonymous": a per-user limit would cap everyone.
@@ -204,6 +203,11 @@ public final class LibraServer implements AutoCloseable {
   /** Open client sessions. */
   public SessionManager sessions() {
     return sessions;
+  }
+
+  /** The operation with this id (a query's ticket id is its operation's id), or null. */
+  public io.libra.operation.Operation operation(String id) {
+    return operations.find(id);
   }
 
   /** Statements running now. */

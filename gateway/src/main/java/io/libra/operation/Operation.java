@@ -27,6 +27,9 @@ public final class Operation {
   private volatile Thread runner;
   private volatile boolean delivered;
 
+  private volatile long peakStoredBytes;
+  private volatile long peakFetchedBytes;
+
   public Operation(String id, String user, String sessionId, String sql, SparkContext sc) {
     this.id = id;
     this.user = user;
@@ -131,6 +134,23 @@ public final class Operation {
    */
   public void markDelivered() {
     delivered = true;
+  }
+
+  /**
+   * Result memory of this operation's stream: the most result-block bytes stored at once for
+   * it and the largest block fetched into the driver (bytes; 0 before it streamed).
+   */
+  public void recordResultMemory(long peakStoredBytes, long peakFetchedBytes) {
+    this.peakStoredBytes = peakStoredBytes;
+    this.peakFetchedBytes = peakFetchedBytes;
+  }
+
+  public long peakStoredBytes() {
+    return peakStoredBytes;
+  }
+
+  public long peakFetchedBytes() {
+    return peakFetchedBytes;
   }
 
   /** @throws CancellationException when the operation was cancelled */

@@ -208,9 +208,15 @@ public final class SqlBackend {
               public void beforeComplete() {
                 op.markDelivered();
               }
+
+              @Override
+              public void onResultMemory(long peakStoredBytes, long peakFetchedBytes) {
+                op.recordResultMemory(peakStoredBytes, peakFetchedBytes);
+              }
             });
-        LOG.info("operation {} streamed {} rows in {} ms", op.id(), rows,
-            (System.nanoTime() - t0) / 1_000_000);
+        LOG.info("operation {} streamed {} rows in {} ms (result blocks stored at most {} bytes,"
+            + " largest block fetched {} bytes)", op.id(), rows,
+            (System.nanoTime() - t0) / 1_000_000, op.peakStoredBytes(), op.peakFetchedBytes());
         return rows;
       });
     }

@@ -72,8 +72,13 @@ public final class ArrowResultStream {
                   settings.maxRecordsPerBatch(), settings.maxBatchBytes());
               try (PartitionPrefetcher prefetcher = new PartitionPrefetcher(
                   dataset.sparkSession().sparkContext(), batches, settings.prefetchPartitions(),
-                  settings.maxBufferedBytes(), settings.maxPartitionBytes(), control::beforeJob)) {
-                return sendAll(prefetcher, root, allocator, listener, gate);
+                  settings.maxBufferedBytes(), control::beforeJob)) {
+                try {
+                  return sendAll(prefetcher, root, allocator, listener, gate);
+                } finally {
+                  control.onResultMemory(prefetcher.peakBufferedBytes(),
+                      prefetcher.peakFetchedBytes());
+                }
               }
             }
           });
@@ -93,6 +98,12 @@ public final class ArrowResultStream {
 
     /** Called just before the stream is completed: every batch has been handed to gRPC. */
     default void beforeComplete() {}
+
+    /**
+     * Called when the stream ends: the most result-block bytes stored at once and the largest
+     * block fetched into the driver ({@link PartitionPrefetcher}).
+     */
+    default void onResultMemory(long peakStoredBytes, long peakFetchedBytes) {}
   }
 
   private static long sendAll(PartitionPrefetcher prefetcher, VectorSchemaRoot root,
@@ -100,17 +111,14 @@ public final class ArrowResultStream {
     VectorLoader loader = new VectorLoader(root);
     long rows = 0;
     try {
-      byte[][] partition;
-      while ((partition = prefetcher.next()) != null) {
-        for (int i = 0; i < partition.length; i++) {
-          gate.awaitReady();
-          try (ArrowRecordBatch batch = readBatch(partition[i], allocator)) {
-            loader.load(batch);
-          }
-          partition[i] = null;
-          rows += root.getRowCount();
-          listener.putNext();
+      byte[] payload;
+      while ((payload = prefetcher.next()) != null) {
+        gate.awaitReady();
+        try (ArrowRecordBatch batch = readBatch(payload, allocator)) {
+          loader.load(batch);
         }
+        rows += root.getRowCount();
+        listener.putNext();
       }
       return rows;
     } catch (RuntimeException e) {

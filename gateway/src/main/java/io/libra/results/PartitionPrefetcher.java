@@ -1,52 +1,66 @@
 package io.libra.results;
 
-import java.io.Serializable;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
-import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction0;
-import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 
 /**
- * Hands out the partitions of an RDD of Arrow IPC payloads in partition order while Spark computes
- * the next ones: one Spark job per partition ({@code SparkContext.submitJob}), at most
- * {@code maxInFlight} partitions submitted-but-unconsumed, and no new submission while the finished
- * but unconsumed partitions hold {@code maxBufferedBytes} or more.
+ * Hands out the Arrow IPC payloads of an RDD in partition order while Spark computes the next
+ * partitions: one Spark job per partition ({@code SparkContext.submitJob}) whose tasks store the
+ * payloads as blocks in the BlockManager ({@link ResultBlocks}); the driver fetches one block at a
+ * time, so a partition of any size passes through the driver in pieces of about
+ * {@code blockBytes}.
  *
- * <p>Jobs are submitted from the thread that calls {@link #next()}, so they inherit that thread's
- * Spark local properties (scheduler pool, job tag, SQL execution id). Not thread-safe: one consumer.
+ * <p>Look-ahead: at most {@code maxInFlight} partitions submitted but not yet being read, and only
+ * while the stored, unread blocks plus the partitions ahead (each estimated at the largest
+ * partition seen) fit in {@code maxBufferedBytes}; the next partition always runs. With partitions
+ * no larger than those already seen, the stored bytes never exceed the budget. Jobs are submitted from
+ * the thread that calls {@link #next()}, so they inherit its Spark local properties (scheduler pool,
+ * job tag, SQL execution id). Not thread-safe: one consumer.
  */
 public final class PartitionPrefetcher implements AutoCloseable {
+  /** Target size of one stored block: several Arrow batches. */
+  static final long BLOCK_BYTES = 8L << 20;
+
   private final SparkContext sc;
   private final RDD<byte[]> rdd;
   private final int partitions;
   private final int maxInFlight;
   private final long maxBufferedBytes;
-  private final AtomicReferenceArray<byte[][]> results;
+  private final String streamId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+  private final AtomicReferenceArray<ResultBlocks.BlockRef[]> results;
   private final List<SimpleFutureAction<BoxedUnit>> actions = new ArrayList<>();
   private final AtomicLong bufferedBytes = new AtomicLong();
   private final AtomicLong peakBufferedBytes = new AtomicLong();
+  private final AtomicLong largestPartitionBytes = new AtomicLong();
+  private final ArrayDeque<byte[]> payloads = new ArrayDeque<>();
   private final Runnable beforeSubmit;
-  private final long maxPartitionBytes;
+  private volatile boolean closed;
+  private long peakFetchedBytes;
+  private ResultBlocks.BlockRef[] current;
+  private int nextBlock;
   private int nextToConsume;
 
   /**
    * @param batches one element per Arrow IPC payload
    * @param maxInFlight partitions computed ahead, at least 1
-   * @param maxBufferedBytes byte budget for finished, unconsumed partitions
+   * @param maxBufferedBytes byte budget for stored, unread blocks of finished partitions
    */
   public PartitionPrefetcher(SparkContext sc, JavaRDD<byte[]> batches, int maxInFlight,
       long maxBufferedBytes) {
-    this(sc, batches, maxInFlight, maxBufferedBytes, Long.MAX_VALUE, () -> { });
+    this(sc, batches, maxInFlight, maxBufferedBytes, () -> { });
   }
 
   /**
@@ -54,9 +68,8 @@ public final class PartitionPrefetcher implements AutoCloseable {
    *     operation's cancellation check, so no job starts after a cancel)
    */
   public PartitionPrefetcher(SparkContext sc, JavaRDD<byte[]> batches, int maxInFlight,
-      long maxBufferedBytes, long maxPartitionBytes, Runnable beforeSubmit) {
+      long maxBufferedBytes, Runnable beforeSubmit) {
     this.beforeSubmit = beforeSubmit;
-    this.maxPartitionBytes = maxPartitionBytes;
     this.sc = sc;
     this.rdd = batches.rdd();
     this.partitions = rdd.getNumPartitions();
@@ -65,48 +78,82 @@ public final class PartitionPrefetcher implements AutoCloseable {
     this.results = new AtomicReferenceArray<>(partitions);
   }
 
-  /** Highest number of converted bytes held at once, for tests and metrics. */
+  /** Highest number of stored, unread block bytes of finished partitions at once. */
   public long peakBufferedBytes() {
     return peakBufferedBytes.get();
   }
 
+  /** Largest block fetched into the driver at once (its payloads are held until sent). */
+  public long peakFetchedBytes() {
+    return peakFetchedBytes;
+  }
+
   /**
-   * Blocks until the next partition (in order) is converted and returns its Arrow IPC payloads;
-   * {@code null} after the last one.
+   * Blocks until the next payload (in partition order) is available and returns it; {@code null}
+   * after the last one.
    *
    * @throws Exception the Spark job's failure (for example {@code SparkException} when cancelled)
    */
-  public byte[][] next() throws Exception {
-    if (nextToConsume >= partitions) {
-      return null;
+  public byte[] next() throws Exception {
+    while (payloads.isEmpty()) {
+      if (current != null && nextBlock < current.length) {
+        ResultBlocks.BlockRef ref = current[nextBlock];
+        current[nextBlock++] = null;
+        payloads.addAll(ResultBlocks.fetch(ref));
+        bufferedBytes.addAndGet(-ref.bytes());
+        peakFetchedBytes = Math.max(peakFetchedBytes, ref.bytes());
+        submitAhead();
+        continue;
+      }
+      if (nextToConsume >= partitions) {
+        return null;
+      }
+      submitAhead();
+      int index = nextToConsume++;
+      actions.get(index).get();
+      current = results.getAndSet(index, null);
+      nextBlock = 0;
     }
-    submitAhead();
-    int index = nextToConsume++;
-    actions.get(index).get();
-    byte[][] batch = results.getAndSet(index, null);
-    bufferedBytes.addAndGet(-size(batch));
-    return batch;
+    return payloads.poll();
   }
 
+  /**
+   * Submits partitions ahead while the budget allows: the next partition always; more only while
+   * the stored bytes plus, for each partition ahead, the largest partition seen so far fit in
+   * {@code maxBufferedBytes} (before any partition has finished, only the next one runs).
+   */
   private void submitAhead() {
-    while (actions.size() < partitions
-        && actions.size() - nextToConsume < maxInFlight
-        && (actions.size() == nextToConsume || bufferedBytes.get() < maxBufferedBytes)) {
+    while (actions.size() < partitions && actions.size() - nextToConsume < maxInFlight
+        && (actions.size() == nextToConsume || fitsBudget(actions.size() - nextToConsume + 1))) {
       submit(actions.size());
     }
+  }
+
+  private boolean fitsBudget(int partitionsAhead) {
+    long largest = largestPartitionBytes.get();
+    return largest > 0
+        && bufferedBytes.get() + (long) partitionsAhead * largest <= maxBufferedBytes;
   }
 
   private void submit(int partition) {
     beforeSubmit.run();
     SimpleFutureAction<BoxedUnit> action = sc.submitJob(rdd,
-        new CollectPartition(maxPartitionBytes),
+        new ResultBlocks.Store(streamId, BLOCK_BYTES, ResultBlocks.storageLevel(sc.master())),
         CollectionConverters.asScala(List.<Object>of(partition)).toSeq(),
-        new AbstractFunction2<Object, byte[][], BoxedUnit>() {
+        new AbstractFunction2<Object, ResultBlocks.BlockRef[], BoxedUnit>() {
           @Override
-          public BoxedUnit apply(Object index, byte[][] batch) {
-            results.set(partition, batch);
-            long now = bufferedBytes.addAndGet(size(batch));
+          public BoxedUnit apply(Object index, ResultBlocks.BlockRef[] refs) {
+            if (closed) {
+              removeLater(refs, 0);
+              return BoxedUnit.UNIT;
+            }
+            results.set(partition, refs);
+            largestPartitionBytes.accumulateAndGet(size(refs), Math::max);
+            long now = bufferedBytes.addAndGet(size(refs));
             peakBufferedBytes.accumulateAndGet(now, Math::max);
+            if (closed) { // closed meanwhile: close() may have missed these
+              removeLater(results.getAndSet(partition, null), 0);
+            }
             return BoxedUnit.UNIT;
           }
         },
@@ -119,56 +166,42 @@ public final class PartitionPrefetcher implements AutoCloseable {
     actions.add(action);
   }
 
-  private static long size(byte[][] batch) {
+  private static long size(ResultBlocks.BlockRef[] refs) {
     long n = 0;
-    if (batch != null) {
-      for (byte[] b : batch) {
-        n += b.length;
-      }
+    for (ResultBlocks.BlockRef r : refs) {
+      n += r.bytes();
     }
     return n;
   }
 
-  /** Cancels every job still running and drops buffered partitions. */
+  /** Removes blocks off the calling thread (it may be Spark's scheduler thread). */
+  private static void removeLater(ResultBlocks.BlockRef[] refs, int from) {
+    if (refs == null || from >= refs.length) {
+      return;
+    }
+    ForkJoinPool.commonPool().execute(() -> {
+      for (int i = from; i < refs.length; i++) {
+        if (refs[i] != null) {
+          ResultBlocks.remove(refs[i]);
+        }
+      }
+    });
+  }
+
+  /** Cancels every job still running and removes the blocks not read. */
   @Override
   public void close() {
+    closed = true;
+    removeLater(current, nextBlock);
+    current = null;
+    payloads.clear();
     for (int i = nextToConsume; i < actions.size(); i++) {
       SimpleFutureAction<BoxedUnit> a = actions.get(i);
       if (!a.isCompleted()) {
         a.cancel();
       }
-      results.set(i, null);
+      removeLater(results.getAndSet(i, null), 0);
     }
     bufferedBytes.set(0);
-  }
-
-  /**
-   * Runs in the Spark task: materialises one partition's payloads as an array, failing with
-   * {@link PartitionTooLargeException} beyond {@code maxBytes}.
-   */
-  private static final class CollectPartition extends AbstractFunction1<Iterator<byte[]>, byte[][]>
-      implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final long maxBytes;
-
-    CollectPartition(long maxBytes) {
-      this.maxBytes = maxBytes;
-    }
-
-    @Override
-    public byte[][] apply(Iterator<byte[]> it) {
-      List<byte[]> out = new ArrayList<>();
-      long bytes = 0;
-      while (it.hasNext()) {
-        byte[] b = it.next();
-        bytes += b.length;
-        if (bytes > maxBytes) {
-          org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
-          throw new PartitionTooLargeException(tc == null ? -1 : tc.partitionId(), maxBytes);
-        }
-        out.add(b);
-      }
-      return out.toArray(new byte[0][]);
-    }
   }
 }

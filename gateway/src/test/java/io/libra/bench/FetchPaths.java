@@ -64,11 +64,9 @@ final class FetchPaths {
     try (PartitionPrefetcher p = new PartitionPrefetcher(spark.sparkContext(),
         ArrowBatchRdd.of(ds.queryExecution().toRdd(), ds.schema(), "UTC", 10_000, 4L << 20),
         4, 256L << 20)) {
-      byte[][] part;
-      while ((part = p.next()) != null) {
-        for (byte[] b : part) {
-          bytes += b.length;
-        }
+      byte[] payload;
+      while ((payload = p.next()) != null) {
+        bytes += payload.length;
       }
     }
     return new long[] {0, bytes};

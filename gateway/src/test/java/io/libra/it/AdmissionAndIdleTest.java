@@ -103,21 +103,6 @@ class AdmissionAndIdleTest {
   }
 
   @Test
-  void oversizedPartitionIsRejectedNotFatal() throws Exception {
-    try (LibraServer s = server(Map.of("libra.results.max-partition-bytes", "1048576"));
-        RootAllocator a = new RootAllocator(); FlightSqlClient sql = new FlightSqlClient(
-            FlightClient.builder(a, Location.forGrpcInsecure("127.0.0.1", s.port())).build())) {
-      // One partition of about 10 MB of Arrow data.
-      FlightInfo big = sql.execute("SELECT repeat('x', 1000) AS s FROM range(0, 10000, 1, 1)");
-      FlightRuntimeException e = assertThrows(FlightRuntimeException.class, () -> drain(sql, big));
-      assertEquals(FlightStatusCode.RESOURCE_EXHAUSTED, e.status().code());
-      assertTrue(e.getMessage().contains("libra.results.max-partition-bytes"), e.getMessage());
-      // Split into more partitions, the same data streams.
-      drain(sql, sql.execute("SELECT repeat('x', 1000) AS s FROM range(0, 10000, 1, 20)"));
-    }
-  }
-
-  @Test
   void reflectionFunctionsAreDeniedByDefault() throws Exception {
     Path dir = Files.createTempDirectory("libra-deny-");
     try (LibraServer s = LibraServer.start(LibraConfig.load(dir, dir, Map.of(),

@@ -14,7 +14,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 
-/** Ordered delivery and the bound on converted-but-unsent bytes held on the driver. */
+/**
+ * Ordered delivery through BlockManager blocks, the look-ahead, the byte budget, and cleanup: no
+ * result block is left behind.
+ */
 class PartitionPrefetcherTest {
   private static final int PARTITIONS = 8;
   private static final int PAYLOAD = 1 << 20;
@@ -43,31 +46,67 @@ class PartitionPrefetcherTest {
     int lookAhead = 3;
     try (PartitionPrefetcher p = new PartitionPrefetcher(sc, payloads(sc), lookAhead, 1L << 40)) {
       for (int expected = 0; expected < PARTITIONS; expected++) {
-        byte[][] batch = p.next();
-        assertEquals(2, batch.length);
-        assertEquals(expected, batch[0][0]);
+        for (int i = 0; i < 2; i++) {
+          byte[] payload = p.next();
+          assertEquals(PAYLOAD, payload.length);
+          assertEquals(expected, payload[0]);
+        }
         Thread.sleep(100); // a slow client: Spark finishes the look-ahead meanwhile
       }
       assertNull(p.next());
-      assertTrue(p.peakBufferedBytes() <= (long) lookAhead * 2 * PAYLOAD,
+      assertTrue(p.peakBufferedBytes() <= (long) lookAhead * 2 * (PAYLOAD + 4),
           "peak " + p.peakBufferedBytes());
-      assertTrue(p.peakBufferedBytes() >= 2L * PAYLOAD, "look-ahead did run ahead");
+      assertTrue(p.peakBufferedBytes() >= 2L * 2 * PAYLOAD, "look-ahead did run ahead");
     }
+    assertNoResultBlocks(sc);
   }
 
   @Test
   void byteBudgetStopsFurtherPrefetching() throws Exception {
     SparkContext sc = TestGateway.get().spark.sparkContext();
-    // Budget of one partition: once a finished partition waits, nothing new is submitted.
-    try (PartitionPrefetcher p = new PartitionPrefetcher(sc, payloads(sc), 8, 2L * PAYLOAD)) {
+    // A budget of two partitions: however slow the reader, at most two are stored unread.
+    long budget = 2L * 2 * (PAYLOAD + 4);
+    try (PartitionPrefetcher p = new PartitionPrefetcher(sc, payloads(sc), 8, budget)) {
       int seen = 0;
-      byte[][] batch;
-      while ((batch = p.next()) != null) {
-        assertEquals(seen++, batch[0][0]);
+      byte[] payload;
+      while ((payload = p.next()) != null) {
+        assertEquals(seen++ / 2, payload[0]);
         Thread.sleep(50);
       }
-      assertEquals(PARTITIONS, seen);
-      assertTrue(p.peakBufferedBytes() <= 8L * 2 * PAYLOAD, "peak " + p.peakBufferedBytes());
+      assertEquals(2 * PARTITIONS, seen);
+      assertTrue(p.peakBufferedBytes() <= budget, "peak " + p.peakBufferedBytes());
+      assertTrue(p.peakBufferedBytes() > budget / 2, "it did prefetch within the budget");
+      assertTrue(p.peakFetchedBytes() <= 2L * (PAYLOAD + 4), "one block at a time");
     }
+    assertNoResultBlocks(sc);
+  }
+
+  @Test
+  void closingEarlyRemovesEveryBlock() throws Exception {
+    SparkContext sc = TestGateway.get().spark.sparkContext();
+    try (PartitionPrefetcher p = new PartitionPrefetcher(sc, payloads(sc), 4, 1L << 40)) {
+      assertEquals(0, p.next()[0]);
+      Thread.sleep(500); // let the look-ahead store blocks
+    }
+    assertNoResultBlocks(sc);
+  }
+
+  /** Waits (bounded) until no Libra result block is stored anywhere. */
+  private static void assertNoResultBlocks(SparkContext sc) throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    int left;
+    do {
+      left = sc.env().blockManager().master().getMatchingBlockIds(
+          new scala.runtime.AbstractFunction1<org.apache.spark.storage.BlockId, Object>() {
+            @Override
+            public Object apply(org.apache.spark.storage.BlockId id) {
+              return id.name().startsWith("test_libra_");
+            }
+          }, true).size();
+      if (left > 0) {
+        Thread.sleep(50);
+      }
+    } while (left > 0 && System.nanoTime() < deadline);
+    assertEquals(0, left, "result blocks left in the BlockManager");
   }
 }

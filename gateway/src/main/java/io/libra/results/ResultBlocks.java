@@ -1,0 +1,161 @@
+package io.libra.results;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.storage.BlockData;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.storage.TestBlockId;
+import org.apache.spark.util.ByteBufferInputStream;
+import org.apache.spark.util.io.ChunkedByteBuffer;
+import scala.Option;
+import scala.collection.Iterator;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * A result partition's Arrow payloads kept in Spark's BlockManager instead of being sent to the
+ * driver whole: the task groups payloads into blocks of about {@code blockBytes}, stores each
+ * ({@link #storageLevel}) and returns only their references; the driver fetches one block at a time
+ * ({@code BlockManager.getLocalBytes}/{@code getRemoteBytes}, as Spark's own large task results
+ * are fetched) and removes it once read. A partition of any size thus passes through the driver in
+ * blocks of bounded size.
+ *
+ * <p>Block ids are {@code TestBlockId("libra_<stream>_<partition>_<attempt>_<n>")} (Spark's
+ * developer-API id for blocks outside RDDs, broadcasts and shuffles). A failed or killed task
+ * removes the blocks it stored; the driver removes what it did not read when the stream closes.
+ */
+final class ResultBlocks {
+  private ResultBlocks() {}
+
+  /**
+   * Where result blocks live: {@code DISK_ONLY} when executors run inside the gateway JVM
+   * ({@code local} masters: storage memory there would be the gateway's own heap), otherwise
+   * {@code MEMORY_AND_DISK_SER} (the executors' storage memory, spilling to their disks).
+   */
+  static StorageLevel storageLevel(String master) {
+    return master.startsWith("local") ? StorageLevel.DISK_ONLY()
+        : StorageLevel.MEMORY_AND_DISK_SER();
+  }
+
+  /** One stored block: its id name, size in bytes and number of payloads. */
+  record BlockRef(String name, long bytes, int payloads) implements Serializable {}
+
+  /** Runs in the Spark task: stores the partition's payloads as blocks, returns their refs. */
+  static final class Store extends AbstractFunction1<Iterator<byte[]>, BlockRef[]>
+      implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final String streamId;
+    private final long blockBytes;
+    private final StorageLevel level;
+
+    Store(String streamId, long blockBytes, StorageLevel level) {
+      this.streamId = streamId;
+      this.blockBytes = blockBytes;
+      this.level = level;
+    }
+
+    @Override
+    public BlockRef[] apply(Iterator<byte[]> it) {
+      TaskContext tc = TaskContext.get();
+      BlockManager bm = SparkEnv.get().blockManager();
+      List<BlockRef> refs = new ArrayList<>();
+      tc.addTaskFailureListener((ctx, error) -> {
+        for (BlockRef r : refs) {
+          bm.removeBlock(BlockId.apply(r.name()), true);
+        }
+      });
+      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(buffer);
+      int payloads = 0;
+      try {
+        while (it.hasNext()) {
+          byte[] b = it.next();
+          out.writeInt(b.length);
+          out.write(b);
+          payloads++;
+          if (buffer.size() >= blockBytes) {
+            refs.add(put(bm, tc, refs.size(), buffer, payloads));
+            buffer.reset();
+            payloads = 0;
+          }
+        }
+        if (payloads > 0) {
+          refs.add(put(bm, tc, refs.size(), buffer, payloads));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return refs.toArray(new BlockRef[0]);
+    }
+
+    private BlockRef put(BlockManager bm, TaskContext tc, int n, ByteArrayOutputStream buffer,
+        int payloads) {
+      TestBlockId id = new TestBlockId("libra_" + streamId + "_" + tc.partitionId() + "_"
+          + tc.attemptNumber() + "_" + n);
+      byte[] bytes = buffer.toByteArray();
+      if (!bm.putBytes(id, new ChunkedByteBuffer(ByteBuffer.wrap(bytes)),
+          level, true, ClassTag$.MODULE$.apply(byte[].class))) {
+        throw new IllegalStateException("the executor could not store result block " + id);
+      }
+      return new BlockRef(id.name(), bytes.length, payloads);
+    }
+  }
+
+  /** Driver side: reads a block's payloads and removes the block. */
+  static List<byte[]> fetch(BlockRef ref) throws IOException {
+    BlockManager bm = SparkEnv.get().blockManager();
+    BlockId id = BlockId.apply(ref.name());
+    ByteBuffer buffer;
+    Option<BlockData> local = bm.getLocalBytes(id);
+    if (local.isDefined()) {
+      try {
+        buffer = local.get().toByteBuffer();
+        List<byte[]> payloads = split(buffer, ref.payloads());
+        local.get().dispose();
+        return payloads;
+      } finally {
+        bm.releaseLock(id, Option.empty());
+        bm.master().removeBlock(id);
+      }
+    }
+    Option<ChunkedByteBuffer> remote = bm.getRemoteBytes(id);
+    try {
+      if (remote.isEmpty()) {
+        throw new IOException("result block " + id + " is gone (its executor was lost?)");
+      }
+      List<byte[]> payloads = split(remote.get().toByteBuffer(), ref.payloads());
+      remote.get().dispose();
+      return payloads;
+    } finally {
+      bm.master().removeBlock(id);
+    }
+  }
+
+  /** Removes a block without reading it (a stream that ended early). */
+  static void remove(BlockRef ref) {
+    SparkEnv.get().blockManager().master().removeBlock(BlockId.apply(ref.name()));
+  }
+
+  private static List<byte[]> split(ByteBuffer buffer, int payloads) throws IOException {
+    List<byte[]> out = new ArrayList<>(payloads);
+    try (DataInputStream in = new DataInputStream(new ByteBufferInputStream(buffer))) {
+      for (int i = 0; i < payloads; i++) {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        out.add(b);
+      }
+    }
+    return out;
+  }
+}
