@@ -27,6 +27,16 @@ public final class ArrowBatchRdd {
         new Convert(schema, timeZone, maxRecordsPerBatch, maxBatchBytes), true);
   }
 
+  /**
+   * The same conversion on the driver, for rows that are already there (a
+   * {@code LocalTableScanExec}: {@code SELECT 1}, {@code VALUES}, folded constants) — no Spark job.
+   */
+  public static Iterator<byte[]> local(InternalRow[] rows, StructType schema, String timeZone,
+      long maxRecordsPerBatch, long maxBatchBytes) {
+    return new Convert(schema, timeZone, maxRecordsPerBatch, maxBatchBytes)
+        .call(java.util.Arrays.asList(rows).iterator());
+  }
+
   /** The per-partition conversion; serialized to the executors. */
   private static final class Convert implements FlatMapFunction<Iterator<InternalRow>, byte[]> {
     private static final long serialVersionUID = 1L;

@@ -14,6 +14,8 @@ import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.LocalTableScanExec;
 import org.apache.spark.sql.classic.Dataset;
 import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.execution.SQLExecution$;
@@ -68,6 +70,23 @@ public final class ArrowResultStream {
           new AbstractFunction0<Long>() {
             @Override
             public Long apply() {
+              if (qe.executedPlan() instanceof LocalTableScanExec local) {
+                // The rows are on the driver already: convert them here, no Spark job.
+                java.util.Iterator<byte[]> payloads = ArrowBatchRdd.local(
+                    (InternalRow[]) local.executeCollect(), dataset.schema(), timeZone,
+                    settings.maxRecordsPerBatch(), settings.maxBatchBytes());
+                try (PayloadSource source = new PayloadSource() {
+                  @Override
+                  public byte[] next() {
+                    return payloads.hasNext() ? payloads.next() : null;
+                  }
+
+                  @Override
+                  public void close() {}
+                }) {
+                  return sendAll(source, root, allocator, listener, gate);
+                }
+              }
               JavaRDD<byte[]> batches = ArrowBatchRdd.of(qe.toRdd(), dataset.schema(), timeZone,
                   settings.maxRecordsPerBatch(), settings.maxBatchBytes());
               try (PartitionPrefetcher prefetcher = new PartitionPrefetcher(
@@ -106,7 +125,7 @@ public final class ArrowResultStream {
     default void onResultMemory(long peakStoredBytes, long peakFetchedBytes) {}
   }
 
-  private static long sendAll(PartitionPrefetcher prefetcher, VectorSchemaRoot root,
+  private static long sendAll(PayloadSource prefetcher, VectorSchemaRoot root,
       BufferAllocator allocator, ServerStreamListener listener, ReadyGate gate) {
     VectorLoader loader = new VectorLoader(root);
     long rows = 0;

@@ -30,7 +30,7 @@ import scala.runtime.BoxedUnit;
  * the thread that calls {@link #next()}, so they inherit its Spark local properties (scheduler pool,
  * job tag, SQL execution id). Not thread-safe: one consumer.
  */
-public final class PartitionPrefetcher implements AutoCloseable {
+public final class PartitionPrefetcher implements PayloadSource {
   /** Target size of one stored block: several Arrow batches. */
   static final long BLOCK_BYTES = 8L << 20;
 
@@ -94,6 +94,7 @@ public final class PartitionPrefetcher implements AutoCloseable {
    *
    * @throws Exception the Spark job's failure (for example {@code SparkException} when cancelled)
    */
+  @Override
   public byte[] next() throws Exception {
     while (payloads.isEmpty()) {
       if (current != null && nextBlock < current.length) {

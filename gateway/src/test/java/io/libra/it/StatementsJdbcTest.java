@@ -35,6 +35,25 @@ class StatementsJdbcTest {
   }
 
   @Test
+  void rowsAlreadyOnTheDriverStreamWithoutASparkJob() throws Exception {
+    String marker = "local-" + System.nanoTime();
+    try (JobRecorder jobs = new JobRecorder(gateway.spark.sparkContext());
+        Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT x + 1 AS x, m FROM VALUES (41, '" + marker
+            + "'), (6, 'b') AS t(x, m)")) {
+      assertTrue(rs.next());
+      assertEquals(42, rs.getInt("x"));
+      assertEquals(marker, rs.getString("m"));
+      assertTrue(rs.next());
+      assertEquals(7, rs.getInt(1));
+      assertFalse(rs.next());
+      jobs.drain();
+      assertEquals(0, jobs.started.stream().filter(j -> j.description().contains(marker))
+          .count(), "a LocalTableScan result needs no Spark job");
+    }
+  }
+
+  @Test
   void emptyResultKeepsColumns() throws Exception {
     // A PreparedStatement: the 18.3.0 driver's plain Statement path appends the prepared
     // statement's columns a second time when the result has no rows (ArrowFlightStatement
