@@ -96,7 +96,9 @@ public final class FlightErrors {
 
   /** Spark's message, made sure to carry {@code [ERROR_CLASS]} and {@code SQLSTATE: xxxxx}. */
   static String sparkMessage(SparkThrowable spark) {
-    String message = String.valueOf(((Throwable) spark).getMessage()).strip();
+    // AnalysisException.getMessage appends the analysed logical plan: noise for a SQL user.
+    String message = String.valueOf(spark instanceof org.apache.spark.sql.AnalysisException a
+        ? a.getSimpleMessage() : ((Throwable) spark).getMessage()).strip();
     String condition = spark.getCondition();
     if (condition != null && !message.contains("[" + condition)) {
       message = "[" + condition + "] " + message;

@@ -72,8 +72,8 @@ public final class LibraBench {
       System.out.printf(Locale.ROOT, "Libra vs Spark Connect, Spark %s local[*] on %d cores;"
           + " %s mode%n%n", spark.version(), Runtime.getRuntime().availableProcessors(),
           quick ? "quick" : "full");
-      System.out.printf(Locale.ROOT, "%-58s %14s %10s %10s%n", "large fetch", "rows/s", "MB/s",
-          "ratio");
+      System.out.printf(Locale.ROOT, "%-58s %14s %10s %14s%n", "large fetch (higher is better)",
+          "rows/s", "MB/s", "vs in-process");
       List<Map<String, Object>> fetches = new ArrayList<>();
       for (String sql : List.of("SELECT id, id * 1.5 AS d, CAST(id AS STRING) AS s FROM range("
           + n + ")", "SELECT * FROM tpch.lineitem")) {
@@ -84,8 +84,8 @@ public final class LibraBench {
           "ratio_vs_in_process", fetches.get(0).get("jdbc_vs_in_process"),
           "queries", fetches));
 
-      System.out.printf(Locale.ROOT, "%n%-40s %12s %12s %14s%n", "small-query latency",
-          "p50 ms", "p99 ms", "p50 ratio");
+      System.out.printf(Locale.ROOT, "%n%-40s %12s %12s %22s%n",
+          "small-query latency (lower is better)", "p50 ms", "p99 ms", "p50 Libra / Connect");
       Map<String, Object> select1 = latency(paths, connectClasspath, connectUrl, "SELECT 1",
           latencyRuns);
       Map<String, Object> q6 = latency(paths, connectClasspath, connectUrl, Q6, latencyRuns);
@@ -93,8 +93,8 @@ public final class LibraBench {
       json.put("q6", q6);
 
       Map<String, Object> concurrency = Concurrency.run(jdbcUrl, 32, concurrencySeconds);
-      System.out.printf(Locale.ROOT, "%nconcurrency: 32 JDBC connections, %d s: %.1f queries/s,"
-          + " %d errors, p99 %.1f ms%n", concurrencySeconds, concurrency.get("queries_per_s"),
+      System.out.printf(Locale.ROOT, "%nconcurrency (Libra only): 32 JDBC connections running"
+          + " SELECT 1 and point lookups for %d s: %.1f queries/s, %d errors, p99 %.1f ms%n", concurrencySeconds, concurrency.get("queries_per_s"),
           concurrency.get("errors"), concurrency.get("p99_ms"));
       json.put("concurrency", concurrency);
       json.put("mode", quick ? "quick" : "full");
@@ -120,13 +120,14 @@ public final class LibraBench {
     double connectSecs = Double.parseDouble(connect.get("median_s"));
     long rows = jdbc.rows();
     double mb = inProcess.bytes() / 1e6;
-    System.out.println(sql.length() > 58 ? sql.substring(0, 55) + "..." : sql);
+    System.out.println(sql);
     row("  in-process Arrow (reference)", rows, mb, inProcess.seconds(), inProcess.seconds());
     row("  Spark Connect JVM client", rows, mb, connectSecs, inProcess.seconds());
     row("  Libra FlightSqlClient", rows, mb, flight.seconds(), inProcess.seconds());
     row("  Libra JDBC driver", rows, mb, jdbc.seconds(), inProcess.seconds());
-    System.out.printf(Locale.ROOT, "  Libra JDBC / Spark Connect: %.2fx; FlightSqlClient / Spark"
-        + " Connect: %.2fx%n", connectSecs / jdbc.seconds(), connectSecs / flight.seconds());
+    System.out.printf(Locale.ROOT, "  throughput vs Spark Connect (higher is better): Libra JDBC"
+        + " %.2fx, FlightSqlClient %.2fx%n", connectSecs / jdbc.seconds(),
+        connectSecs / flight.seconds());
     if (Long.parseLong(connect.get("rows")) != rows) {
       throw new IllegalStateException("Spark Connect read " + connect.get("rows") + " rows, Libra "
           + rows);
@@ -152,9 +153,9 @@ public final class LibraBench {
     double cp50 = Double.parseDouble(connect.get("p50_ms"));
     double cp99 = Double.parseDouble(connect.get("p99_ms"));
     String name = sql.length() > 30 ? "TPC-H Q6" : sql;
-    System.out.printf(Locale.ROOT, "%-40s %12.1f %12.1f %14s%n", name + ": Spark Connect", cp50,
+    System.out.printf(Locale.ROOT, "%-40s %12.1f %12.1f %22s%n", name + ": Spark Connect", cp50,
         cp99, "");
-    System.out.printf(Locale.ROOT, "%-40s %12.1f %12.1f %14.2f%n", name + ": Libra JDBC", jdbc[0],
+    System.out.printf(Locale.ROOT, "%-40s %12.1f %12.1f %22.2f%n", name + ": Libra JDBC", jdbc[0],
         jdbc[1], jdbc[0] / cp50);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("runs", runs);
@@ -167,7 +168,7 @@ public final class LibraBench {
   }
 
   private static void row(String name, long rows, double mb, double secs, double refSecs) {
-    System.out.printf(Locale.ROOT, "%-58s %,14.0f %10.1f %10.2f%n", name, rows / secs,
+    System.out.printf(Locale.ROOT, "%-58s %,14.0f %10.1f %14.2f%n", name, rows / secs,
         mb / secs, refSecs / secs);
   }
 

@@ -155,6 +155,8 @@ class StatementsJdbcTest {
       String m = messages(e);
       assertTrue(m.contains("TABLE_OR_VIEW_NOT_FOUND"), m);
       assertTrue(m.contains("42P01"), m);
+      // The message is Spark's text for the user, without the analysed plan appended.
+      assertFalse(m.contains("UnresolvedRelation"), m);
       assertNextQueryWorks(s);
     }
   }
