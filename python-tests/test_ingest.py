@@ -74,6 +74,15 @@ def test_unsupported_requests_are_rejected(gateway):
         with pytest.raises(Error) as err:
             cur.adbc_ingest("py_temp", SMALL, mode="create", temporary=True)
         assert "NOT_IMPLEMENTED" in str(err.value) and "temporary" in str(err.value)
+        encoded = pa.table({"d": pa.array(["a", "b", "a"]).dictionary_encode()})
+        with pytest.raises(Error) as err:
+            cur.adbc_ingest("py_dict", encoded, mode="create", db_schema_name="default")
+        assert "INVALID_ARGUMENT" in str(err.value) and "dictionary-encoded" in str(err.value)
+        for bad in ("t.dot", "t`bt", "x; DROP TABLE tpch.nation; --", "t\x00nul"):
+            with pytest.raises(Error) as err:
+                cur.adbc_ingest(bad, SMALL, mode="create", db_schema_name="default")
+            assert "INVALID_ARGUMENT" in str(err.value) and "not allowed" in str(err.value)
+        assert _rows(cur, "SHOW TABLES IN default LIKE 't'") == []
         unsigned = pa.table({"u": pa.array([1], pa.uint32())})
         with pytest.raises(Error) as err:
             cur.adbc_ingest("py_unsigned", unsigned, mode="create", db_schema_name="default")

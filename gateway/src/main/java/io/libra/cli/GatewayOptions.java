@@ -54,6 +54,8 @@ public final class GatewayOptions {
         spark.put(k, v);
       }
     });
+    // The analyzer's guard (SqlGuard) reads the denied functions from SparkConf.
+    spark.put(io.libra.engine.SqlGuard.CONF, config.get(LibraConfig.DENIED_FUNCTIONS));
     return SparkDefaults.load(confDir().resolve("spark-defaults.conf"), confDir(),
         config.workDir(), spark);
   }

@@ -97,9 +97,11 @@ public final class LibraConfig {
       "libra.tls.key-file", "tls/server.key", "PEM PKCS#8 private key (relative to the conf dir).");
 
   public static final ConfigEntry<String> DENIED_FUNCTIONS = ConfigEntry.string(
-      "libra.sql.denied-functions", "reflect,java_method,try_reflect",
-      "Comma-separated SQL functions refused in every statement. The defaults call arbitrary"
-          + " static Java methods inside the gateway JVM (System.exit, ...); empty allows all.");
+      "libra.sql.denied-functions", "reflect,java_method,try_reflect,transform",
+      "Comma-separated SQL functions refused in every statement, also inside EXECUTE IMMEDIATE,"
+          + " SQL functions and CTAS/INSERT queries. The defaults call arbitrary static Java methods"
+          + " inside the gateway JVM; 'transform' is TRANSFORM ... USING (an OS command); empty"
+          + " allows all.");
 
   public static final ConfigEntry<String> AUTH_ROLES_FILE = ConfigEntry.string(
       "libra.auth.roles-file", "roles.properties",
@@ -113,7 +115,9 @@ public final class LibraConfig {
   public static final ConfigEntry<String> JOBS_DENIED_CONF = ConfigEntry.string(
       "libra.jobs.denied-conf", "spark.master,spark.submit.deployMode,spark.driver.extraClassPath,"
           + "spark.driver.extraLibraryPath,spark.executor.extraClassPath,"
-          + "spark.executor.extraLibraryPath,spark.jars.ivySettings",
+          + "spark.executor.extraLibraryPath,spark.jars.ivySettings,spark.driver.extraJavaOptions,"
+          + "spark.executor.extraJavaOptions,spark.jars,spark.jars.packages,spark.jars.repositories,"
+          + "spark.files,spark.archives,spark.submit.pyFiles",
       "Comma-separated Spark keys (or prefixes ending in '.') a job's conf may not set.");
   public static final ConfigEntry<String> JOBS_MASTER = ConfigEntry.string("libra.jobs.master",
       "local[2]", "spark.master of submitted jobs (separate from the gateway's own master).");

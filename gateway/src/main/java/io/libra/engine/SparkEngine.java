@@ -64,7 +64,9 @@ public final class SparkEngine implements AutoCloseable {
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
     }
-    SparkSession.Builder builder = SparkSession.builder().config(conf);
+    conf.setIfMissing(SqlGuard.CONF, SqlGuard.DEFAULT);
+    SparkSession.Builder builder = SparkSession.builder().config(conf)
+        .withExtensions(new SqlGuard.Extension());
     SparkSession session = builder.getOrCreate();
     long t0 = System.nanoTime();
     session.catalog().listDatabases().count();

@@ -38,9 +38,15 @@ final class CallSessions {
   ClientSession session(CallContext context) {
     SessionCookieMiddleware call = context.getMiddleware(SessionCookieMiddleware.KEY);
     String user = user(context);
-    String id = existingSessionId(context);
-    if (id != null) {
-      return sessions.getOrCreate(id, user, true);
+    // Only ids the server issued are honoured: a cookie naming no open session (expired, or made
+    // up — a client inventing ids would otherwise fill libra.sessions.max) gets a new session.
+    String cookie = call.cookieSessionId();
+    if (cookie != null && sessions.isOpen(cookie)) {
+      return sessions.getOrCreate(cookie, user, true);
+    }
+    String bearer = bearerSessionId(call);
+    if (bearer != null) {
+      return sessions.getOrCreate(bearer, user, true);
     }
     return sessions.getOrCreate(call.newSessionId(), user, false);
   }
@@ -72,6 +78,11 @@ final class CallSessions {
     if (call.cookieSessionId() != null) {
       return call.cookieSessionId();
     }
+    return bearerSessionId(call);
+  }
+
+  /** The session id a validated bearer token stands for (cookie-less clients), or null. */
+  private static String bearerSessionId(SessionCookieMiddleware call) {
     String auth = call.header("authorization");
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return "bearer-" + sha256(auth.substring(7).trim());

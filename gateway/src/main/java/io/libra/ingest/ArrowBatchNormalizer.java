@@ -52,6 +52,10 @@ final class ArrowBatchNormalizer {
     this.incoming = incoming;
     List<Field> normalized = new ArrayList<>();
     for (Field f : incoming.getFields()) {
+      if (f.getDictionary() != null) {
+        throw new IllegalArgumentException("column '" + f.getName() + "' is dictionary-encoded;"
+            + " send it decoded (pyarrow: pc.cast / dictionary_decode, pandas: astype(str))");
+      }
       Field n = new Field(f.getName(), new FieldType(f.isNullable(), normalize(f.getType()),
           null, f.getMetadata()), f.getChildren());
       try {

@@ -73,6 +73,12 @@ public final class TableIngest {
   public long ingest(StatementContext ctx, IngestRequest request, BatchSource source)
       throws Exception {
     SparkSession spark = ctx.session().spark();
+    if (!request.table().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      // Checked before any data is written: Spark would stage the files, then refuse the name.
+      throw new IllegalArgumentException("table name '" + request.table().replace("\0", "\\0")
+          + "' is not allowed for bulk ingest: use letters, digits and _ (not starting with a"
+          + " digit)");
+    }
     String target = qualifiedName(spark, request);
     return runner.run(ctx, "INSERT INTO " + target + " (bulk ingest)", () -> {
       boolean exists = spark.catalog().tableExists(target);

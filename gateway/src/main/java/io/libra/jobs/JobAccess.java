@@ -80,7 +80,28 @@ public final class JobAccess {
     if (allowedRoot(real, true) == null) {
       throw outside(spec.resource());
     }
+    if (spec.kind() != JobKind.PYTHON_FILE) {
+      requireClassInJar(real, spec.mainClass());
+    }
     return real;
+  }
+
+  /**
+   * The main class must come from the submitted jar itself: any class on the driver's class path
+   * (Spark's own {@code SparkSubmit}, say) would run code from outside the allowed directories.
+   */
+  private static void requireClassInJar(Path jar, String mainClass) throws IOException {
+    String entry = mainClass.replace('.', '/') + ".class";
+    try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+      if (file.getEntry(entry) == null) {
+        throw new IllegalArgumentException("argument 'main_class': " + mainClass + " is not in"
+            + " the jar " + jar.getFileName() + " (the main class must come from the submitted"
+            + " jar)");
+      }
+    } catch (java.util.zip.ZipException e) {
+      throw new IllegalArgumentException("argument 'resource': " + jar.getFileName()
+          + " is not a jar: " + e.getMessage());
+    }
   }
 
   private JobAccessDeniedException outside(String resource) {

@@ -118,6 +118,11 @@ public final class CallParser {
       }
       case MAP_VALUE_CONSTRUCTOR -> {
         List<SqlNode> ops = ((SqlCall) node).getOperandList();
+        if (ops.size() % 2 != 0) {
+          throw new IllegalArgumentException("argument " + (arg.startsWith("#") ? arg
+              : "'" + arg + "'") + ": MAP[…] needs key, value pairs, got " + ops.size()
+              + " elements");
+        }
         Map<Object, Object> map = new LinkedHashMap<>();
         for (int i = 0; i + 1 < ops.size(); i += 2) {
           map.put(value(ops.get(i), arg), value(ops.get(i + 1), arg));

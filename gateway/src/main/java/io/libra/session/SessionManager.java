@@ -77,6 +77,11 @@ public final class SessionManager implements AutoCloseable {
     return s;
   }
 
+  /** Whether a session with this id is open. */
+  public boolean isOpen(String id) {
+    return sessions.containsKey(id);
+  }
+
   private long claimedCount() {
     return sessions.values().stream().filter(ClientSession::isClaimed).count();
   }

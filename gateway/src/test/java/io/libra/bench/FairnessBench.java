@@ -37,8 +37,8 @@ public final class FairnessBench {
     SparkEngine engine = SparkEngine.start(Map.of("spark.master", "local[2]",
         "spark.ui.enabled", "false", "spark.sql.catalogImplementation", "in-memory",
         "spark.scheduler.mode", mode,
-        "spark.scheduler.allocation.file", home.resolve("conf/fairscheduler.xml").toString()),
-        work, true);
+        "spark.scheduler.allocation.file", home.resolve("conf/fairscheduler.xml").toString(),
+        io.libra.engine.SqlGuard.CONF, ""), work, true);
     LibraConfig config = LibraConfig.load(work, work.resolve("none"), Map.of(),
         Map.of("libra.server.port", "0", "libra.sql.denied-functions", ""));
     try (LibraServer server = LibraServer.start(config, engine.rootSession())) {

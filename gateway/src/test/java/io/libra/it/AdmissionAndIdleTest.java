@@ -130,6 +130,16 @@ class AdmissionAndIdleTest {
           noCookies.execute("SELECT 1");
         }
       }
+      // Made-up session cookies do not create sessions under those ids (they would all be
+      // "claimed" and lock everyone out): each call just gets a new, unclaimed session.
+      try (FlightSqlClient forger = new FlightSqlClient(FlightClient.builder(a,
+          Location.forGrpcInsecure("127.0.0.1", s.port())).build())) {
+        for (int i = 0; i < 10; i++) {
+          org.apache.arrow.flight.FlightCallHeaders h = new org.apache.arrow.flight.FlightCallHeaders();
+          h.insert("cookie", "arrow_flight_session_id=forged" + i);
+          forger.execute("SELECT 1", new org.apache.arrow.flight.HeaderCallOption(h));
+        }
+      }
       List<FlightSqlClient> cookieClients = new java.util.ArrayList<>();
       try {
         for (int i = 0; i < 3; i++) {

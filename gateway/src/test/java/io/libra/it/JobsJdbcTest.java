@@ -196,6 +196,11 @@ class JobsJdbcTest {
           "is outside");
       assertFails(s, submitJar("x.Y", ", conf => MAP['spark.master', 'yarn']"),
           FlightStatusCode.UNAUTHORIZED, "argument 'conf': key 'spark.master' may not be set");
+      assertFails(s, submitJar("x.Y", ", conf => MAP['spark.driver.extraJavaOptions', '-Dx=1']"),
+          FlightStatusCode.UNAUTHORIZED, "key 'spark.driver.extraJavaOptions' may not be set");
+      // A class from the gateway's class path instead of the jar would escape allowed-dirs.
+      assertFails(s, submitJar("org.apache.spark.deploy.SparkSubmit", ""),
+          FlightStatusCode.INVALID_ARGUMENT, "org.apache.spark.deploy.SparkSubmit is not in the jar");
       assertFails(s, "CALL libra.submit_job('war', '" + jar + "')",
           FlightStatusCode.INVALID_ARGUMENT, "argument 'kind' must be one of");
       assertFails(s, "CALL libra.job_status('nope')", FlightStatusCode.NOT_FOUND,

@@ -27,7 +27,7 @@ class JobAccessTest {
   void resourcesMustBeRealFilesUnderAllowedDirectories() throws Exception {
     Path base = Files.createTempDirectory("libra-access-");
     Path allowed = Files.createDirectories(base.resolve("apps"));
-    Path app = Files.writeString(allowed.resolve("app.jar"), "x");
+    Path app = jarWithMain(allowed.resolve("app.jar"));
     Path secret = Files.writeString(base.resolve("secret.jar"), "x");
     Files.createSymbolicLink(allowed.resolve("escape.jar"), secret);
     JobAccess a = access(allowed, true);
@@ -50,7 +50,7 @@ class JobAccessTest {
   void rolesAndConfKeys() throws Exception {
     Path allowed = Files.createDirectories(Files.createTempDirectory("libra-access-")
         .resolve("apps"));
-    String app = Files.writeString(allowed.resolve("app.jar"), "x").toString();
+    String app = jarWithMain(allowed.resolve("app.jar")).toString();
     assertThrows(JobAccessDeniedException.class, () -> access(allowed, true)
         .checkSubmit("bob", spec(app, Map.of())));
     access(allowed, false).checkSubmit("bob", spec(app, Map.of()));
@@ -75,5 +75,15 @@ class JobAccessTest {
     assertEquals(List.of(alices), a.visible("alice", List.of(alices, bobs)));
     assertEquals(List.of(bobs), a.visible("bob", List.of(alices, bobs)));
     assertEquals(List.of(alices, bobs), a.visible("root", List.of(alices, bobs)));
+  }
+
+  /** A jar holding an (empty) entry for the main class x.Main: enough for the access check. */
+  private static Path jarWithMain(Path file) throws java.io.IOException {
+    try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(
+        Files.newOutputStream(file))) {
+      out.putNextEntry(new java.util.jar.JarEntry("x/Main.class"));
+      out.closeEntry();
+    }
+    return file;
   }
 }

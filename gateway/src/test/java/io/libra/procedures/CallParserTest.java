@@ -62,6 +62,8 @@ class CallParserTest {
         () -> bind("CALL libra.p('a', 'b', tail => 1.5)"));
     assertMessage("syntax error in CALL", () -> CallParser.parse("CALL libra.p('a'"));
     assertMessage("argument 'kind': only literals", () -> CallParser.parse("CALL libra.p(kind => x)"));
+    assertMessage("argument 'conf': MAP[…] needs key, value pairs, got 1 elements",
+        () -> CallParser.parse("CALL libra.p(conf => MAP['spark.driver.extraJavaOptions'])"));
   }
 
   private static void bind(String sql) {

@@ -1,0 +1,104 @@
+package io.libra.engine;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.expressions.CallMethodViaReflection;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.SubqueryExpression;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.ScriptTransformation;
+import scala.Function1;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction1;
+import scala.runtime.BoxedUnit;
+
+/**
+ * A Spark analyzer check rule ({@code SparkSessionExtensions.injectCheckRule}) refusing what runs
+ * arbitrary code in the gateway JVM or its host: {@code reflect}/{@code java_method}/
+ * {@code try_reflect} (any static Java method) and {@code TRANSFORM … USING 'cmd'} (an OS
+ * command), when named in {@value #CONF} (SparkConf, fixed when Spark starts, so a session's
+ * {@code SET} cannot lift it; filled from {@code libra.sql.denied-functions}).
+ *
+ * <p>Being a check rule it sees every analysed plan — the statements inside {@code EXECUTE
+ * IMMEDIATE}, SQL function bodies, the queries of CTAS and INSERT — which a check of the parsed
+ * text cannot. A refusal is an {@link IllegalArgumentException} (INVALID_ARGUMENT) naming the
+ * function and the setting.
+ */
+public final class SqlGuard {
+  /** SparkConf key: comma-separated lower-case names; "transform" stands for TRANSFORM USING. */
+  public static final String CONF = "spark.libra.sql.denied-functions";
+  public static final String DEFAULT = "reflect,java_method,try_reflect,transform";
+  private static final Set<String> REFLECTION = Set.of("reflect", "java_method", "try_reflect");
+
+  private SqlGuard() {}
+
+  /** For {@code SparkSession.Builder.withExtensions}. */
+  public static final class Extension extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
+    @Override
+    public BoxedUnit apply(SparkSessionExtensions extensions) {
+      extensions.injectCheckRule(new AbstractFunction1<SparkSession,
+          Function1<LogicalPlan, BoxedUnit>>() {
+        @Override
+        public Function1<LogicalPlan, BoxedUnit> apply(SparkSession session) {
+          Set<String> denied = parse(session.sparkContext().getConf().get(CONF, DEFAULT));
+          return new AbstractFunction1<LogicalPlan, BoxedUnit>() {
+            @Override
+            public BoxedUnit apply(LogicalPlan plan) {
+              if (!denied.isEmpty()) {
+                check(plan, denied);
+              }
+              return BoxedUnit.UNIT;
+            }
+          };
+        }
+      });
+      return BoxedUnit.UNIT;
+    }
+  }
+
+  static Set<String> parse(String list) {
+    return Arrays.stream(list.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
+        .filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+  }
+
+  static void check(LogicalPlan plan, Set<String> denied) {
+    if (plan instanceof ScriptTransformation && denied.contains("transform")) {
+      throw refused("TRANSFORM ... USING (runs an OS command)");
+    }
+    for (Expression e : CollectionConverters.asJava(plan.expressions())) {
+      check(e, denied);
+    }
+    for (Object inner : CollectionConverters.asJava(plan.innerChildren())) {
+      if (inner instanceof LogicalPlan p) {
+        check(p, denied);
+      }
+    }
+    for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
+      check(child, denied);
+    }
+  }
+
+  private static void check(Expression e, Set<String> denied) {
+    if (e instanceof CallMethodViaReflection) {
+      String name = e.prettyName().toLowerCase(Locale.ROOT);
+      if (denied.contains(name) || REFLECTION.stream().anyMatch(denied::contains)) {
+        throw refused("function '" + name + "'");
+      }
+    }
+    if (e instanceof SubqueryExpression s) {
+      check(s.plan(), denied);
+    }
+    for (Expression child : CollectionConverters.asJava(e.children())) {
+      check(child, denied);
+    }
+  }
+
+  private static IllegalArgumentException refused(String what) {
+    return new IllegalArgumentException(what + " is disabled on this gateway"
+        + " (libra.sql.denied-functions)");
+  }
+}
