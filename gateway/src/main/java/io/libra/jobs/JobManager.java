@@ -192,12 +192,16 @@ public final class JobManager implements AutoCloseable {
         + ")") + "; see CALL libra.job_log('" + id + "')";
   }
 
-  /** Records a final state; a job already KILLED or LOST keeps its state (the exit code is added). */
+  /**
+   * Records a final state once: a job already final (the driver's exit and the handle's last
+   * state both report, in either order) keeps its state and error; only a missing exit code is
+   * added.
+   */
   private synchronized void finish(String id, JobState state, Integer exitCode, String error) {
     running.remove(id);
     update(id, j -> {
-      if (j.state() == JobState.KILLED || j.state() == JobState.LOST) {
-        return j.exitCode() == null ? j.withExit(exitCode, j.error()) : j;
+      if (j.state().isFinal()) {
+        return j.exitCode() == null && exitCode != null ? j.withExit(exitCode, j.error()) : j;
       }
       return j.withState(state, Instant.now()).withExit(exitCode, error);
     });
