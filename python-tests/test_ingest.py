@@ -78,7 +78,8 @@ def test_unsupported_requests_are_rejected(gateway):
         with pytest.raises(Error) as err:
             cur.adbc_ingest("py_dict", encoded, mode="create", db_schema_name="default")
         assert "INVALID_ARGUMENT" in str(err.value) and "dictionary-encoded" in str(err.value)
-        for bad in ("t.dot", "t`bt", "x; DROP TABLE tpch.nation; --", "t\x00nul"):
+        # (A NUL in the name never reaches the server: ADBC's C API cuts the name there.)
+        for bad in ("t.dot", "t`bt", "x; DROP TABLE tpch.nation; --"):
             with pytest.raises(Error) as err:
                 cur.adbc_ingest(bad, SMALL, mode="create", db_schema_name="default")
             assert "INVALID_ARGUMENT" in str(err.value) and "not allowed" in str(err.value)
