@@ -203,31 +203,19 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   @Override
   public Runnable acceptPutStatement(CommandStatementUpdate command, CallContext context,
       FlightStream flightStream, StreamListener<PutResult> ackStream) {
-    try {
-      return statements.update(ctx(context), command, flightStream, ackStream);
-    } catch (Throwable t) {
-      throw FlightErrors.toFlight(t);
-    }
+    return translate(() -> statements.update(ctx(context), command, flightStream, ackStream));
   }
 
   @Override
   public Runnable acceptPutPreparedStatementUpdate(CommandPreparedStatementUpdate command,
       CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
-    try {
-      return statements.update(ctx(context), command, flightStream, ackStream);
-    } catch (Throwable t) {
-      throw FlightErrors.toFlight(t);
-    }
+    return translate(() -> statements.update(ctx(context), command, flightStream, ackStream));
   }
 
   @Override
   public Runnable acceptPutStatementBulkIngest(CommandStatementIngest command,
       CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
-    try {
-      return ingest.ingest(ctx(context), command, flightStream, ackStream);
-    } catch (Throwable t) {
-      throw FlightErrors.toFlight(t);
-    }
+    return translate(() -> ingest.ingest(ctx(context), command, flightStream, ackStream));
   }
 
   @Override

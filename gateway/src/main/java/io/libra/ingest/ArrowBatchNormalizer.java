@@ -41,15 +41,15 @@ import org.apache.spark.sql.util.ArrowUtils;
  * @see <a href="https://arrow.apache.org/docs/format/Columnar.html">Arrow columnar format</a>
  */
 final class ArrowBatchNormalizer {
-  private final Schema incoming;
   private final Schema target;
+  /** Per column: whether its values are converted (else its buffers are passed on as they are). */
+  private final boolean[] converted;
   private final StructType sparkSchema;
 
   /**
    * @throws IllegalArgumentException naming the column when a client type has no Spark type
    */
   ArrowBatchNormalizer(Schema incoming, String sessionTimeZone) {
-    this.incoming = incoming;
     List<Field> normalized = new ArrayList<>();
     for (Field f : incoming.getFields()) {
       if (f.getDictionary() != null) {
@@ -71,8 +71,10 @@ final class ArrowBatchNormalizer {
     }
     this.sparkSchema = ArrowUtils.fromArrowSchema(new Schema(normalized));
     this.target = ArrowUtils.toArrowSchema(sparkSchema, sessionTimeZone, true, false);
+    this.converted = new boolean[normalized.size()];
     for (int i = 0; i < normalized.size(); i++) {
       Field in = normalized.get(i);
+      converted[i] = !in.getType().equals(incoming.getFields().get(i).getType());
       if (!sameLayout(in, target.getFields().get(i))) {
         throw new IllegalArgumentException("column '" + in.getName() + "' has Arrow type "
             + incoming.getFields().get(i) + "; Libra stores it as Spark "
@@ -128,16 +130,15 @@ final class ArrowBatchNormalizer {
    */
   byte[] serialize(VectorSchemaRoot root, BufferAllocator allocator) throws IOException {
     List<FieldVector> vectors = new ArrayList<>();
-    List<FieldVector> converted = new ArrayList<>();
+    List<FieldVector> owned = new ArrayList<>();
     try {
       for (int i = 0; i < root.getFieldVectors().size(); i++) {
         FieldVector in = root.getVector(i);
-        Field in0 = incoming.getFields().get(i);
-        if (normalize(in0.getType()).equals(in0.getType())) {
+        if (!converted[i]) {
           vectors.add(in);
         } else {
           FieldVector out = target.getFields().get(i).createVector(allocator);
-          converted.add(out);
+          owned.add(out);
           convert(in, out, root.getRowCount());
           vectors.add(out);
         }
@@ -153,7 +154,7 @@ final class ArrowBatchNormalizer {
       }
       return out.toByteArray();
     } finally {
-      converted.forEach(FieldVector::close);
+      owned.forEach(FieldVector::close);
     }
   }
 

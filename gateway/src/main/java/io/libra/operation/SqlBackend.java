@@ -134,7 +134,8 @@ public final class SqlBackend {
 
   /** {@code DoPut(CommandStatementUpdate)}: runs the statement, returns its update count. */
   public long executeUpdate(StatementContext ctx, String sql) throws Exception {
-    return run(ctx, sql, () -> runUpdate(ctx, analyze(ctx, sql)));
+    return run(ctx, sql, () -> runUpdates(ctx, analyze(ctx, sql),
+        List.<Object[]>of(new Object[0])));
   }
 
   /**
@@ -148,14 +149,7 @@ public final class SqlBackend {
     List<Object[]> executions = statement.parameterCount() == 0 ? List.<Object[]>of(new Object[0])
         : rows.isEmpty() ? statement.boundRows() : rows;
     requireBound(statement, executions);
-    return run(ctx, statement.sql(), () -> {
-      long total = 0;
-      for (Object[] args : executions) {
-        long n = runUpdate(ctx, statement, args);
-        total = (n < 0 || total < 0) ? UpdateCounts.UNKNOWN : total + n;
-      }
-      return total;
-    });
+    return run(ctx, statement.sql(), () -> runUpdates(ctx, statement, executions));
   }
 
   private static void requireBound(AnalyzedStatement statement, List<Object[]> rows) {
@@ -248,12 +242,7 @@ public final class SqlBackend {
     if (statement.kind() == StatementKind.UPDATE) {
       // A DDL/DML statement sent as a query (ADBC's execute() does this): run it once per
       // parameter row now and answer with an empty result that has no columns.
-      run(ctx, sql, () -> {
-        for (Object[] args : rows) {
-          runUpdate(ctx, statement, args);
-        }
-        return null;
-      });
+      run(ctx, sql, () -> runUpdates(ctx, statement, rows));
       Schema empty = new Schema(List.of());
       return new QueryTicket(pending.register(new PendingQuery(ctx, streamOp, null, empty)), empty);
     }
@@ -276,8 +265,23 @@ public final class SqlBackend {
         schema);
   }
 
-  private long runUpdate(StatementContext ctx, AnalyzedStatement statement) throws Exception {
-    return runUpdate(ctx, statement, new Object[0]);
+  /**
+   * Runs a DDL/DML statement once per parameter row; returns the sum of the update counts (-1 if
+   * any is unknown). Other sessions' table caches are dropped once afterwards, also when a later
+   * row fails after earlier ones wrote.
+   */
+  private long runUpdates(StatementContext ctx, AnalyzedStatement statement, List<Object[]> rows)
+      throws Exception {
+    try {
+      long total = 0;
+      for (Object[] args : rows) {
+        long n = runUpdate(ctx, statement, args);
+        total = (n < 0 || total < 0) ? UpdateCounts.UNKNOWN : total + n;
+      }
+      return total;
+    } finally {
+      afterWrite.run();
+    }
   }
 
   /** Runs a DDL/DML statement once with positional parameters ({@code spark.sql(sql, args)}). */
@@ -288,9 +292,7 @@ public final class SqlBackend {
     }
     Dataset<Row> result = args.length == 0 ? spark(ctx).sql(statement.sql())
         : spark(ctx).sql(statement.sql(), args);
-    long count = UpdateCounts.of(result.queryExecution().executedPlan());
-    afterWrite.run();
-    return count;
+    return UpdateCounts.of(result.queryExecution().executedPlan());
   }
 
   /** Spark's analysis, or for {@code CALL libra.*} the procedure's result schema (runs nothing). */

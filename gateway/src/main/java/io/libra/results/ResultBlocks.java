@@ -121,10 +121,9 @@ final class ResultBlocks {
     if (local.isDefined()) {
       try {
         buffer = local.get().toByteBuffer();
-        List<byte[]> payloads = split(buffer, ref.payloads());
-        local.get().dispose();
-        return payloads;
+        return split(buffer, ref.payloads());
       } finally {
+        local.get().dispose();
         bm.releaseLock(id, Option.empty());
         bm.master().removeBlock(id);
       }
@@ -134,10 +133,9 @@ final class ResultBlocks {
       if (remote.isEmpty()) {
         throw new IOException("result block " + id + " is gone (its executor was lost?)");
       }
-      List<byte[]> payloads = split(remote.get().toByteBuffer(), ref.payloads());
-      remote.get().dispose();
-      return payloads;
+      return split(remote.get().toByteBuffer(), ref.payloads());
     } finally {
+      remote.foreach(b -> { b.dispose(); return null; });
       bm.master().removeBlock(id);
     }
   }
