@@ -1,9 +1,13 @@
 package io.libra.results;
 
 import java.util.Iterator;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.QueryExecution;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.sql.execution.arrow.ArrowConverters;
 import org.apache.spark.sql.execution.arrow.ArrowConverters$;
 import org.apache.spark.sql.types.StructType;
@@ -14,14 +18,36 @@ import scala.jdk.javaapi.CollectionConverters;
  * converted inside the Spark tasks on the executors — never as Java rows on the driver.
  *
  * <p>Each element is a self-contained Arrow IPC stream (schema message, one record batch,
- * end-of-stream marker) produced by Spark's {@code ArrowConverters.toBatchWithSchemaIterator}, the
- * same path Spark Connect uses. A batch holds at most {@code maxRecordsPerBatch} rows and is closed
+ * end-of-stream marker). Flat schemas of common types are written by {@link DirectArrowWriter};
+ * others by Spark's {@code ArrowConverters.toBatchWithSchemaIterator}, the path Spark Connect uses.
+ * Both give the same bytes. A batch holds at most {@code maxRecordsPerBatch} rows and is closed
  * once its estimated size reaches {@code maxBatchBytes}.
  */
 public final class ArrowBatchRdd {
   private ArrowBatchRdd() {}
 
-  public static JavaRDD<byte[]> of(org.apache.spark.rdd.RDD<InternalRow> rows, StructType schema,
+  /**
+   * The Arrow payloads of a physical plan's result. A plan that reads a columnar operator directly
+   * (a vectorized file scan, {@link ColumnarSource}) is converted from its column batches, skipping
+   * Spark's row conversion, when {@link DirectArrowWriter} takes its types; any other plan from its
+   * rows ({@code QueryExecution.toRdd}, which carries the session's SQL conf to the tasks).
+   */
+  public static JavaRDD<byte[]> of(QueryExecution qe, StructType schema, String timeZone,
+      long maxRecordsPerBatch, long maxBatchBytes) {
+    if (DirectArrowWriter.supports(schema)) {
+      RDD<ColumnarBatch> batches = ColumnarSource.batches(qe.executedPlan(), schema);
+      if (batches != null) {
+        Convert convert = new Convert(schema, timeZone, maxRecordsPerBatch, maxBatchBytes);
+        return batches.toJavaRDD().mapPartitions(
+            (FlatMapFunction<Iterator<ColumnarBatch>, byte[]>) it ->
+                convert.call(ColumnarSource.rows(it)), true);
+      }
+    }
+    return of(qe.toRdd(), schema, timeZone, maxRecordsPerBatch, maxBatchBytes);
+  }
+
+  /** The Arrow payloads of rows ({@code RDD[InternalRow]}). */
+  public static JavaRDD<byte[]> of(RDD<InternalRow> rows, StructType schema,
       String timeZone, long maxRecordsPerBatch, long maxBatchBytes) {
     return rows.toJavaRDD().mapPartitions(
         new Convert(schema, timeZone, maxRecordsPerBatch, maxBatchBytes), true);
@@ -54,6 +80,15 @@ public final class ArrowBatchRdd {
 
     @Override
     public Iterator<byte[]> call(Iterator<InternalRow> rows) {
+      if (DirectArrowWriter.supports(schema)) {
+        DirectArrowWriter writer = new DirectArrowWriter(rows, schema, timeZone, maxRecords,
+            maxBytes);
+        TaskContext task = TaskContext.get();
+        if (task != null) {
+          task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> writer.close());
+        }
+        return writer;
+      }
       ArrowConverters.ArrowBatchWithSchemaIterator batches =
           ArrowConverters$.MODULE$.toBatchWithSchemaIterator(CollectionConverters.asScala(rows),
               schema, maxRecords, maxBytes, timeZone, false, false);

@@ -82,12 +82,16 @@ public final class ArrowResultStream {
                   }
 
                   @Override
-                  public void close() {}
+                  public void close() {
+                    if (payloads instanceof DirectArrowWriter w) {
+                      w.close();
+                    }
+                  }
                 }) {
                   return sendAll(source, root, allocator, listener, gate);
                 }
               }
-              JavaRDD<byte[]> batches = ArrowBatchRdd.of(qe.toRdd(), dataset.schema(), timeZone,
+              JavaRDD<byte[]> batches = ArrowBatchRdd.of(qe, dataset.schema(), timeZone,
                   settings.maxRecordsPerBatch(), settings.maxBatchBytes());
               try (PartitionPrefetcher prefetcher = new PartitionPrefetcher(
                   dataset.sparkSession().sparkContext(), batches, settings.prefetchPartitions(),

@@ -20,19 +20,25 @@ import scala.runtime.BoxedUnit;
  * Hands out the Arrow IPC payloads of an RDD in partition order while Spark computes the next
  * partitions: one Spark job per partition ({@code SparkContext.submitJob}) whose tasks store the
  * payloads as blocks in the BlockManager ({@link ResultBlocks}); the driver fetches one block at a
- * time, so a partition of any size passes through the driver in pieces of about
- * {@code blockBytes}.
+ * time, so a partition of any size passes through the driver in pieces of at most
+ * {@link #BLOCK_BYTES}. The partition being read is streamed while its task still runs: each block
+ * is fetched as soon as the task has stored it (polling the BlockManagerMaster every 2 ms), so
+ * converting a partition and sending it overlap.
  *
- * <p>Look-ahead: at most {@code maxInFlight} partitions submitted but not yet being read, and only
- * while the stored, unread blocks plus the partitions ahead (each estimated at the largest
- * partition seen) fit in {@code maxBufferedBytes}; the next partition always runs. With partitions
- * no larger than those already seen, the stored bytes never exceed the budget. Jobs are submitted from
+ * <p>Look-ahead: the partition after the one being read always runs; more, up to
+ * {@code maxInFlight} ahead, only while the stored, unread blocks of finished partitions plus the
+ * partitions ahead (each estimated at the largest partition seen) fit in {@code maxBufferedBytes}.
+ * With partitions no larger than those already seen, the stored bytes of finished partitions never
+ * exceed the budget. Jobs are submitted from
  * the thread that calls {@link #next()}, so they inherit its Spark local properties (scheduler pool,
  * job tag, SQL execution id). Not thread-safe: one consumer.
  */
 public final class PartitionPrefetcher implements PayloadSource {
   /** Target size of one stored block: several Arrow batches. */
   static final long BLOCK_BYTES = 8L << 20;
+  /** How long to wait for a running partition's next block before looking again. */
+  private static final scala.concurrent.duration.FiniteDuration POLL =
+      scala.concurrent.duration.Duration.create(2, java.util.concurrent.TimeUnit.MILLISECONDS);
 
   private final SparkContext sc;
   private final RDD<byte[]> rdd;
@@ -49,6 +55,9 @@ public final class PartitionPrefetcher implements PayloadSource {
   private final Runnable beforeSubmit;
   private volatile boolean closed;
   private long peakFetchedBytes;
+  /** The partition being read, or -1. */
+  private int reading = -1;
+  /** Its blocks once its job is done; null while it runs. */
   private ResultBlocks.BlockRef[] current;
   private int nextBlock;
   private int nextToConsume;
@@ -97,25 +106,79 @@ public final class PartitionPrefetcher implements PayloadSource {
   @Override
   public byte[] next() throws Exception {
     while (payloads.isEmpty()) {
-      if (current != null && nextBlock < current.length) {
+      if (reading < 0) {
+        if (nextToConsume >= partitions) {
+          return null;
+        }
+        submitAhead();
+        reading = nextToConsume++;
+        current = null;
+        nextBlock = 0;
+        submitAhead(); // the partition after it runs meanwhile
+      }
+      if (current == null && !awaitBlocks()) {
+        continue;
+      }
+      if (nextBlock < current.length) {
         ResultBlocks.BlockRef ref = current[nextBlock];
         current[nextBlock++] = null;
-        payloads.addAll(ResultBlocks.fetch(ref));
+        take(ResultBlocks.fetch(ref));
         bufferedBytes.addAndGet(-ref.bytes());
-        peakFetchedBytes = Math.max(peakFetchedBytes, ref.bytes());
         submitAhead();
         continue;
       }
-      if (nextToConsume >= partitions) {
-        return null;
-      }
-      submitAhead();
-      int index = nextToConsume++;
-      actions.get(index).get();
-      current = results.getAndSet(index, null);
-      nextBlock = 0;
+      reading = -1;
+      current = null;
     }
     return payloads.poll();
+  }
+
+  /**
+   * For the partition being read while its job runs: reads the next block its task has already
+   * stored (false: call again), or waits briefly for it; once the job is done, takes its block
+   * list (true), minus the blocks read meanwhile.
+   */
+  private boolean awaitBlocks() throws Exception {
+    ResultBlocks.BlockRef[] done = results.getAndSet(reading, null);
+    SimpleFutureAction<BoxedUnit> action = actions.get(reading);
+    if (done == null && action.isCompleted()) {
+      action.get(); // throws the job's failure
+      done = results.getAndSet(reading, null);
+    }
+    if (done != null) {
+      if (nextBlock > 0 && !ResultBlocks.firstAttempt(streamId, reading, done)) {
+        removeLater(done, 0);
+        throw new IllegalStateException("result partition " + reading + " was recomputed after"
+            + " part of it had been sent");
+      }
+      for (int i = 0; i < nextBlock; i++) { // read while the job ran
+        bufferedBytes.addAndGet(-done[i].bytes());
+        done[i] = null;
+      }
+      current = done;
+      return true;
+    }
+    ResultBlocks.BlockRef early = ResultBlocks.stored(streamId, reading, nextBlock);
+    if (early != null) {
+      take(ResultBlocks.fetch(early));
+      nextBlock++;
+      return false;
+    }
+    try {
+      scala.concurrent.Await.ready(action, POLL);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // not done yet: look for the next block again
+    }
+    return false;
+  }
+
+  private void take(List<byte[]> block) {
+    long bytes = 0;
+    for (byte[] b : block) {
+      bytes += b.length + 4;
+    }
+    payloads.addAll(block);
+    peakFetchedBytes = Math.max(peakFetchedBytes, bytes);
   }
 
   /**
@@ -195,6 +258,13 @@ public final class PartitionPrefetcher implements PayloadSource {
     closed = true;
     removeLater(current, nextBlock);
     current = null;
+    if (reading >= 0 && reading < actions.size()) {
+      SimpleFutureAction<BoxedUnit> a = actions.get(reading);
+      if (!a.isCompleted()) {
+        a.cancel(); // its task removes what it stored
+      }
+      removeLater(results.getAndSet(reading, null), nextBlock);
+    }
     payloads.clear();
     for (int i = nextToConsume; i < actions.size(); i++) {
       SimpleFutureAction<BoxedUnit> a = actions.get(i);

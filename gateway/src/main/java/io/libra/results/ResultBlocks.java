@@ -1,7 +1,6 @@
 package io.libra.results;
 
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
@@ -16,7 +15,6 @@ import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.storage.TestBlockId;
-import org.apache.spark.util.ByteBufferInputStream;
 import org.apache.spark.util.io.ChunkedByteBuffer;
 import scala.Option;
 import scala.collection.Iterator;
@@ -51,6 +49,37 @@ final class ResultBlocks {
   /** One stored block: its id name, size in bytes and number of payloads. */
   record BlockRef(String name, long bytes, int payloads) implements Serializable {}
 
+  /** Smallest block: the first block of a partition is stored early, so streaming starts soon. */
+  static final long FIRST_BLOCK_BYTES = 1L << 20;
+
+  /** The id name of block {@code n} that attempt {@code attempt} of a partition's task stores. */
+  static String blockName(String streamId, int partition, int attempt, int n) {
+    return "libra_" + streamId + "_" + partition + "_" + attempt + "_" + n;
+  }
+
+  /**
+   * Driver side, while the partition's task still runs: block {@code n} of its first attempt if
+   * the task has stored it (the task reports each block to the BlockManagerMaster, which lives in
+   * the driver), else null.
+   */
+  static BlockRef stored(String streamId, int partition, int n) {
+    TestBlockId id = new TestBlockId(blockName(streamId, partition, 0, n));
+    return SparkEnv.get().blockManager().master().contains(id)
+        ? new BlockRef(id.name(), -1, -1) : null;
+  }
+
+  /** Whether every ref was stored by the first attempt of its task. */
+  static boolean firstAttempt(String streamId, int partition, BlockRef[] refs) {
+    String prefix = new TestBlockId(blockName(streamId, partition, 0, 0)).name();
+    prefix = prefix.substring(0, prefix.length() - 1);
+    for (BlockRef r : refs) {
+      if (r != null && !r.name().startsWith(prefix)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Runs in the Spark task: stores the partition's payloads as blocks, returns their refs. */
   static final class Store extends AbstractFunction1<Iterator<byte[]>, BlockRef[]>
       implements Serializable {
@@ -84,7 +113,9 @@ final class ResultBlocks {
           out.writeInt(b.length);
           out.write(b);
           payloads++;
-          if (buffer.size() >= blockBytes) {
+          // Blocks grow from FIRST_BLOCK_BYTES to blockBytes: the first is ready early.
+          long target = Math.min(blockBytes, FIRST_BLOCK_BYTES << Math.min(refs.size(), 20));
+          if (buffer.size() >= target) {
             refs.add(put(bm, tc, refs.size(), buffer, payloads));
             buffer.reset();
             payloads = 0;
@@ -101,8 +132,8 @@ final class ResultBlocks {
 
     private BlockRef put(BlockManager bm, TaskContext tc, int n, ByteArrayOutputStream buffer,
         int payloads) {
-      TestBlockId id = new TestBlockId("libra_" + streamId + "_" + tc.partitionId() + "_"
-          + tc.attemptNumber() + "_" + n);
+      TestBlockId id = new TestBlockId(blockName(streamId, tc.partitionId(), tc.attemptNumber(),
+          n));
       byte[] bytes = buffer.toByteArray();
       if (!bm.putBytes(id, new ChunkedByteBuffer(ByteBuffer.wrap(bytes)),
           level, true, ClassTag$.MODULE$.apply(byte[].class))) {
@@ -145,14 +176,17 @@ final class ResultBlocks {
     SparkEnv.get().blockManager().master().removeBlock(BlockId.apply(ref.name()));
   }
 
+  /** The block's payloads: each an int length and its bytes, to the end of the block. */
   private static List<byte[]> split(ByteBuffer buffer, int payloads) throws IOException {
-    List<byte[]> out = new ArrayList<>(payloads);
-    try (DataInputStream in = new DataInputStream(new ByteBufferInputStream(buffer))) {
-      for (int i = 0; i < payloads; i++) {
-        byte[] b = new byte[in.readInt()];
-        in.readFully(b);
-        out.add(b);
-      }
+    List<byte[]> out = new ArrayList<>(Math.max(payloads, 1));
+    while (buffer.hasRemaining()) {
+      byte[] b = new byte[buffer.getInt()];
+      buffer.get(b);
+      out.add(b);
+    }
+    if (payloads >= 0 && out.size() != payloads) {
+      throw new IOException("result block holds " + out.size() + " payloads, expected "
+          + payloads);
     }
     return out;
   }

@@ -1,7 +1,6 @@
 package io.libra.bench;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Concurrency {
   private Concurrency() {}
 
-  static Map<String, Object> run(String jdbcUrl, int connections, int seconds) throws Exception {
+  static Map<String, Object> run(JdbcDrivers.Connector jdbc, int connections, int seconds) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(connections);
     AtomicLong errors = new AtomicLong();
     java.util.concurrent.atomic.AtomicReference<String> firstError =
@@ -34,7 +33,7 @@ final class Concurrency {
       int id = c;
       futures.add(pool.submit(() -> {
         List<Double> ms = new ArrayList<>();
-        try (Connection conn = DriverManager.getConnection(jdbcUrl)) {
+        try (Connection conn = jdbc.connect()) {
           for (int i = 0; System.nanoTime() < deadline; i++) {
             String sql = i % 2 == 0 ? "SELECT 1"
                 : "SELECT n_name FROM tpch.nation WHERE n_nationkey = " + ((id + i) % 25);

@@ -3,11 +3,11 @@ package io.libra.bench;
 import io.libra.results.ArrowBatchRdd;
 import io.libra.results.PartitionPrefetcher;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
@@ -15,7 +15,13 @@ import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.sql.FlightSqlClient;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.execution.arrow.ArrowConverters$;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
 import org.apache.spark.sql.classic.Dataset;
 import org.apache.spark.sql.classic.SparkSession;
 
@@ -35,12 +41,15 @@ final class FetchPaths {
 
   private final SparkSession spark;
   private final int port;
-  private final String jdbcUrl;
+  private final JdbcDrivers.Connector libraJdbc;
+  private final JdbcDrivers.Connector arrowJdbc;
 
-  FetchPaths(SparkSession spark, int port, String jdbcUrl) {
+  FetchPaths(SparkSession spark, int port, JdbcDrivers.Connector libraJdbc,
+      JdbcDrivers.Connector arrowJdbc) {
     this.spark = spark;
     this.port = port;
-    this.jdbcUrl = jdbcUrl;
+    this.libraJdbc = libraJdbc;
+    this.arrowJdbc = arrowJdbc;
   }
 
   /** One warm-up, then {@code runs} timed runs. */
@@ -57,13 +66,30 @@ final class FetchPaths {
     return new Measure(secs.get(secs.size() / 2), last[0], last[1]);
   }
 
-  /** In process: the Arrow batches Libra would send, collected on the driver; counts bytes. */
+  /**
+   * In process: the Arrow batches Libra would send (its own converter, {@code ArrowBatchRdd}),
+   * collected on the driver; counts bytes.
+   */
   long[] inProcess(String sql) throws Exception {
     Dataset<Row> ds = spark.sql(sql);
+    return collect(ArrowBatchRdd.of(ds.queryExecution(), ds.schema(), "UTC", 10_000, 4L << 20));
+  }
+
+  /** In process with Spark's own converter ({@code ArrowConverters}, as Spark Connect uses). */
+  long[] inProcessSparkConverter(String sql) throws Exception {
+    Dataset<Row> ds = spark.sql(sql);
+    StructType schema = ds.schema();
+    JavaRDD<byte[]> batches = ds.queryExecution().toRdd().toJavaRDD().mapPartitions(
+        (FlatMapFunction<Iterator<InternalRow>, byte[]>) rows -> CollectionConverters.asJava(
+            ArrowConverters$.MODULE$.toBatchWithSchemaIterator(CollectionConverters.asScala(rows),
+                schema, 10_000, 4L << 20, "UTC", false, false)), true);
+    return collect(batches);
+  }
+
+  private long[] collect(JavaRDD<byte[]> batches) throws Exception {
     long bytes = 0;
-    try (PartitionPrefetcher p = new PartitionPrefetcher(spark.sparkContext(),
-        ArrowBatchRdd.of(ds.queryExecution().toRdd(), ds.schema(), "UTC", 10_000, 4L << 20),
-        4, 256L << 20)) {
+    try (PartitionPrefetcher p = new PartitionPrefetcher(spark.sparkContext(), batches, 4,
+        256L << 20)) {
       byte[] payload;
       while ((payload = p.next()) != null) {
         bytes += payload.length;
@@ -87,9 +113,19 @@ final class FetchPaths {
     return new long[] {rows, 0};
   }
 
+  /** Libra's JDBC driver: {@code getObject} of every column of every row. */
   long[] jdbc(String sql) throws Exception {
+    return jdbc(libraJdbc, sql);
+  }
+
+  /** The same through the plain Arrow Flight SQL JDBC driver. */
+  long[] arrowJdbc(String sql) throws Exception {
+    return jdbc(arrowJdbc, sql);
+  }
+
+  private static long[] jdbc(JdbcDrivers.Connector driver, String sql) throws Exception {
     long rows = 0;
-    try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
+    try (Connection c = driver.connect(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       int cols = rs.getMetaData().getColumnCount();
       while (rs.next()) {
@@ -104,7 +140,7 @@ final class FetchPaths {
 
   /** p50 and p99 milliseconds of {@code runs} executions on one connection, after 10 warm-ups. */
   double[] latency(String sql, int runs) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
+    try (Connection c = libraJdbc.connect()) {
       List<Double> ms = new ArrayList<>();
       for (int i = 0; i < runs + 10; i++) {
         long t0 = System.nanoTime();

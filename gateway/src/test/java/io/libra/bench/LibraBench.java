@@ -26,7 +26,8 @@ import org.apache.spark.sql.classic.SparkSession;
  *
  * <p>Scenarios (each after a warm-up; medians): large fetch of {@code SELECT id, id * 1.5 AS d,
  * CAST(id AS STRING) AS s FROM range(N)} and {@code SELECT * FROM tpch.lineitem} through the JDBC
- * driver, FlightSqlClient, the Spark Connect client and in process; {@code SELECT 1} and TPC-H Q6
+ * driver ({@code jdbc:libra://}, and the plain Arrow driver), FlightSqlClient, the Spark Connect
+ * client and in process (Libra's converter: the reference; and Spark's {@code ArrowConverters}); {@code SELECT 1} and TPC-H Q6
  * latency (p50/p99); 32 JDBC connections running short queries. Prints a table and writes
  * {@code bench-results/latest.json}.
  *
@@ -66,9 +67,10 @@ public final class LibraBench {
     String connectUrl = "sc://127.0.0.1:" + connectPort;
     Map<String, Object> json = new LinkedHashMap<>();
     try (LibraServer server = LibraServer.start(config, spark)) {
-      String jdbcUrl = "jdbc:arrow-flight-sql://127.0.0.1:" + server.port()
-          + "/?useEncryption=false";
-      FetchPaths paths = new FetchPaths(spark, server.port(), jdbcUrl);
+      JdbcDrivers.Connector libraJdbc = JdbcDrivers.libra(
+          Path.of(System.getProperty("libra.home", ".")), server.port());
+      FetchPaths paths = new FetchPaths(spark, server.port(), libraJdbc,
+          JdbcDrivers.arrow(server.port()));
       System.out.printf(Locale.ROOT, "Libra vs Spark Connect, Spark %s local[*] on %d cores;"
           + " %s mode%n%n", spark.version(), Runtime.getRuntime().availableProcessors(),
           quick ? "quick" : "full");
@@ -82,6 +84,8 @@ public final class LibraBench {
       json.put("large_fetch", Map.of(
           "ratio_vs_spark_connect", fetches.get(0).get("jdbc_vs_spark_connect"),
           "ratio_vs_in_process", fetches.get(0).get("jdbc_vs_in_process"),
+          "ratio_vs_in_process_spark_converter",
+          fetches.get(0).get("jdbc_vs_in_process_spark_converter"),
           "queries", fetches));
 
       System.out.printf(Locale.ROOT, "%n%-40s %12s %12s %22s%n",
@@ -92,7 +96,7 @@ public final class LibraBench {
       json.put("select1", select1);
       json.put("q6", q6);
 
-      Map<String, Object> concurrency = Concurrency.run(jdbcUrl, 32, concurrencySeconds);
+      Map<String, Object> concurrency = Concurrency.run(libraJdbc, 32, concurrencySeconds);
       System.out.printf(Locale.ROOT, "%nconcurrency (Libra only): 32 JDBC connections running"
           + " SELECT 1 and point lookups for %d s: %.1f queries/s, %d errors, p99 %.1f ms%n", concurrencySeconds, concurrency.get("queries_per_s"),
           concurrency.get("errors"), concurrency.get("p99_ms"));
@@ -114,20 +118,29 @@ public final class LibraBench {
       String connectUrl, String sql, int runs) throws Exception {
     // The in-process path counts the Arrow bytes: MB/s of every path uses them.
     FetchPaths.Measure inProcess = paths.median(runs, () -> paths.inProcess(sql));
+    FetchPaths.Measure inProcessSpark = paths.median(runs,
+        () -> paths.inProcessSparkConverter(sql));
     FetchPaths.Measure flight = paths.median(runs, () -> paths.flightSqlClient(sql));
+    FetchPaths.Measure arrowJdbc = paths.median(runs, () -> paths.arrowJdbc(sql));
     FetchPaths.Measure jdbc = paths.median(runs, () -> paths.jdbc(sql));
     Map<String, String> connect = connectClient(connectCp, "fetch", connectUrl, runs, sql);
     double connectSecs = Double.parseDouble(connect.get("median_s"));
     long rows = jdbc.rows();
     double mb = inProcess.bytes() / 1e6;
     System.out.println(sql);
-    row("  in-process Arrow (reference)", rows, mb, inProcess.seconds(), inProcess.seconds());
+    row("  in-process Arrow, Libra's converter (reference)", rows, mb, inProcess.seconds(),
+        inProcess.seconds());
+    row("  in-process Arrow, Spark's ArrowConverters", rows, mb, inProcessSpark.seconds(),
+        inProcess.seconds());
     row("  Spark Connect JVM client", rows, mb, connectSecs, inProcess.seconds());
     row("  Libra FlightSqlClient", rows, mb, flight.seconds(), inProcess.seconds());
-    row("  Libra JDBC driver", rows, mb, jdbc.seconds(), inProcess.seconds());
+    row("  Libra via Arrow Flight SQL JDBC driver 18.3.0", rows, mb, arrowJdbc.seconds(),
+        inProcess.seconds());
+    row("  Libra JDBC driver (jdbc:libra://)", rows, mb, jdbc.seconds(), inProcess.seconds());
     System.out.printf(Locale.ROOT, "  throughput vs Spark Connect (higher is better): Libra JDBC"
-        + " %.2fx, FlightSqlClient %.2fx%n", connectSecs / jdbc.seconds(),
-        connectSecs / flight.seconds());
+        + " %.2fx, FlightSqlClient %.2fx; Libra JDBC vs in-process with Spark's converter"
+        + " %.2f%n", connectSecs / jdbc.seconds(), connectSecs / flight.seconds(),
+        inProcessSpark.seconds() / jdbc.seconds());
     if (Long.parseLong(connect.get("rows")) != rows) {
       throw new IllegalStateException("Spark Connect read " + connect.get("rows") + " rows, Libra "
           + rows);
@@ -137,11 +150,15 @@ public final class LibraBench {
     m.put("rows", rows);
     m.put("arrow_mb", Math.round(mb * 10) / 10.0);
     m.put("in_process_rows_per_s", Math.round(rows / inProcess.seconds()));
+    m.put("in_process_spark_converter_rows_per_s", Math.round(rows / inProcessSpark.seconds()));
     m.put("spark_connect_rows_per_s", Math.round(rows / connectSecs));
     m.put("flight_sql_client_rows_per_s", Math.round(rows / flight.seconds()));
+    m.put("arrow_jdbc_rows_per_s", Math.round(rows / arrowJdbc.seconds()));
     m.put("jdbc_rows_per_s", Math.round(rows / jdbc.seconds()));
     m.put("jdbc_vs_spark_connect", round3(connectSecs / jdbc.seconds()));
     m.put("jdbc_vs_in_process", round3(inProcess.seconds() / jdbc.seconds()));
+    m.put("jdbc_vs_in_process_spark_converter",
+        round3(inProcessSpark.seconds() / jdbc.seconds()));
     m.put("flight_sql_client_vs_spark_connect", round3(connectSecs / flight.seconds()));
     return m;
   }

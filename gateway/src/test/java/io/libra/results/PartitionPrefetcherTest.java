@@ -81,6 +81,58 @@ class PartitionPrefetcherTest {
     assertNoResultBlocks(sc);
   }
 
+  /** Released by the reader once it has the first payload of a partition still being computed. */
+  private static final java.util.concurrent.CountDownLatch FIRST_READ =
+      new java.util.concurrent.CountDownLatch(1);
+
+  /** Four payloads; before the third, waits until the reader has the first. */
+  private static final class WaitsForFirstRead implements Iterator<byte[]> {
+    private int n;
+
+    @Override
+    public boolean hasNext() {
+      return n < 4;
+    }
+
+    @Override
+    public byte[] next() {
+      if (n == 2 && !await()) {
+        throw new IllegalStateException("the first payloads were not read while the task ran");
+      }
+      byte[] b = new byte[PAYLOAD];
+      b[0] = (byte) n++;
+      return b;
+    }
+
+    private static boolean await() {
+      try {
+        return FIRST_READ.await(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+  }
+
+  @Test
+  void aRunningPartitionIsStreamedBeforeItsTaskEnds() throws Exception {
+    SparkContext sc = TestGateway.get().spark.sparkContext();
+    // One partition: a first block's worth of payloads, then the task waits for the reader to
+    // have read them (local mode: one JVM) before yielding the rest. Read only at task end, the
+    // task would time out and fail the job.
+    JavaRDD<byte[]> rdd = JavaSparkContext.fromSparkContext(sc).parallelize(List.of(0), 1)
+        .mapPartitions((Iterator<Integer> it) -> new WaitsForFirstRead());
+    try (PartitionPrefetcher p = new PartitionPrefetcher(sc, rdd, 1, 1L << 40)) {
+      assertEquals(0, p.next()[0]);
+      FIRST_READ.countDown();
+      for (int i = 1; i < 4; i++) {
+        assertEquals(i, p.next()[0]);
+      }
+      assertNull(p.next());
+    }
+    assertNoResultBlocks(sc);
+  }
+
   @Test
   void closingEarlyRemovesEveryBlock() throws Exception {
     SparkContext sc = TestGateway.get().spark.sparkContext();
