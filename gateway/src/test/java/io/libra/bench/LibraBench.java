@@ -43,7 +43,7 @@ public final class LibraBench {
     boolean quick = args.length > 1 && args[1].equals("--quick");
     long n = quick ? 1_000_000 : 10_000_000;
     double scale = quick ? 0.1 : 1;
-    int fetchRuns = 3;
+    int fetchRuns = quick ? 5 : 3;
     int latencyRuns = quick ? 50 : 200;
     int concurrencySeconds = quick ? 10 : 30;
 
@@ -104,6 +104,7 @@ public final class LibraBench {
       json.put("mode", quick ? "quick" : "full");
       json.put("tpch_scale", scale);
       json.put("range_rows", n);
+      paths.close();
     } finally {
       engine.close();
     }
