@@ -136,7 +136,7 @@ public final class LibraServer implements AutoCloseable {
         config.get(LibraConfig.MAX_SESSIONS));
     SqlBackend backend = new SqlBackend(operations, new ArrowResultStream(resultSettings), ttl,
         config.deniedFunctions(), new LibraProcedures(JobProcedures.all(jobs)),
-        sessions::invalidateTableCaches);
+        sessions::invalidateTableCaches, sessions::writeEpoch);
     TableIngest ingest = new TableIngest(new OperationRunner(operations),
         config.get(LibraConfig.INGEST_CHUNK_BYTES), sessions::invalidateTableCaches);
     int threads = config.get(LibraConfig.SERVER_THREADS);

@@ -41,6 +41,7 @@ public final class SqlBackend {
   private final ArrowResultStream results;
   private final OperationRunner runner;
   private final Runnable afterWrite;
+  private final JustPrepared justPrepared;
   private final io.libra.procedures.LibraProcedures procedures;
 
   public SqlBackend(OperationManager operations, ArrowResultStream results, Duration handleTtl) {
@@ -50,19 +51,21 @@ public final class SqlBackend {
   public SqlBackend(OperationManager operations, ArrowResultStream results, Duration handleTtl,
       java.util.Set<String> deniedFunctions) {
     this(operations, results, handleTtl, deniedFunctions,
-        new io.libra.procedures.LibraProcedures(List.of()), () -> { });
+        new io.libra.procedures.LibraProcedures(List.of()), () -> { }, () -> 0);
   }
 
   /**
    * @param deniedFunctions SQL functions refused in every statement (lower case)
    * @param procedures {@code CALL libra.*} statements, answered here instead of by Spark
-   * @param afterWrite run after every DDL/DML statement succeeds (other sessions' table caches)
+   * @param afterWrite run after every DDL/DML statement (other sessions' table caches)
+   * @param writeEpoch grows with every table write of any session ({@link JustPrepared})
    */
   public SqlBackend(OperationManager operations, ArrowResultStream results, Duration handleTtl,
       java.util.Set<String> deniedFunctions, io.libra.procedures.LibraProcedures procedures,
-      Runnable afterWrite) {
+      Runnable afterWrite, java.util.function.LongSupplier writeEpoch) {
     this.procedures = procedures;
     this.afterWrite = afterWrite;
+    this.justPrepared = new JustPrepared(writeEpoch);
     this.deniedFunctions = deniedFunctions;
     this.operations = operations;
     this.results = results;
@@ -73,8 +76,13 @@ public final class SqlBackend {
 
   /** {@code CreatePreparedStatement}: analyses, never executes. */
   public PreparedInfo prepare(StatementContext ctx, String sql) throws Exception {
-    AnalyzedStatement statement = run(ctx, sql, () -> analyze(ctx, sql));
+    justPrepared.forget(ctx.session());
+    StatementAnalyzer.Analysis analysis = run(ctx, sql, () -> procedures.handles(sql)
+        ? new StatementAnalyzer.Analysis(analyze(ctx, sql), null)
+        : StatementAnalyzer.analyzeForExecution(spark(ctx), sql, deniedFunctions));
+    AnalyzedStatement statement = analysis.statement();
     String handle = prepared.register(statement);
+    justPrepared.remember(ctx.session(), handle, analysis.dataset());
     StructType params = new StructType();
     for (int i = 0; i < statement.parameterCount(); i++) {
       params = params.add("parameter_" + (i + 1), statement.parameterTypes().get(i), true);
@@ -92,6 +100,7 @@ public final class SqlBackend {
    */
   public String bind(String handle, List<Object[]> rows) {
     AnalyzedStatement statement = prepared.get(handle);
+    // (bind has no session here: a bound execution never uses the kept Dataset, see planQuery)
     checkWidth(statement, rows);
     return prepared.register(statement.bind(rows));
   }
@@ -112,12 +121,14 @@ public final class SqlBackend {
 
   /** {@code GetSchema} of a statement: analysis only. */
   public Schema schemaOf(StatementContext ctx, String sql) throws Exception {
+    justPrepared.forget(ctx.session());
     AnalyzedStatement statement = run(ctx, sql, () -> analyze(ctx, sql));
     return arrowSchema(ctx, statement.schema());
   }
 
   /** {@code GetFlightInfo(CommandStatementQuery)}. */
   public QueryTicket planQuery(StatementContext ctx, String sql) throws Exception {
+    justPrepared.forget(ctx.session());
     if (procedures.handles(sql)) {
       return plan(ctx, run(ctx, sql, () -> analyze(ctx, sql)), null);
     }
@@ -128,12 +139,16 @@ public final class SqlBackend {
 
   /** {@code GetFlightInfo(CommandPreparedStatementQuery)}. */
   public QueryTicket planPreparedQuery(StatementContext ctx, String handle) throws Exception {
-    // Analysed again at each execution, so the plan sees the tables as they are now.
-    return plan(ctx, prepared.get(handle), null);
+    // Analysed again at each execution, so the plan sees the tables as they are now — except the
+    // first execution right after the prepare (JustPrepared).
+    Dataset<Row> kept = justPrepared.take(ctx.session(), handle);
+    AnalyzedStatement statement = prepared.get(handle);
+    return plan(ctx, statement, statement.boundRows().isEmpty() ? kept : null);
   }
 
   /** {@code DoPut(CommandStatementUpdate)}: runs the statement, returns its update count. */
   public long executeUpdate(StatementContext ctx, String sql) throws Exception {
+    justPrepared.forget(ctx.session());
     return run(ctx, sql, () -> runUpdates(ctx, analyze(ctx, sql),
         List.<Object[]>of(new Object[0])));
   }
@@ -144,6 +159,7 @@ public final class SqlBackend {
    */
   public long executePreparedUpdate(StatementContext ctx, String handle, List<Object[]> rows)
       throws Exception {
+    justPrepared.forget(ctx.session());
     AnalyzedStatement statement = prepared.get(handle);
     checkWidth(statement, rows);
     List<Object[]> executions = statement.parameterCount() == 0 ? List.<Object[]>of(new Object[0])

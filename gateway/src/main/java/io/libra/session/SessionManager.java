@@ -34,6 +34,8 @@ public final class SessionManager implements AutoCloseable {
   private final long unclaimedNanos;
   private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper;
+  private final java.util.concurrent.atomic.AtomicLong writeEpoch =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public SessionManager(SparkSession root, BufferAllocator allocator, Duration idleTimeout,
       Duration unclaimedTimeout, int maxSessions) {
@@ -111,10 +113,16 @@ public final class SessionManager implements AutoCloseable {
    * FAILED_READ_FILE.FILE_NOT_EXIST after an overwrite.
    */
   public void invalidateTableCaches() {
+    writeEpoch.incrementAndGet();
     root.sessionState().catalog().invalidateAllCachedTables();
     for (ClientSession s : sessions.values()) {
       s.spark().sessionState().catalog().invalidateAllCachedTables();
     }
+  }
+
+  /** How many times tables were written (DDL, DML, ingest) since the start; only grows. */
+  public long writeEpoch() {
+    return writeEpoch.get();
   }
 
   /** Closes a session; unknown ids are ignored. Returns whether one was closed. */
