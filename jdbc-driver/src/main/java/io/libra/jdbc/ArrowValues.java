@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Date;
 import java.sql.ResultSet;
 import java.time.LocalDate;
+import org.apache.arrow.driver.jdbc.ArrowFlightJdbcCursor;
+import org.apache.arrow.driver.jdbc.ArrowFlightJdbcVectorSchemaRootResultSet;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.DateDayVector;
@@ -16,6 +18,9 @@ import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.IntVector;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.calcite.avatica.AvaticaResultSet;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.calcite.avatica.util.AbstractCursor;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.calcite.avatica.util.Cursor;
 
 /**
  * Reads the values of common column types straight from the Arrow driver's current record batch,
@@ -35,9 +40,10 @@ import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.VectorSchemaR
  *
  * <p>Used for {@code getObject(column)} and {@code getBigDecimal(column)} (and {@code getString}
  * on VARCHAR). The current row and batch are read from the Arrow driver's result set and cursor
- * (its {@code vectorSchemaRoot} and {@code ArrowFlightJdbcCursor.currentRow}, by
- * {@link VarHandle}); when those cannot be read — another driver version, before the first row,
- * after the last, or once closed — every call goes to the Arrow driver unchanged. A value read here
+ * (its {@code vectorSchemaRoot} and {@code ArrowFlightJdbcCursor.currentRow}, by exactly typed
+ * {@link VarHandle}s) once per move of the result set ({@link #moved}); when those cannot be read —
+ * another driver version, before the first row, after the last, or once closed — every call goes
+ * to the Arrow driver unchanged. A value read here
  * sets the cursor's {@code wasNull} flag as the Arrow driver's accessors do, so its
  * {@code wasNull()} stays right.
  */
@@ -51,8 +57,6 @@ final class ArrowValues {
   private static final VarHandle CURRENT_ROW;
   private static final VarHandle ROW_COUNT;
   private static final VarHandle WAS_NULL;
-  private static final Class<?> ROOT_RESULT_SET;
-  private static final Class<?> ARROW_CURSOR;
 
   static {
     VarHandle cursor = null;
@@ -61,33 +65,22 @@ final class ArrowValues {
     VarHandle currentRow = null;
     VarHandle rowCount = null;
     VarHandle wasNull = null;
-    Class<?> rootResultSet = null;
-    Class<?> arrowCursor = null;
     try {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
-      Class<?> avatica = Class.forName(
-          "org.apache.arrow.driver.jdbc.shaded.org.apache.calcite.avatica.AvaticaResultSet");
-      Class<?> avaticaCursor = Class.forName(
-          "org.apache.arrow.driver.jdbc.shaded.org.apache.calcite.avatica.util.Cursor");
-      rootResultSet = Class.forName(
-          "org.apache.arrow.driver.jdbc.ArrowFlightJdbcVectorSchemaRootResultSet");
-      arrowCursor = Class.forName("org.apache.arrow.driver.jdbc.ArrowFlightJdbcCursor");
-      cursor = MethodHandles.privateLookupIn(avatica, lookup)
-          .findVarHandle(avatica, "cursor", avaticaCursor);
-      closed = MethodHandles.privateLookupIn(avatica, lookup)
-          .findVarHandle(avatica, "closed", boolean.class);
-      root = MethodHandles.privateLookupIn(rootResultSet, lookup)
-          .findVarHandle(rootResultSet, "vectorSchemaRoot", VectorSchemaRoot.class);
-      currentRow = MethodHandles.privateLookupIn(arrowCursor, lookup)
-          .findVarHandle(arrowCursor, "currentRow", int.class);
-      rowCount = MethodHandles.privateLookupIn(arrowCursor, lookup)
-          .findVarHandle(arrowCursor, "rowCount", int.class);
-      Class<?> abstractCursor = Class.forName(
-          "org.apache.arrow.driver.jdbc.shaded.org.apache.calcite.avatica.util.AbstractCursor");
-      wasNull = MethodHandles.privateLookupIn(abstractCursor, lookup)
-          .findVarHandle(abstractCursor, "wasNull", boolean[].class);
+      MethodHandles.Lookup avatica = MethodHandles.privateLookupIn(AvaticaResultSet.class, lookup);
+      MethodHandles.Lookup arrow = MethodHandles.privateLookupIn(ArrowFlightJdbcCursor.class,
+          lookup);
+      closed = avatica.findVarHandle(AvaticaResultSet.class, "closed", boolean.class);
+      root = MethodHandles.privateLookupIn(ArrowFlightJdbcVectorSchemaRootResultSet.class, lookup)
+          .findVarHandle(ArrowFlightJdbcVectorSchemaRootResultSet.class, "vectorSchemaRoot",
+              VectorSchemaRoot.class);
+      currentRow = arrow.findVarHandle(ArrowFlightJdbcCursor.class, "currentRow", int.class);
+      rowCount = arrow.findVarHandle(ArrowFlightJdbcCursor.class, "rowCount", int.class);
+      wasNull = MethodHandles.privateLookupIn(AbstractCursor.class, lookup)
+          .findVarHandle(AbstractCursor.class, "wasNull", boolean[].class);
+      cursor = avatica.findVarHandle(AvaticaResultSet.class, "cursor", Cursor.class);
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      cursor = null;
+      cursor = null; // another driver version: every value through the Arrow driver
     }
     CURSOR = cursor;
     CLOSED = closed;
@@ -95,31 +88,68 @@ final class ArrowValues {
     CURRENT_ROW = currentRow;
     ROW_COUNT = rowCount;
     WAS_NULL = wasNull;
-    ROOT_RESULT_SET = rootResultSet;
-    ARROW_CURSOR = arrowCursor;
   }
 
-  private final ResultSet delegate;
-  private final boolean enabled;
+  private final AvaticaResultSet delegate;
   /** The cursor the readers were made for (the Arrow driver makes one per record batch). */
-  private Object cursor;
+  private ArrowFlightJdbcCursor cursor;
   private Reader[] readers;
   /** The cursor's {@code wasNull} flag, which the Arrow driver's {@code wasNull()} answers. */
   private boolean[] wasNull;
+  /** The current row in the cursor's batch, or -1: ask the Arrow driver. */
+  private int row = -1;
   private final DateMillis dates = new DateMillis();
 
   ArrowValues(ResultSet delegate) {
-    this.delegate = delegate;
-    this.enabled = CURSOR != null && ROOT_RESULT_SET.isInstance(delegate);
+    this.delegate = CURSOR != null && delegate instanceof ArrowFlightJdbcVectorSchemaRootResultSet
+        ? (AvaticaResultSet) delegate : null;
+  }
+
+  /**
+   * After every move of the result set ({@code next()} and the rest): finds the current record
+   * batch and row. Done once per row, not per value.
+   */
+  void moved() {
+    row = -1;
+    if (delegate == null || (boolean) CLOSED.get(delegate)) {
+      return;
+    }
+    Cursor current = (Cursor) CURSOR.get(delegate);
+    if (!(current instanceof ArrowFlightJdbcCursor arrow)) {
+      return;
+    }
+    if (arrow != cursor) {
+      cursor = arrow;
+      wasNull = (boolean[]) WAS_NULL.get((AbstractCursor) arrow);
+      readers = wasNull == null || wasNull.length == 0 ? null
+          : readers((VectorSchemaRoot) ROOT.get(
+              (ArrowFlightJdbcVectorSchemaRootResultSet) delegate));
+    }
+    int r = (int) CURRENT_ROW.get(arrow);
+    if (readers != null && r >= 0 && r < (int) ROW_COUNT.get(arrow)) {
+      row = r;
+    }
   }
 
   /** {@code getObject(column)}: the value, or {@link #NOT_HANDLED}. */
   Object getObject(int column) {
     Reader r = reader(column);
-    if (r == null) {
-      return NOT_HANDLED;
-    }
-    int row = (int) CURRENT_ROW.get(cursor);
+    return r == null ? NOT_HANDLED : read(r);
+  }
+
+  /** {@code getBigDecimal(column)} of a DECIMAL column: the value, or {@link #NOT_HANDLED}. */
+  Object getBigDecimal(int column) {
+    Reader r = reader(column);
+    return r instanceof DecimalReader ? read(r) : NOT_HANDLED;
+  }
+
+  /** {@code getString(column)} of a VARCHAR column: the value, or {@link #NOT_HANDLED}. */
+  Object getString(int column) {
+    Reader r = reader(column);
+    return r instanceof StringReader ? read(r) : NOT_HANDLED;
+  }
+
+  private Object read(Reader r) {
     if (r.vector.isNull(row)) {
       wasNull[0] = true;
       return null;
@@ -131,36 +161,10 @@ final class ArrowValues {
     return value;
   }
 
-  /** {@code getBigDecimal(column)} of a DECIMAL column: the value, or {@link #NOT_HANDLED}. */
-  Object getBigDecimal(int column) {
-    Reader r = reader(column);
-    return r instanceof DecimalReader ? getObject(column) : NOT_HANDLED;
-  }
-
-  /** {@code getString(column)} of a VARCHAR column: the value, or {@link #NOT_HANDLED}. */
-  Object getString(int column) {
-    Reader r = reader(column);
-    return r instanceof StringReader ? getObject(column) : NOT_HANDLED;
-  }
-
-  /** The column's reader for the current row, or null when the Arrow driver must answer. */
+  /** The column's reader on the current row, or null when the Arrow driver must answer. */
   private Reader reader(int column) {
-    if (!enabled || (boolean) CLOSED.get(delegate)) {
-      return null;
-    }
-    Object current = CURSOR.get(delegate);
-    if (!ARROW_CURSOR.isInstance(current)) {
-      return null;
-    }
-    if (current != cursor) {
-      cursor = current;
-      wasNull = (boolean[]) WAS_NULL.get(current);
-      readers = wasNull == null || wasNull.length == 0 ? null
-          : readers((VectorSchemaRoot) ROOT.get(delegate));
-    }
-    int row = (int) CURRENT_ROW.get(current);
-    if (readers == null || column < 1 || column > readers.length || row < 0
-        || row >= (int) ROW_COUNT.get(current)) {
+    // Closed (also by its statement or connection): the Arrow driver reports it.
+    if (row < 0 || column < 1 || column > readers.length || (boolean) CLOSED.get(delegate)) {
       return null;
     }
     return readers[column - 1];

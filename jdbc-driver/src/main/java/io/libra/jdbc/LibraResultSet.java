@@ -48,6 +48,68 @@ final class LibraResultSet extends DelegatingResultSet {
     return statement;
   }
 
+  // Every move tells ArrowValues where the result set now is.
+
+  @Override
+  public boolean next() throws SQLException {
+    boolean more = delegate.next();
+    values.moved();
+    return more;
+  }
+
+  @Override
+  public boolean previous() throws SQLException {
+    boolean on = delegate.previous();
+    values.moved();
+    return on;
+  }
+
+  @Override
+  public boolean absolute(int row) throws SQLException {
+    boolean on = delegate.absolute(row);
+    values.moved();
+    return on;
+  }
+
+  @Override
+  public boolean relative(int rows) throws SQLException {
+    boolean on = delegate.relative(rows);
+    values.moved();
+    return on;
+  }
+
+  @Override
+  public boolean first() throws SQLException {
+    boolean on = delegate.first();
+    values.moved();
+    return on;
+  }
+
+  @Override
+  public boolean last() throws SQLException {
+    boolean on = delegate.last();
+    values.moved();
+    return on;
+  }
+
+  @Override
+  public void beforeFirst() throws SQLException {
+    delegate.beforeFirst();
+    values.moved();
+  }
+
+  @Override
+  public void afterLast() throws SQLException {
+    delegate.afterLast();
+    values.moved();
+  }
+
+  @Override
+  public void close() throws SQLException {
+    delegate.close();
+    values.moved();
+  }
+
   @Override
   public Object getObject(int column) throws SQLException {
     Object v = values.getObject(column);
