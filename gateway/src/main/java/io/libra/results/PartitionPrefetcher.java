@@ -22,8 +22,8 @@ import scala.runtime.BoxedUnit;
  * payloads as blocks in the BlockManager ({@link ResultBlocks}); the driver fetches one block at a
  * time, so a partition of any size passes through the driver in pieces of at most
  * {@link #BLOCK_BYTES}. The partition being read is streamed while its task still runs: each block
- * is fetched as soon as the task has stored it (polling the BlockManagerMaster every 2 ms), so
- * converting a partition and sending it overlap.
+ * is fetched as soon as the task has stored it (asking the BlockManagerMaster after waits of 1 to
+ * 4 ms), so converting a partition and sending it overlap.
  *
  * <p>Look-ahead: the partition after the one being read always runs; more, up to
  * {@code maxInFlight} ahead, only while the stored, unread blocks of finished partitions plus the
@@ -36,9 +36,12 @@ import scala.runtime.BoxedUnit;
 public final class PartitionPrefetcher implements PayloadSource {
   /** Target size of one stored block: several Arrow batches. */
   static final long BLOCK_BYTES = 8L << 20;
-  /** How long to wait for a running partition's next block before looking again. */
-  private static final scala.concurrent.duration.FiniteDuration POLL =
-      scala.concurrent.duration.Duration.create(2, java.util.concurrent.TimeUnit.MILLISECONDS);
+  /**
+   * Longest wait for a running partition's next block before asking the BlockManagerMaster again;
+   * the wait starts at 1 ms after a block arrived and doubles while none does, so a slow task costs
+   * few lookups.
+   */
+  private static final long MAX_POLL_MILLIS = 4;
 
   private final SparkContext sc;
   private final RDD<byte[]> rdd;
@@ -61,6 +64,7 @@ public final class PartitionPrefetcher implements PayloadSource {
   private ResultBlocks.BlockRef[] current;
   private int nextBlock;
   private int nextToConsume;
+  private long pollMillis = 1;
 
   /**
    * @param batches one element per Arrow IPC payload
@@ -162,12 +166,15 @@ public final class PartitionPrefetcher implements PayloadSource {
     if (early != null) {
       take(ResultBlocks.fetch(early));
       nextBlock++;
+      pollMillis = 1;
       return false;
     }
     try {
-      scala.concurrent.Await.ready(action, POLL);
+      scala.concurrent.Await.ready(action, scala.concurrent.duration.Duration.create(pollMillis,
+          java.util.concurrent.TimeUnit.MILLISECONDS));
     } catch (java.util.concurrent.TimeoutException e) {
-      // not done yet: look for the next block again
+      // not done yet: look for the next block again, a little later each time
+      pollMillis = Math.min(MAX_POLL_MILLIS, pollMillis * 2);
     }
     return false;
   }
