@@ -100,7 +100,6 @@ public final class SqlBackend {
    */
   public String bind(String handle, List<Object[]> rows) {
     AnalyzedStatement statement = prepared.get(handle);
-    // (bind has no session here: a bound execution never uses the kept Dataset, see planQuery)
     checkWidth(statement, rows);
     return prepared.register(statement.bind(rows));
   }
@@ -141,9 +140,9 @@ public final class SqlBackend {
   public QueryTicket planPreparedQuery(StatementContext ctx, String handle) throws Exception {
     // Analysed again at each execution, so the plan sees the tables as they are now — except the
     // first execution right after the prepare (JustPrepared).
+    // (Binding parameters registers a new handle, so a bound statement never matches.)
     Dataset<Row> kept = justPrepared.take(ctx.session(), handle);
-    AnalyzedStatement statement = prepared.get(handle);
-    return plan(ctx, statement, statement.boundRows().isEmpty() ? kept : null);
+    return plan(ctx, prepared.get(handle), kept);
   }
 
   /** {@code DoPut(CommandStatementUpdate)}: runs the statement, returns its update count. */

@@ -7,10 +7,11 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.QueryExecution;
-import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.sql.execution.arrow.ArrowConverters;
 import org.apache.spark.sql.execution.arrow.ArrowConverters$;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.apache.spark.util.TaskCompletionListener;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -70,22 +71,25 @@ public final class ArrowBatchRdd {
     private final String timeZone;
     private final long maxRecords;
     private final long maxBytes;
+    /** Whether {@link DirectArrowWriter} takes the schema (else Spark's converter). */
+    private final boolean direct;
 
     Convert(StructType schema, String timeZone, long maxRecords, long maxBytes) {
       this.schema = schema;
       this.timeZone = timeZone;
       this.maxRecords = maxRecords;
       this.maxBytes = maxBytes;
+      this.direct = DirectArrowWriter.supports(schema);
     }
 
     @Override
     public Iterator<byte[]> call(Iterator<InternalRow> rows) {
-      if (DirectArrowWriter.supports(schema)) {
+      if (direct) {
         DirectArrowWriter writer = new DirectArrowWriter(rows, schema, timeZone, maxRecords,
             maxBytes);
         TaskContext task = TaskContext.get();
         if (task != null) {
-          task.addTaskCompletionListener((org.apache.spark.util.TaskCompletionListener) context -> writer.close());
+          task.addTaskCompletionListener((TaskCompletionListener) context -> writer.close());
         }
         return writer;
       }

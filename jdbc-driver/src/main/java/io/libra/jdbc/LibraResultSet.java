@@ -52,44 +52,32 @@ final class LibraResultSet extends DelegatingResultSet {
 
   @Override
   public boolean next() throws SQLException {
-    boolean more = delegate.next();
-    values.moved();
-    return more;
+    return moved(delegate.next());
   }
 
   @Override
   public boolean previous() throws SQLException {
-    boolean on = delegate.previous();
-    values.moved();
-    return on;
+    return moved(delegate.previous());
   }
 
   @Override
   public boolean absolute(int row) throws SQLException {
-    boolean on = delegate.absolute(row);
-    values.moved();
-    return on;
+    return moved(delegate.absolute(row));
   }
 
   @Override
   public boolean relative(int rows) throws SQLException {
-    boolean on = delegate.relative(rows);
-    values.moved();
-    return on;
+    return moved(delegate.relative(rows));
   }
 
   @Override
   public boolean first() throws SQLException {
-    boolean on = delegate.first();
-    values.moved();
-    return on;
+    return moved(delegate.first());
   }
 
   @Override
   public boolean last() throws SQLException {
-    boolean on = delegate.last();
-    values.moved();
-    return on;
+    return moved(delegate.last());
   }
 
   @Override
@@ -108,6 +96,11 @@ final class LibraResultSet extends DelegatingResultSet {
   public void close() throws SQLException {
     delegate.close();
     values.moved();
+  }
+
+  private boolean moved(boolean onRow) {
+    values.moved();
+    return onRow;
   }
 
   @Override
