@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.apache.spark.SimpleFutureAction;
 import org.apache.spark.SparkContext;
@@ -54,6 +55,12 @@ public final class PartitionPrefetcher implements PayloadSource {
   private final AtomicLong bufferedBytes = new AtomicLong();
   private final AtomicLong peakBufferedBytes = new AtomicLong();
   private final AtomicLong largestPartitionBytes = new AtomicLong();
+  /**
+   * Per partition: bytes of its blocks read while its job still ran, or {@link #DONE} once the job's
+   * result was counted into {@link #bufferedBytes} (then a block read later is subtracted there).
+   */
+  private final AtomicLongArray readWhileRunning;
+  private static final long DONE = Long.MIN_VALUE;
   private final ArrayDeque<byte[]> payloads = new ArrayDeque<>();
   private final Runnable beforeSubmit;
   private volatile boolean closed;
@@ -89,6 +96,7 @@ public final class PartitionPrefetcher implements PayloadSource {
     this.maxInFlight = Math.max(1, maxInFlight);
     this.maxBufferedBytes = maxBufferedBytes;
     this.results = new AtomicReferenceArray<>(partitions);
+    this.readWhileRunning = new AtomicLongArray(partitions);
   }
 
   /** Highest number of stored, unread block bytes of finished partitions at once. */
@@ -155,8 +163,7 @@ public final class PartitionPrefetcher implements PayloadSource {
         throw new IllegalStateException("result partition " + reading + " was recomputed after"
             + " part of it had been sent");
       }
-      for (int i = 0; i < nextBlock; i++) { // read while the job ran
-        bufferedBytes.addAndGet(-done[i].bytes());
+      for (int i = 0; i < nextBlock; i++) { // read while the job ran: never counted as stored
         done[i] = null;
       }
       current = done;
@@ -164,7 +171,7 @@ public final class PartitionPrefetcher implements PayloadSource {
     }
     ResultBlocks.BlockRef early = ResultBlocks.stored(streamId, reading, nextBlock);
     if (early != null) {
-      take(ResultBlocks.fetch(early));
+      readWhileRunning(reading, take(ResultBlocks.fetch(early)));
       nextBlock++;
       pollMillis = 1;
       return false;
@@ -179,13 +186,15 @@ public final class PartitionPrefetcher implements PayloadSource {
     return false;
   }
 
-  private void take(List<byte[]> block) {
+  /** Queues a block's payloads; returns its stored size (as {@link ResultBlocks.BlockRef#bytes}). */
+  private long take(List<byte[]> block) {
     long bytes = 0;
     for (byte[] b : block) {
       bytes += b.length + 4;
     }
     payloads.addAll(block);
     peakFetchedBytes = Math.max(peakFetchedBytes, bytes);
+    return bytes;
   }
 
   /**
@@ -218,10 +227,12 @@ public final class PartitionPrefetcher implements PayloadSource {
               removeLater(refs, 0);
               return BoxedUnit.UNIT;
             }
-            results.set(partition, refs);
-            largestPartitionBytes.accumulateAndGet(size(refs), Math::max);
-            long now = bufferedBytes.addAndGet(size(refs));
+            long size = size(refs);
+            largestPartitionBytes.accumulateAndGet(size, Math::max);
+            // Blocks the reader already took while the task ran are not stored-and-unread.
+            long now = bufferedBytes.addAndGet(size - readWhileRunning.getAndSet(partition, DONE));
             peakBufferedBytes.accumulateAndGet(now, Math::max);
+            results.set(partition, refs);
             if (closed) { // closed meanwhile: close() may have missed these
               removeLater(results.getAndSet(partition, null), 0);
             }
@@ -235,6 +246,23 @@ public final class PartitionPrefetcher implements PayloadSource {
           }
         });
     actions.add(action);
+  }
+
+  /**
+   * Accounts for a block of a running partition read before its job's result arrived: noted per
+   * partition while the job runs, subtracted from the stored bytes if the result was counted since.
+   */
+  private void readWhileRunning(int partition, long bytes) {
+    while (true) {
+      long before = readWhileRunning.get(partition);
+      if (before == DONE) {
+        bufferedBytes.addAndGet(-bytes);
+        return;
+      }
+      if (readWhileRunning.compareAndSet(partition, before, before + bytes)) {
+        return;
+      }
+    }
   }
 
   private static long size(ResultBlocks.BlockRef[] refs) {
