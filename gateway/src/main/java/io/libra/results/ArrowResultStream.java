@@ -1,18 +1,18 @@
 package io.libra.results;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.channels.Channels;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.ByteArrayReadableSeekableByteChannel;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.execution.LocalTableScanExec;
@@ -151,15 +151,26 @@ public final class ArrowResultStream {
     }
   }
 
-  /** Reads one Spark Arrow IPC payload (schema message, record batch, end marker). */
+  /**
+   * Reads one Spark Arrow IPC payload (schema message, record batch message, end marker): the
+   * batch's body is copied once, from the payload into one Arrow buffer the batch's buffers slice.
+   */
   static ArrowRecordBatch readBatch(byte[] payload, BufferAllocator allocator) throws IOException {
-    ReadChannel in = new ReadChannel(Channels.newChannel(new ByteArrayInputStream(payload)));
-    MessageSerializer.deserializeSchema(in);
+    ReadChannel in = new ReadChannel(new ByteArrayReadableSeekableByteChannel(payload));
     MessageMetadataResult meta = MessageSerializer.readMessage(in);
+    if (meta != null && meta.getMessage().headerType() == MessageHeader.Schema) {
+      meta = MessageSerializer.readMessage(in);
+    }
+    if (meta == null || meta.getMessage().headerType() != MessageHeader.RecordBatch) {
+      throw new IOException("result payload without a record batch message");
+    }
+    long length = meta.getMessageBodyLength();
     // A batch whose columns are all of the null type has no body. deserializeRecordBatch takes
     // over (and releases) the body buffer.
-    ArrowBuf body = meta.getMessageBodyLength() == 0 ? allocator.getEmpty()
-        : MessageSerializer.readMessageBody(in, meta.getMessageBodyLength(), allocator);
+    ArrowBuf body = length == 0 ? allocator.getEmpty() : allocator.buffer(length);
+    if (length > 0) {
+      body.setBytes(0, payload, (int) in.bytesRead(), length);
+    }
     return MessageSerializer.deserializeRecordBatch(meta.getMessage(), body);
   }
 }

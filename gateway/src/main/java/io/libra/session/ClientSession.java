@@ -1,6 +1,7 @@
 package io.libra.session;
 
 import io.libra.operation.Operation;
+import io.libra.util.AllocatorCloser;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
@@ -94,7 +95,7 @@ public final class ClientSession implements AutoCloseable {
 
   /**
    * Closes the session: cancels its operations' Spark jobs; the allocator is closed once the last
-   * stream released its buffers (streams close their child allocators on every path).
+   * stream released its buffers (streams close their child allocators once gRPC has written their buffers).
    */
   @Override
   public void close() {
@@ -103,27 +104,6 @@ public final class ClientSession implements AutoCloseable {
       op.cancel("session " + id + " closed");
     }
     operations.clear();
-    closeAllocatorWhenFree();
-  }
-
-  private void closeAllocatorWhenFree() {
-    if (allocator.getChildAllocators().isEmpty() && allocator.getAllocatedMemory() == 0) {
-      allocator.close();
-    } else {
-      Thread t = new Thread(() -> {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while ((!allocator.getChildAllocators().isEmpty() || allocator.getAllocatedMemory() != 0)
-            && System.nanoTime() < deadline) {
-          try {
-            Thread.sleep(50);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-        allocator.close();
-      }, "libra-session-close-" + id);
-      t.setDaemon(true);
-      t.start();
-    }
+    AllocatorCloser.closeWhenFree(allocator, 60_000);
   }
 }
