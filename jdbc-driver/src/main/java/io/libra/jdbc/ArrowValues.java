@@ -9,7 +9,7 @@ import java.sql.ResultSet;
 import java.time.LocalDate;
 import org.apache.arrow.driver.jdbc.ArrowFlightJdbcCursor;
 import org.apache.arrow.driver.jdbc.ArrowFlightJdbcVectorSchemaRootResultSet;
-import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.DateDayVector;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.DecimalVector;
@@ -150,7 +150,7 @@ final class ArrowValues {
   }
 
   private Object read(Reader r) {
-    if (r.vector.isNull(row)) {
+    if (r.isNull(row)) {
       wasNull[0] = true;
       return null;
     }
@@ -185,14 +185,14 @@ final class ArrowValues {
         out[i] = new Reader(b) {
           @Override
           Object read(int row) {
-            return b.get(row);
+            return MemoryUtil.getLong(data + (long) row * 8);
           }
         };
       } else if (v instanceof IntVector n) {
         out[i] = new Reader(n) {
           @Override
           Object read(int row) {
-            return n.get(row);
+            return MemoryUtil.getInt(data + (long) row * 4);
           }
         };
       } else if (v instanceof DateDayVector d) {
@@ -201,7 +201,7 @@ final class ArrowValues {
         out[i] = new Reader(f) {
           @Override
           Object read(int row) {
-            return f.get(row);
+            return Double.longBitsToDouble(MemoryUtil.getLong(data + (long) row * 8));
           }
         };
       }
@@ -209,12 +209,25 @@ final class ArrowValues {
     return out;
   }
 
-  /** Reads one non-null value of one column. */
+  /**
+   * Reads one non-null value of one column of one record batch, from the addresses of the batch's
+   * Arrow buffers taken when the reader is made (the Arrow driver makes a new cursor, and this a
+   * new reader, for every batch; rows are checked against the cursor's row count before any read).
+   */
   private abstract static class Reader {
-    final FieldVector vector;
+    /** Whether the batch has no NULL in this column: no validity bit is read. */
+    private final boolean noNulls;
+    private final long validity;
+    final long data;
 
     Reader(FieldVector vector) {
-      this.vector = vector;
+      this.noNulls = vector.getNullCount() == 0;
+      this.validity = vector.getValidityBufferAddress();
+      this.data = vector.getDataBufferAddress();
+    }
+
+    final boolean isNull(int row) {
+      return !noNulls && ((MemoryUtil.getByte(validity + (row >> 3)) >> (row & 7)) & 1) == 0;
     }
 
     abstract Object read(int row);
@@ -230,10 +243,9 @@ final class ArrowValues {
 
     @Override
     Object read(int row) {
-      ArrowBuf data = vector.getDataBuffer();
-      long index = (long) row * DecimalVector.TYPE_WIDTH;
-      long low = data.getLong(index);
-      long high = data.getLong(index + 8);
+      long index = data + (long) row * DecimalVector.TYPE_WIDTH;
+      long low = MemoryUtil.getLong(index);
+      long high = MemoryUtil.getLong(index + 8);
       // Little-endian 128-bit two's complement: it fits a long when the high word is the sign.
       return high == (low >> 63) ? BigDecimal.valueOf(low, scale) : NOT_HANDLED;
     }
@@ -262,33 +274,34 @@ final class ArrowValues {
   }
 
   private static final class DateReader extends Reader {
-    private final DateDayVector dates;
     private final DateMillis millis;
 
     DateReader(DateDayVector v, DateMillis millis) {
       super(v);
-      this.dates = v;
       this.millis = millis;
     }
 
     @Override
     Object read(int row) {
-      return new Date(millis.of(dates.get(row)));
+      return new Date(millis.of(MemoryUtil.getInt(data + (long) row * 4)));
     }
   }
 
   private static final class StringReader extends Reader {
+    private final long offsets;
+
     StringReader(VarCharVector v) {
       super(v);
+      this.offsets = v.getOffsetBufferAddress();
     }
 
     @Override
     Object read(int row) {
-      ArrowBuf offsets = vector.getOffsetBuffer();
-      int start = offsets.getInt((long) row * 4);
-      int end = offsets.getInt((long) row * 4 + 4);
+      long at = offsets + (long) row * 4;
+      int start = MemoryUtil.getInt(at);
+      int end = MemoryUtil.getInt(at + 4);
       byte[] bytes = new byte[end - start];
-      vector.getDataBuffer().getBytes(start, bytes);
+      MemoryUtil.copyFromMemory(data + start, bytes, 0, bytes.length);
       return new String(bytes, StandardCharsets.UTF_8);
     }
   }
