@@ -32,8 +32,11 @@ public final class LibraConfig {
       "libra.sample-data.tpch-scale", 0.0,
       "TPC-H scale factor loaded into database tpch at start when it does not exist; 0 = none.");
   public static final ConfigEntry<Integer> MAX_RECORDS_PER_BATCH = ConfigEntry.integer(
-      "libra.results.max-records-per-batch", 10_000, 1, Integer.MAX_VALUE,
-      "Upper bound on rows in one Arrow record batch sent to a client.");
+      "libra.results.max-records-per-batch", 65_536, 1, Integer.MAX_VALUE,
+      "Upper bound on rows in one Arrow record batch sent to a client (max-batch-bytes bounds it"
+          + " too). Larger than Spark's 10,000 (spark.sql.execution.arrow.maxRecordsPerBatch):"
+          + " JDBC clients pay a fixed cost per batch (the Arrow driver builds a new cursor and"
+          + " accessors for each).");
   public static final ConfigEntry<Long> MAX_BATCH_BYTES = ConfigEntry.longValue(
       "libra.results.max-batch-bytes", 4L << 20, 1024, 64L << 20,
       "Upper bound (bytes, estimated while converting on the executors) on one Arrow record batch;"

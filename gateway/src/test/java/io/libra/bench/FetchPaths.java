@@ -1,5 +1,6 @@
 package io.libra.bench;
 
+import io.libra.config.LibraConfig;
 import io.libra.results.ArrowBatchRdd;
 import io.libra.results.PartitionPrefetcher;
 import java.sql.Connection;
@@ -43,6 +44,8 @@ final class FetchPaths implements AutoCloseable {
   private final int port;
   private final JdbcDrivers.Connector libraJdbc;
   private final JdbcDrivers.Connector arrowJdbc;
+  private final int maxRecordsPerBatch;
+  private final long maxBatchBytes;
   // Kept across runs, as an application keeps its connection (the Spark Connect client keeps its
   // session): a run measures the query, not connecting.
   private Connection libraConnection;
@@ -50,8 +53,14 @@ final class FetchPaths implements AutoCloseable {
   private RootAllocator flightAllocator;
   private FlightSqlClient flightClient;
 
+  /**
+   * @param config the server's settings: the in-process paths batch rows as the server does
+   *     ({@code libra.results.max-records-per-batch}, {@code max-batch-bytes})
+   */
   FetchPaths(SparkSession spark, int port, JdbcDrivers.Connector libraJdbc,
-      JdbcDrivers.Connector arrowJdbc) {
+      JdbcDrivers.Connector arrowJdbc, LibraConfig config) {
+    this.maxRecordsPerBatch = config.get(LibraConfig.MAX_RECORDS_PER_BATCH);
+    this.maxBatchBytes = config.get(LibraConfig.MAX_BATCH_BYTES);
     this.spark = spark;
     this.port = port;
     this.libraJdbc = libraJdbc;
@@ -78,7 +87,8 @@ final class FetchPaths implements AutoCloseable {
    */
   long[] inProcess(String sql) throws Exception {
     Dataset<Row> ds = spark.sql(sql);
-    return collect(ArrowBatchRdd.of(ds.queryExecution(), ds.schema(), "UTC", 10_000, 4L << 20));
+    return collect(ArrowBatchRdd.of(ds.queryExecution(), ds.schema(), "UTC",
+        maxRecordsPerBatch, maxBatchBytes));
   }
 
   /** In process with Spark's own converter ({@code ArrowConverters}, as Spark Connect uses). */
@@ -88,7 +98,7 @@ final class FetchPaths implements AutoCloseable {
     JavaRDD<byte[]> batches = ds.queryExecution().toRdd().toJavaRDD().mapPartitions(
         (FlatMapFunction<Iterator<InternalRow>, byte[]>) rows -> CollectionConverters.asJava(
             ArrowConverters$.MODULE$.toBatchWithSchemaIterator(CollectionConverters.asScala(rows),
-                schema, 10_000, 4L << 20, "UTC", false, false)), true);
+                schema, maxRecordsPerBatch, maxBatchBytes, "UTC", false, false)), true);
     return collect(batches);
   }
 

@@ -70,7 +70,7 @@ public final class LibraBench {
       JdbcDrivers.Connector libraJdbc = JdbcDrivers.libra(
           Path.of(System.getProperty("libra.home", ".")), server.port());
       FetchPaths paths = new FetchPaths(spark, server.port(), libraJdbc,
-          JdbcDrivers.arrow(server.port()));
+          JdbcDrivers.arrow(server.port()), config);
       System.out.printf(Locale.ROOT, "Libra vs Spark Connect, Spark %s local[*] on %d cores;"
           + " %s mode%n%n", spark.version(), Runtime.getRuntime().availableProcessors(),
           quick ? "quick" : "full");

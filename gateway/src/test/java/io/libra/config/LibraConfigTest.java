@@ -22,7 +22,7 @@ class LibraConfigTest {
     assertEquals(2222, c.get(LibraConfig.SERVER_PORT));
     assertEquals("127.0.0.2", c.get(LibraConfig.SERVER_HOST));
     assertEquals(dir.resolve("w").toAbsolutePath().normalize(), c.workDir());
-    assertEquals(10_000, c.get(LibraConfig.MAX_RECORDS_PER_BATCH));
+    assertEquals(65_536, c.get(LibraConfig.MAX_RECORDS_PER_BATCH));
   }
 
   @Test

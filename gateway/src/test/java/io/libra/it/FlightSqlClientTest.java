@@ -112,7 +112,7 @@ class FlightSqlClientTest {
 
   @Test
   void batchesAreBoundedByBytes() throws Exception {
-    // 2,000 rows of 100 kB: one 10,000-row batch would be 200 MB.
+    // 2,000 rows of 100 kB: without the byte bound one batch would be 200 MB.
     FlightInfo info = sql.execute("SELECT repeat('x', 100000) AS s FROM range(2000)");
     long rows = 0;
     long maxBatchBytes = 0;

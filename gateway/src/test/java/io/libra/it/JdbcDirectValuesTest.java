@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * the Arrow driver's own and the expected value.
  */
 class JdbcDirectValuesTest {
-  private static final int ROWS = 25_003; // three record batches of at most 10,000 rows
+  private static final int ROWS = 25_003; // three partitions: at least three record batches
   private static final String SQL = "SELECT id,"
       + " CAST(id AS INT) AS i,"
       + " IF(id % 7 = 0, NULL, id * 1.5) AS d,"
@@ -33,7 +33,7 @@ class JdbcDirectValuesTest {
       + " IF(id % 5 = 0, NULL, concat('v', CAST(id AS STRING), '\u00e9')) AS s,"
       + " id / 4D AS f,"
       + " IF(id % 3 = 0, NULL, date_add(DATE'1969-12-25', CAST(id % 400 AS INT))) AS dt"
-      + " FROM range(" + ROWS + ")";
+      + " FROM range(0, " + ROWS + ", 1, 3)";
 
   @Test
   void directValuesEqualTheArrowDriversOverSeveralBatches() throws Exception {
