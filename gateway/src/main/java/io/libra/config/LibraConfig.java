@@ -108,9 +108,10 @@ public final class LibraConfig {
 
   public static final ConfigEntry<String> AUTH_ROLES_FILE = ConfigEntry.string(
       "libra.auth.roles-file", "roles.properties",
-      "User roles (relative to the conf dir): lines 'user = submit, admin'. 'submit' may submit"
-          + " jobs (CALL libra.submit_job); 'admin' sees and cancels every user's jobs. With"
-          + " authentication off (loopback only) every client may submit.");
+      "User roles (relative to the conf dir): lines 'user = submit, admin, files'. 'submit' may"
+          + " submit jobs (CALL libra.submit_job); 'admin' sees and cancels every user's jobs;"
+          + " 'files' may use server paths in SQL (LOCATION, queries over paths, ADD JAR...). With"
+          + " authentication off (loopback only) every client may submit and use paths.");
   public static final ConfigEntry<String> JOBS_ALLOWED_DIRS = ConfigEntry.string(
       "libra.jobs.allowed-dirs", "apps",
       "Comma-separated directories (relative to LIBRA_HOME) whose files may be submitted as job"

@@ -48,9 +48,7 @@ public final class SqlGuard {
           return new AbstractFunction1<LogicalPlan, BoxedUnit>() {
             @Override
             public BoxedUnit apply(LogicalPlan plan) {
-              if (!denied.isEmpty()) {
-                check(plan, denied);
-              }
+              check(session, plan, denied);
               return BoxedUnit.UNIT;
             }
           };
@@ -65,24 +63,26 @@ public final class SqlGuard {
         .filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
   }
 
-  static void check(LogicalPlan plan, Set<String> denied) {
+  /** Walks the plan: denied functions, and paths in SQL ({@link FileAccessGuard}). */
+  static void check(SparkSession session, LogicalPlan plan, Set<String> denied) {
+    FileAccessGuard.check(session, plan);
     if (plan instanceof ScriptTransformation && denied.contains("transform")) {
       throw refused("TRANSFORM ... USING (runs an OS command)");
     }
     for (Expression e : CollectionConverters.asJava(plan.expressions())) {
-      check(e, denied);
+      check(session, e, denied);
     }
     for (Object inner : CollectionConverters.asJava(plan.innerChildren())) {
       if (inner instanceof LogicalPlan p) {
-        check(p, denied);
+        check(session, p, denied);
       }
     }
     for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
-      check(child, denied);
+      check(session, child, denied);
     }
   }
 
-  private static void check(Expression e, Set<String> denied) {
+  private static void check(SparkSession session, Expression e, Set<String> denied) {
     if (e instanceof CallMethodViaReflection) {
       String name = e.prettyName().toLowerCase(Locale.ROOT);
       if (denied.contains(name) || REFLECTION.stream().anyMatch(denied::contains)) {
@@ -90,10 +90,10 @@ public final class SqlGuard {
       }
     }
     if (e instanceof SubqueryExpression s) {
-      check(s.plan(), denied);
+      check(session, s.plan(), denied);
     }
     for (Expression child : CollectionConverters.asJava(e.children())) {
-      check(child, denied);
+      check(session, child, denied);
     }
   }
 

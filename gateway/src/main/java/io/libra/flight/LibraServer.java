@@ -122,9 +122,10 @@ public final class LibraServer implements AutoCloseable {
         auth ? config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS_PER_USER) : maxOps,
         config.get(LibraConfig.ADMISSION_WAIT_MS)), ttl);
     JobManager jobs;
+    UserRoles roles;
     try {
-      jobs = JobManager.open(JobSettings.from(config, System.getenv()), UserRoles.load(
-          config.confDir().resolve(config.get(LibraConfig.AUTH_ROLES_FILE))));
+      roles = UserRoles.load(config.confDir().resolve(config.get(LibraConfig.AUTH_ROLES_FILE)));
+      jobs = JobManager.open(JobSettings.from(config, System.getenv()), roles);
     } catch (java.sql.SQLException | IOException | RuntimeException e) {
       operations.close();
       throw new IOException("cannot open the job registry: " + e.getMessage(), e);
@@ -133,7 +134,9 @@ public final class LibraServer implements AutoCloseable {
     SessionManager sessions = new SessionManager(session, root,
         Duration.ofSeconds(config.get(LibraConfig.SESSION_IDLE_TIMEOUT_SECONDS)),
         Duration.ofSeconds(config.get(LibraConfig.SESSION_UNCLAIMED_TIMEOUT_SECONDS)),
-        config.get(LibraConfig.MAX_SESSIONS));
+        config.get(LibraConfig.MAX_SESSIONS),
+        // Without authentication (loopback only) clients are local users of the host anyway.
+        user -> !auth || roles.has(user, UserRoles.FILES));
     SqlBackend backend = new SqlBackend(operations, new ArrowResultStream(resultSettings), ttl,
         config.deniedFunctions(), new LibraProcedures(JobProcedures.all(jobs)),
         sessions::invalidateTableCaches, sessions::writeEpoch);

@@ -15,11 +15,13 @@ import java.util.TreeSet;
 /**
  * Roles of users, from {@code conf/roles.properties} ({@code libra.auth.roles-file}): lines
  * {@code user = submit, admin}. {@value #SUBMIT} may submit jobs; {@value #ADMIN} sees and cancels
- * every user's jobs. A missing file gives nobody a role.
+ * every user's jobs; {@value #FILES} may use server paths in SQL (LOCATION, queries over paths,
+ * ADD JAR…; {@code io.libra.engine.FileAccessGuard}). A missing file gives nobody a role.
  */
 public final class UserRoles {
   public static final String SUBMIT = "submit";
   public static final String ADMIN = "admin";
+  public static final String FILES = "files";
 
   private final Map<String, Set<String>> roles;
 
@@ -45,9 +47,9 @@ public final class UserRoles {
           if (name.isEmpty()) {
             continue;
           }
-          if (!name.equals(SUBMIT) && !name.equals(ADMIN)) {
+          if (!name.equals(SUBMIT) && !name.equals(ADMIN) && !name.equals(FILES)) {
             throw new IllegalArgumentException(file + ": user '" + user + "' has unknown role '"
-                + name + "' (known: submit, admin)");
+                + name + "' (known: submit, admin, files)");
           }
           set.add(name);
         }

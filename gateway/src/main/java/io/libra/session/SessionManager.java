@@ -1,8 +1,10 @@
 package io.libra.session;
 
+import io.libra.engine.FileAccessGuard;
 import io.libra.operation.AdmissionException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,6 +32,7 @@ public final class SessionManager implements AutoCloseable {
   private final SparkSession root;
   private final BufferAllocator allocator;
   private final int maxSessions;
+  private final Predicate<String> mayUsePaths;
   private final long idleNanos;
   private final long unclaimedNanos;
   private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
@@ -39,6 +42,16 @@ public final class SessionManager implements AutoCloseable {
 
   public SessionManager(SparkSession root, BufferAllocator allocator, Duration idleTimeout,
       Duration unclaimedTimeout, int maxSessions) {
+    this(root, allocator, idleTimeout, unclaimedTimeout, maxSessions, user -> true);
+  }
+
+  /**
+   * @param mayUsePaths whether a user's sessions may use server paths in SQL; the others' Spark
+   *     sessions are registered with {@link FileAccessGuard#deny}
+   */
+  public SessionManager(SparkSession root, BufferAllocator allocator, Duration idleTimeout,
+      Duration unclaimedTimeout, int maxSessions, Predicate<String> mayUsePaths) {
+    this.mayUsePaths = mayUsePaths;
     this.root = root;
     this.allocator = allocator;
     this.maxSessions = maxSessions;
@@ -64,6 +77,9 @@ public final class SessionManager implements AutoCloseable {
   public ClientSession getOrCreate(String id, String user, boolean claim) {
     ClientSession s = sessions.computeIfAbsent(id, key -> {
       SparkSession spark = root.newSession();
+      if (!mayUsePaths.test(user)) {
+        FileAccessGuard.deny(spark, user);
+      }
       BufferAllocator child = allocator.newChildAllocator("session-" + key, 0, Long.MAX_VALUE);
       LOG.info("session {} opened for {}", key, user);
       return new ClientSession(key, user, spark, child);

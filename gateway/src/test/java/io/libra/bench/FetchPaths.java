@@ -94,11 +94,13 @@ final class FetchPaths implements AutoCloseable {
   /** In process with Spark's own converter ({@code ArrowConverters}, as Spark Connect uses). */
   long[] inProcessSparkConverter(String sql) throws Exception {
     Dataset<Row> ds = spark.sql(sql);
+    long maxRecords = maxRecordsPerBatch; // locals: the function below is serialized to tasks
+    long maxBytes = maxBatchBytes;
     StructType schema = ds.schema();
     JavaRDD<byte[]> batches = ds.queryExecution().toRdd().toJavaRDD().mapPartitions(
         (FlatMapFunction<Iterator<InternalRow>, byte[]>) rows -> CollectionConverters.asJava(
             ArrowConverters$.MODULE$.toBatchWithSchemaIterator(CollectionConverters.asScala(rows),
-                schema, maxRecordsPerBatch, maxBatchBytes, "UTC", false, false)), true);
+                schema, maxRecords, maxBytes, "UTC", false, false)), true);
     return collect(batches);
   }
 

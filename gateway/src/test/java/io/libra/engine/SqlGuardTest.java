@@ -23,17 +23,17 @@ class SqlGuardTest {
     SparkSession spark = TestGateway.get().spark.newSession();
     Set<String> denied = SqlGuard.parse(SqlGuard.DEFAULT);
     LogicalPlan direct = spark.sql("SELECT " + REFLECT).queryExecution().analyzed();
-    assertThrows(IllegalArgumentException.class, () -> SqlGuard.check(direct, denied));
+    assertThrows(IllegalArgumentException.class, () -> SqlGuard.check(spark, direct, denied));
     LogicalPlan immediate = spark.sql("EXECUTE IMMEDIATE \"SELECT " + REFLECT.replace("'", "'")
         + "\"").queryExecution().analyzed();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SqlGuard.check(immediate, denied));
+        () -> SqlGuard.check(spark, immediate, denied));
     assertTrue(e.getMessage().contains("libra.sql.denied-functions"), e.getMessage());
     spark.sql("CREATE TEMPORARY FUNCTION guard_f() RETURNS STRING RETURN " + REFLECT);
     LogicalPlan udf = spark.sql("SELECT guard_f()").queryExecution().analyzed();
-    assertThrows(IllegalArgumentException.class, () -> SqlGuard.check(udf, denied));
+    assertThrows(IllegalArgumentException.class, () -> SqlGuard.check(spark, udf, denied));
     LogicalPlan harmless = spark.sql("SELECT upper('x')").queryExecution().analyzed();
-    assertDoesNotThrow(() -> SqlGuard.check(harmless, denied));
+    assertDoesNotThrow(() -> SqlGuard.check(spark, harmless, denied));
   }
 
   @Test
