@@ -157,6 +157,7 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   @Override
   public void doAction(CallContext context, org.apache.arrow.flight.Action action,
       StreamListener<Result> listener) {
+    ActionBodies.requireParsable(action);
     try {
       super.doAction(context, action, listener);
     } catch (org.apache.arrow.flight.FlightRuntimeException e) {

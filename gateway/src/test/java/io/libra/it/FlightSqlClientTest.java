@@ -211,7 +211,7 @@ class FlightSqlClientTest {
   }
 
   @Test
-  void malformedTicketsAndDescriptorsAreInvalidArgument() {
+  void malformedTicketsDescriptorsAndActionsAreInvalidArgument() throws Exception {
     FlightRuntimeException ticket = assertThrows(FlightRuntimeException.class, () -> {
       try (FlightStream s = flight.getStream(new Ticket("garbage".getBytes()))) {
         s.next();
@@ -221,6 +221,20 @@ class FlightSqlClientTest {
     FlightRuntimeException path = assertThrows(FlightRuntimeException.class,
         () -> flight.getInfo(org.apache.arrow.flight.FlightDescriptor.path("a", "b")));
     assertEquals(FlightStatusCode.INVALID_ARGUMENT, path.status().code());
+    // Action bodies that are not their Flight.proto message (Arrow's producer says INTERNAL).
+    for (String type : new String[] {"CancelFlightInfo", "CloseSession", "SetSessionOptions",
+        "GetSessionOptions", "RenewFlightEndpoint"}) {
+      FlightRuntimeException action = assertThrows(FlightRuntimeException.class, () -> {
+        var results = flight.doAction(new org.apache.arrow.flight.Action(type,
+            new byte[] {(byte) 0xff, (byte) 0xff, 0x01}));
+        while (results.hasNext()) {
+          results.next();
+        }
+      }, type);
+      assertEquals(FlightStatusCode.INVALID_ARGUMENT, action.status().code(), type);
+      assertTrue(action.getMessage().contains("malformed " + type), action.getMessage());
+    }
+    assertEquals(1, readAll(sql.execute("SELECT 1")), "the server is still up");
   }
 
   @Test
