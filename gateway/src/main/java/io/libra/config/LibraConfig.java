@@ -64,6 +64,10 @@ public final class LibraConfig {
   public static final ConfigEntry<Integer> SESSION_UNCLAIMED_TIMEOUT_SECONDS = ConfigEntry.integer(
       "libra.sessions.unclaimed-timeout-seconds", 30, 1, Integer.MAX_VALUE,
       "Seconds a session no client came back to (no cookie support) is kept after its last call.");
+  public static final ConfigEntry<Integer> PUT_FIRST_MESSAGE_TIMEOUT_SECONDS = ConfigEntry.integer(
+      "libra.server.put-first-message-timeout-seconds", 30, 1, Integer.MAX_VALUE,
+      "Seconds a DoPut call (ingest, updates, parameter binding) may take to send its first"
+          + " message; then it ends with TIMED_OUT, so idle uploads cannot hold server threads.");
   public static final ConfigEntry<Integer> MAX_SESSIONS = ConfigEntry.integer("libra.sessions.max",
       1000, 1, Integer.MAX_VALUE, "Open client sessions at most (sessions a client came back to,"
           + " by cookie or bearer token); beyond: RESOURCE_EXHAUSTED.");
@@ -145,7 +149,7 @@ public final class LibraConfig {
 
   /** Every entry, in documentation order. */
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
-      SERVER_THREADS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
+      SERVER_THREADS, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, MAX_SESSIONS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, ADMISSION_WAIT_MS, POOL_USER_MAP,
       AUTH_ENABLED, AUTH_USERS_FILE, AUTH_TOKEN_TTL_SECONDS, TLS_ENABLED, TLS_CERT_FILE,

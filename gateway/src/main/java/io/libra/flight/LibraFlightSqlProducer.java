@@ -67,13 +67,17 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   private final SessionOptionsHandler sessionOptions;
   private final SqlInfoBuilder sqlInfo;
   private final IngestHandler ingest;
+  private final FirstMessageWatchdog putWatchdog;
 
   /**
    * @param allocator parent of every per-call allocator; the caller closes it after the server
    * @param sparkVersion reported in {@code FLIGHT_SQL_SERVER_VERSION}
    */
+  /** @param putFirstMessageTimeout how long a DoPut call may wait for its first message */
   public LibraFlightSqlProducer(SqlBackend backend, TableIngest ingest, SessionManager sessions,
-      PoolAssigner pools, BufferAllocator allocator, String sparkVersion) {
+      PoolAssigner pools, BufferAllocator allocator, String sparkVersion,
+      java.time.Duration putFirstMessageTimeout) {
+    this.putWatchdog = new FirstMessageWatchdog(putFirstMessageTimeout);
     this.allocator = allocator;
     this.sessions = sessions;
     this.statements = new StatementHandler(backend, allocator);
@@ -199,6 +203,14 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
       CallContext context, ServerStreamListener listener) {
     listener.error(CallStatus.INVALID_ARGUMENT.withDescription(
         "DoGet takes the ticket from the prepared statement's FlightInfo").toRuntimeException());
+  }
+
+  /** DoPut: the first message (the command) must come in time ({@link FirstMessageWatchdog}). */
+  @Override
+  public Runnable acceptPut(CallContext context, FlightStream flightStream,
+      StreamListener<PutResult> ackStream) {
+    putWatchdog.awaitFirstMessage(flightStream);
+    return super.acceptPut(context, flightStream, ackStream);
   }
 
   @Override

@@ -153,7 +153,8 @@ public final class LibraServer implements AutoCloseable {
     try {
       FlightServer.Builder builder = FlightServer.builder(root, location,
               new LibraFlightSqlProducer(backend, ingest, sessions, pools, root,
-                  session.version()))
+                  session.version(), Duration.ofSeconds(
+                      config.get(LibraConfig.PUT_FIRST_MESSAGE_TIMEOUT_SECONDS))))
           .executor(executor)
           .middleware(SessionCookieMiddleware.KEY, new SessionCookieMiddleware.Factory());
       if (tls) {
