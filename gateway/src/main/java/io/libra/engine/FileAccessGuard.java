@@ -25,6 +25,7 @@ import org.apache.spark.sql.execution.command.InsertIntoDataSourceDirCommand;
 import org.apache.spark.sql.execution.command.LoadDataCommand;
 import org.apache.spark.sql.execution.datasources.CreateTempViewUsing;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
+import org.apache.spark.sql.execution.datasources.InsertIntoHadoopFsRelationCommand;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
 import org.apache.spark.sql.execution.datasources.v2.FileTable;
@@ -39,7 +40,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * inside views, {@code EXECUTE IMMEDIATE} and CTAS/INSERT queries):
  * <ul>
  *   <li>a query over a path instead of a table ({@code SELECT * FROM parquet.`/path`},
- *       {@code spark.sql.runSQLOnFiles}): a file relation without a catalog table;</li>
+ *       {@code spark.sql.runSQLOnFiles}): a file relation without a catalog table (and a write to
+ *       a path without a table, which Spark SQL itself does not offer, for defence in depth);</li>
  *   <li>{@code CREATE TABLE … LOCATION '/path'} or {@code OPTIONS (path …)} (also CTAS, REPLACE,
  *       {@code CREATE TABLE … LIKE … LOCATION}), {@code ALTER TABLE … SET LOCATION},
  *       {@code CREATE TEMPORARY VIEW … USING};</li>
@@ -59,7 +61,30 @@ public final class FileAccessGuard {
   private static final Map<SparkSession, String> DENIED =
       Collections.synchronizedMap(new WeakHashMap<>());
 
+  /** Set while the gateway itself reads or writes its own paths on a user's session. */
+  private static final ThreadLocal<Boolean> GATEWAY_WORK = ThreadLocal.withInitial(() -> false);
+
   private FileAccessGuard() {}
+
+  /** Work the gateway does on the calling thread. */
+  public interface GatewayWork<T> {
+    T run() throws Exception;
+  }
+
+  /**
+   * Runs {@code work} on the calling thread with paths allowed: the gateway's own use of paths it
+   * chose (bulk ingest's staging directory under the warehouse), never SQL a client sent. The
+   * check runs during analysis, on the thread that builds the Dataset.
+   */
+  public static <T> T asGateway(GatewayWork<T> work) throws Exception {
+    boolean before = GATEWAY_WORK.get();
+    GATEWAY_WORK.set(true);
+    try {
+      return work.run();
+    } finally {
+      GATEWAY_WORK.set(before);
+    }
+  }
 
   /** From now on, refuses file access in {@code session}'s statements ({@code user}: its user). */
   public static void deny(SparkSession session, String user) {
@@ -72,7 +97,7 @@ public final class FileAccessGuard {
    */
   static void check(SparkSession session, LogicalPlan plan) {
     String user = DENIED.get(session);
-    if (user == null) {
+    if (user == null || GATEWAY_WORK.get()) {
       return;
     }
     String what = pathUse(plan);
@@ -91,6 +116,9 @@ public final class FileAccessGuard {
     if (plan instanceof DataSourceV2Relation r && r.table() instanceof FileTable
         && r.identifier().isEmpty()) {
       return "a query over a path";
+    }
+    if (plan instanceof InsertIntoHadoopFsRelationCommand w && w.catalogTable().isEmpty()) {
+      return "a write to a path";
     }
     if (plan instanceof AddJarsCommand || plan instanceof AddFilesCommand
         || plan instanceof AddArchivesCommand) {

@@ -16,7 +16,22 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.List;
+import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.grpc.CredentialCallOption;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.flight.sql.FlightSqlClient.ExecuteIngestOptions;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableExistsOption;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableNotExistOption;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,6 +74,11 @@ class FileAccessTest {
       }
       assertFalse(Files.exists(out), "nothing was written");
 
+      // Bulk ingest stages under the warehouse by path: the gateway's own path, allowed for carol.
+      assertEquals(3, ingest(server, "carol", "files_ingest"));
+      assertEquals("3", query(carol, "SELECT count(*) FROM files_ingest"));
+      query(carol, "DROP TABLE files_ingest");
+
       // Managed tables (in the warehouse) stay open to every user.
       query(carol, "CREATE TABLE files_managed (a INT) USING parquet");
       query(carol, "INSERT INTO files_managed VALUES (7)");
@@ -71,6 +91,29 @@ class FileAccessTest {
       assertTrue(Files.isDirectory(out));
       // The server is still up for the refused user.
       assertEquals("2", query(carol, "SELECT 1 + 1"));
+    }
+  }
+
+  /** Flight SQL bulk ingest (CommandStatementIngest) of 3 rows as {@code user}; rows written. */
+  private static long ingest(LibraServer server, String user, String table) throws Exception {
+    try (RootAllocator allocator = new RootAllocator();
+        FlightClient client = FlightClient.builder(allocator,
+            Location.forGrpcInsecure("127.0.0.1", server.port())).build();
+        FlightSqlClient sql = new FlightSqlClient(client)) {
+      CredentialCallOption auth = client.authenticateBasicToken(user, user + "-pw").orElseThrow();
+      Schema schema = new Schema(List.of(Field.nullable("id", new ArrowType.Int(64, true))));
+      try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator)) {
+        BigIntVector id = (BigIntVector) root.getVector("id");
+        for (int i = 0; i < 3; i++) {
+          id.setSafe(i, i);
+        }
+        root.setRowCount(3);
+        return sql.executeIngest(root, new ExecuteIngestOptions(table,
+            TableDefinitionOptions.newBuilder()
+                .setIfExists(TableExistsOption.TABLE_EXISTS_OPTION_FAIL)
+                .setIfNotExist(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE).build(),
+            null, "default", Map.of()), auth);
+      }
     }
   }
 
