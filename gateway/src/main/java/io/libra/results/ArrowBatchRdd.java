@@ -38,10 +38,8 @@ public final class ArrowBatchRdd {
     if (DirectArrowWriter.supports(schema)) {
       RDD<ColumnarBatch> batches = ColumnarSource.batches(qe.executedPlan(), schema);
       if (batches != null) {
-        Convert convert = new Convert(schema, timeZone, maxRecordsPerBatch, maxBatchBytes);
-        return batches.toJavaRDD().mapPartitions(
-            (FlatMapFunction<Iterator<ColumnarBatch>, byte[]>) it ->
-                convert.call(ColumnarSource.rows(it)), true);
+        return convert(batches, new Convert(schema, timeZone, maxRecordsPerBatch,
+            maxBatchBytes), true);
       }
     }
     return of(qe.toRdd(), schema, timeZone, maxRecordsPerBatch, maxBatchBytes);
@@ -50,8 +48,42 @@ public final class ArrowBatchRdd {
   /** The Arrow payloads of rows ({@code RDD[InternalRow]}). */
   public static JavaRDD<byte[]> of(RDD<InternalRow> rows, StructType schema,
       String timeZone, long maxRecordsPerBatch, long maxBatchBytes) {
-    return rows.toJavaRDD().mapPartitions(
-        new Convert(schema, timeZone, maxRecordsPerBatch, maxBatchBytes), true);
+    return convert(rows, new Convert(schema, timeZone, maxRecordsPerBatch, maxBatchBytes), false);
+  }
+
+  /**
+   * {@code RDD.mapPartitionsInternal} with a named function class: unlike
+   * {@code JavaRDD.mapPartitions}, which wraps the function in a Scala closure that
+   * {@code SparkContext.clean} inspects (the ClosureCleaner reads class files from the jars:
+   * milliseconds on every query), nothing is cleaned.
+   */
+  private static <T> JavaRDD<byte[]> convert(RDD<T> input, Convert convert, boolean columnar) {
+    RDD<byte[]> out = input.mapPartitionsInternal(new PerPartition<>(convert, columnar), true,
+        scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
+    return out.toJavaRDD();
+  }
+
+  /** One partition's rows (or column batches) → its Arrow payloads, in the task. */
+  private static final class PerPartition<T> extends
+      scala.runtime.AbstractFunction1<scala.collection.Iterator<T>, scala.collection.Iterator<byte[]>>
+      implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Convert convert;
+    private final boolean columnar;
+
+    PerPartition(Convert convert, boolean columnar) {
+      this.convert = convert;
+      this.columnar = columnar;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public scala.collection.Iterator<byte[]> apply(scala.collection.Iterator<T> partition) {
+      Iterator<T> it = CollectionConverters.asJava(partition);
+      Iterator<InternalRow> rows = columnar
+          ? ColumnarSource.rows((Iterator<ColumnarBatch>) it) : (Iterator<InternalRow>) it;
+      return CollectionConverters.asScala(convert.call(rows));
+    }
   }
 
   /**
