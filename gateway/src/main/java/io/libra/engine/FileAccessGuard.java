@@ -3,6 +3,7 @@ package io.libra.engine;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.plans.logical.CreateTable;
@@ -66,21 +67,16 @@ public final class FileAccessGuard {
 
   private FileAccessGuard() {}
 
-  /** Work the gateway does on the calling thread. */
-  public interface GatewayWork<T> {
-    T run() throws Exception;
-  }
-
   /**
    * Runs {@code work} on the calling thread with paths allowed: the gateway's own use of paths it
    * chose (bulk ingest's staging directory under the warehouse), never SQL a client sent. The
    * check runs during analysis, on the thread that builds the Dataset.
    */
-  public static <T> T asGateway(GatewayWork<T> work) throws Exception {
+  public static <T> T asGateway(Callable<T> work) throws Exception {
     boolean before = GATEWAY_WORK.get();
     GATEWAY_WORK.set(true);
     try {
-      return work.run();
+      return work.call();
     } finally {
       GATEWAY_WORK.set(before);
     }

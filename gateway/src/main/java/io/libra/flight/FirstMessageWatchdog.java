@@ -42,21 +42,23 @@ final class FirstMessageWatchdog {
     Wait wait = new Wait(Thread.currentThread());
     ScheduledFuture<?> alarm = TIMER.schedule(wait::expire, timeout.toMillis(),
         TimeUnit.MILLISECONDS);
+    RuntimeException failure = null;
     try {
       stream.getDescriptor();
     } catch (RuntimeException e) {
-      if (wait.finish()) {
-        Thread.interrupted(); // the alarm's interrupt, not the server's
+      failure = e;
+    }
+    alarm.cancel(false);
+    if (wait.finish()) {
+      Thread.interrupted(); // the alarm's interrupt, not the server's
+      if (failure != null) {
         throw CallStatus.TIMED_OUT.withDescription("no DoPut message within "
             + timeout.toSeconds() + " s (libra.server.put-first-message-timeout-seconds)")
             .toRuntimeException();
       }
-      throw e;
-    } finally {
-      alarm.cancel(false);
-      if (wait.finish()) {
-        Thread.interrupted(); // fired as the message arrived: clear it
-      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 

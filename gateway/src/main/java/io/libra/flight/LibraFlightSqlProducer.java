@@ -72,8 +72,8 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   /**
    * @param allocator parent of every per-call allocator; the caller closes it after the server
    * @param sparkVersion reported in {@code FLIGHT_SQL_SERVER_VERSION}
+   * @param putFirstMessageTimeout how long a DoPut call may wait for its first message
    */
-  /** @param putFirstMessageTimeout how long a DoPut call may wait for its first message */
   public LibraFlightSqlProducer(SqlBackend backend, TableIngest ingest, SessionManager sessions,
       PoolAssigner pools, BufferAllocator allocator, String sparkVersion,
       java.time.Duration putFirstMessageTimeout) {

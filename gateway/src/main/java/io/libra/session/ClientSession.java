@@ -95,7 +95,7 @@ public final class ClientSession implements AutoCloseable {
 
   /**
    * Closes the session: cancels its operations' Spark jobs; the allocator is closed once the last
-   * stream released its buffers (streams close their child allocators once gRPC has written their buffers).
+   * stream released its buffers (streams close their child allocators on every path).
    */
   @Override
   public void close() {
