@@ -15,13 +15,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings come from {@code spark-defaults.conf}; Libra only adds defaults that the file did not
  * set: the metastore and warehouse locations, loopback driver binding when the gateway binds to
- * loopback, and {@code spark.scheduler.mode=FAIR}. With a master whose executors are other JVMs
- * (anything but {@code local} and {@code local[…]}: {@code spark://}, {@code yarn},
+ * loopback, {@code spark.scheduler.mode=FAIR}, and no per-session artifact isolation
+ * ({@link #ARTIFACT_ISOLATION}: sessions share compiled code). With a master whose executors are
+ * other JVMs (anything but {@code local} and {@code local[…]}: {@code spark://}, {@code yarn},
  * {@code k8s://}, {@code local-cluster[…]}) it appends the jar of Libra's own code
  * ({@link ExecutorCodeJar}) to {@code spark.jars}, because tasks run Libra classes.
  */
 public final class SparkEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SparkEngine.class);
+
+  /**
+   * Spark's per-session artifact isolation ({@code SQLConf.ARTIFACTS_SESSION_ISOLATION_ENABLED}),
+   * off by default in Libra; read once per session, when it is created.
+   */
+  public static final String ARTIFACT_ISOLATION = "spark.sql.artifact.isolation.enabled";
 
   private final SparkSession root;
 
@@ -65,6 +72,13 @@ public final class SparkEngine implements AutoCloseable {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
     }
     conf.setIfMissing(SqlGuard.CONF, SqlGuard.DEFAULT);
+    // Sessions share one class loader on the executors. With Spark's per-session artifact
+    // isolation (its default), every client session gets its own executor class loader, and the
+    // code-generation cache is keyed by class loader: each new session compiled every query's
+    // generated code again (janino, and class lookups fetched from the driver). Cookie-less
+    // clients get a new session per call. ADD JAR is then visible to every session, as in the
+    // Spark Thrift Server; it needs the files role when authentication is on.
+    conf.setIfMissing(ARTIFACT_ISOLATION, "false");
     SparkSession.Builder builder = SparkSession.builder().config(conf)
         .withExtensions(new SqlGuard.Extension());
     SparkSession session = builder.getOrCreate();

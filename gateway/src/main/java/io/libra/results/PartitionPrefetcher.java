@@ -24,7 +24,8 @@ import scala.runtime.BoxedUnit;
  * time, so a partition of any size passes through the driver in pieces of at most
  * {@link #BLOCK_BYTES}. The partition being read is streamed while its task still runs: each block
  * is fetched as soon as the task has stored it (asking the BlockManagerMaster after waits of 1 to
- * 4 ms), so converting a partition and sending it overlap.
+ * 4 ms), so converting a partition and sending it overlap. A partition smaller than the first block
+ * comes back inline in its task's result ({@link ResultBlocks}), with no block stored.
  *
  * <p>Look-ahead: the partition after the one being read always runs; more, up to
  * {@code maxInFlight} ahead, only while the stored, unread blocks of finished partitions plus the
@@ -169,19 +170,21 @@ public final class PartitionPrefetcher implements PayloadSource {
       current = done;
       return true;
     }
+    // Wait before asking the BlockManagerMaster: a small partition (returned inline) is done
+    // within the wait and costs no lookup.
+    try {
+      scala.concurrent.Await.ready(action, scala.concurrent.duration.Duration.create(pollMillis,
+          java.util.concurrent.TimeUnit.MILLISECONDS));
+      return false; // done: its result is taken on the next call
+    } catch (java.util.concurrent.TimeoutException e) {
+      // not done yet: look for the next block, and again a little later each time
+      pollMillis = Math.min(MAX_POLL_MILLIS, pollMillis * 2);
+    }
     ResultBlocks.BlockRef early = ResultBlocks.stored(streamId, reading, nextBlock);
     if (early != null) {
       readWhileRunning(reading, take(ResultBlocks.fetch(early)));
       nextBlock++;
       pollMillis = 1;
-      return false;
-    }
-    try {
-      scala.concurrent.Await.ready(action, scala.concurrent.duration.Duration.create(pollMillis,
-          java.util.concurrent.TimeUnit.MILLISECONDS));
-    } catch (java.util.concurrent.TimeoutException e) {
-      // not done yet: look for the next block again, a little later each time
-      pollMillis = Math.min(MAX_POLL_MILLIS, pollMillis * 2);
     }
     return false;
   }

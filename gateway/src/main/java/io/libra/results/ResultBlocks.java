@@ -27,7 +27,10 @@ import scala.runtime.AbstractFunction1;
  * ({@link #storageLevel}) and returns only their references; the driver fetches one block at a time
  * ({@code BlockManager.getLocalBytes}/{@code getRemoteBytes}, as Spark's own large task results
  * are fetched) and removes it once read. A partition of any size thus passes through the driver in
- * blocks of bounded size.
+ * blocks of bounded size. A partition that ends before its first block fills
+ * ({@link #FIRST_BLOCK_BYTES}, 1 MiB) is returned inline in the task result instead, as Spark
+ * returns any task result of up to {@code spark.task.maxDirectResultSize}: small results skip the
+ * store, the lookups, the file write, the read and the removal.
  *
  * <p>Block ids are {@code TestBlockId("libra_<stream>_<partition>_<attempt>_<n>")} (Spark's
  * developer-API id for blocks outside RDDs, broadcasts and shuffles). A failed or killed task
@@ -46,8 +49,16 @@ final class ResultBlocks {
         : StorageLevel.MEMORY_AND_DISK_SER();
   }
 
-  /** One stored block: its id name, size in bytes and number of payloads. */
-  record BlockRef(String name, long bytes, int payloads) implements Serializable {}
+  /**
+   * One block: its id name, size in bytes and number of payloads; or, for a partition that ended
+   * before its first block filled ({@link #FIRST_BLOCK_BYTES}), the block's bytes themselves
+   * ({@code inline}, with a null name), returned in the task result and never stored.
+   */
+  record BlockRef(String name, long bytes, int payloads, byte[] inline) implements Serializable {
+    BlockRef(String name, long bytes, int payloads) {
+      this(name, bytes, payloads, null);
+    }
+  }
 
   /** Smallest block: the first block of a partition is stored early, so streaming starts soon. */
   static final long FIRST_BLOCK_BYTES = 1L << 20;
@@ -68,12 +79,12 @@ final class ResultBlocks {
         ? new BlockRef(id.name(), -1, -1) : null;
   }
 
-  /** Whether every ref was stored by the first attempt of its task. */
+  /** Whether every ref was stored by the first attempt of its task (an inline one was not). */
   static boolean firstAttempt(String streamId, int partition, BlockRef[] refs) {
     String prefix = new TestBlockId(blockName(streamId, partition, 0, 0)).name();
     prefix = prefix.substring(0, prefix.length() - 1);
     for (BlockRef r : refs) {
-      if (r != null && !r.name().startsWith(prefix)) {
+      if (r != null && (r.inline() != null || !r.name().startsWith(prefix))) {
         return false;
       }
     }
@@ -121,7 +132,10 @@ final class ResultBlocks {
             payloads = 0;
           }
         }
-        if (payloads > 0) {
+        if (payloads > 0 && refs.isEmpty()) {
+          // A small partition (SELECT 1, an aggregate): back in the task result, no block.
+          refs.add(new BlockRef(null, buffer.size(), payloads, buffer.toByteArray()));
+        } else if (payloads > 0) {
           refs.add(put(bm, tc, refs.size(), buffer, payloads));
         }
       } catch (IOException e) {
@@ -145,6 +159,9 @@ final class ResultBlocks {
 
   /** Driver side: reads a block's payloads and removes the block. */
   static List<byte[]> fetch(BlockRef ref) throws IOException {
+    if (ref.inline() != null) {
+      return split(ByteBuffer.wrap(ref.inline()), ref.payloads());
+    }
     BlockManager bm = SparkEnv.get().blockManager();
     BlockId id = BlockId.apply(ref.name());
     ByteBuffer buffer;
@@ -173,6 +190,9 @@ final class ResultBlocks {
 
   /** Removes a block without reading it (a stream that ended early). */
   static void remove(BlockRef ref) {
+    if (ref.inline() != null) {
+      return;
+    }
     SparkEnv.get().blockManager().master().removeBlock(BlockId.apply(ref.name()));
   }
 

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * The memory a result stream takes on the gateway is bounded whatever the result's size: a
  * partition is stored by its task in Spark's BlockManager and crosses the driver one block (about
  * 8 MiB) at a time, and a slow client makes the prefetching stop at
- * {@code libra.results.max-buffered-bytes} (1 MiB here).
+ * {@code libra.results.max-buffered-bytes} (1 MiB here). A partition smaller than the first block
+ * comes back in its task's result and stores no block.
  */
 class ResultMemoryTest {
   private static final long BUDGET = 1L << 20;
@@ -95,5 +96,35 @@ class ResultMemoryTest {
     assertTrue(op.peakStoredBytes() <= BUDGET, "stored " + op.peakStoredBytes());
     assertTrue(op.peakStoredBytes() >= BUDGET / 4, "it prefetched: " + op.peakStoredBytes());
     assertEquals(0, server.allocatedBytes());
+  }
+
+  @Test
+  void smallPartitionsReturnInTheTaskResultWithoutBlocks() throws Exception {
+    org.apache.spark.SparkContext sc = TestGateway.get().spark.sparkContext();
+    java.util.concurrent.atomic.AtomicInteger stored = new java.util.concurrent.atomic.AtomicInteger();
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onBlockUpdated(org.apache.spark.scheduler.SparkListenerBlockUpdated event) {
+        if (event.blockUpdatedInfo().blockId().name().startsWith("test_libra_")
+            && event.blockUpdatedInfo().storageLevel().isValid()) {
+          stored.incrementAndGet();
+        }
+      }
+    };
+    sc.addSparkListener(listener);
+    try {
+      // Four partitions of about 25 KB each: under the first block's 1 MiB.
+      assertEquals(4_000, readSlowly(sql.execute(
+          "SELECT repeat('z', 20) AS s FROM range(0, 4000, 1, 4)"), 0, 20));
+      sc.listenerBus().waitUntilEmpty();
+      assertEquals(0, stored.get(), "result blocks stored for a small result");
+      // A partition of about 4 MB still goes through blocks (the listener does see them).
+      assertEquals(4_000, readSlowly(sql.execute(
+          "SELECT repeat('z', 1000) AS s FROM range(0, 4000, 1, 1)"), 0, 1000));
+      sc.listenerBus().waitUntilEmpty();
+      assertTrue(stored.get() > 0, "no result block seen for a 4 MB partition");
+    } finally {
+      sc.removeSparkListener(listener);
+    }
   }
 }

@@ -100,6 +100,37 @@ class SessionsJdbcTest {
   }
 
   @Test
+  void aNewConnectionReusesTheCodeAnotherCompiled() throws Exception {
+    // Spark's code generation caches compiled classes per class loader; with per-session
+    // artifact isolation every session had its own executor class loader and compiled again.
+    String sql = "SELECT id * 7 + 3 AS x, upper(CAST(id AS STRING)) AS s FROM range(10)"
+        + " WHERE id % 3 = 1";
+    com.codahale.metrics.Histogram compiles =
+        org.apache.spark.metrics.source.CodegenMetrics.METRIC_COMPILATION_TIME();
+    try (Connection a = gateway.connect(); Statement s = a.createStatement()) {
+      assertEquals("93,3", sum(s, sql));
+    }
+    try (Connection b = gateway.connect(); Statement s = b.createStatement()) {
+      long before = compiles.getCount();
+      assertEquals("93,3", sum(s, sql));
+      assertEquals(0, compiles.getCount() - before, "classes compiled for the second session");
+    }
+  }
+
+  /** The sum of column 1 and the number of rows of column 2, as "sum,count". */
+  private static String sum(Statement s, String sql) throws SQLException {
+    long total = 0;
+    int rows = 0;
+    try (ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        total += rs.getLong(1);
+        rows += rs.getString(2).isEmpty() ? 0 : 1;
+      }
+    }
+    return total + "," + rows;
+  }
+
+  @Test
   void closedConnectionsLeaveNoAllocatedMemory() throws Exception {
     for (int i = 0; i < 5; i++) {
       try (Connection c = gateway.connect(); Statement s = c.createStatement()) {
