@@ -43,12 +43,14 @@ public final class LibraConfig {
           + " keeps every message well under the 16 MiB default client limit.");
   public static final ConfigEntry<Integer> PREFETCH_PARTITIONS = ConfigEntry.integer(
       "libra.results.prefetch-partitions", 2, 1, 1024,
-      "How many result partitions are converted ahead of the one being streamed.");
+      "How many result partitions are converted ahead of the one being streamed (small"
+          + " partitions, under 1 MiB, run in groups within max-buffered-bytes instead).");
   public static final ConfigEntry<Long> MAX_BUFFERED_BYTES = ConfigEntry.longValue(
       "libra.results.max-buffered-bytes", 256L << 20, 1L << 20, Long.MAX_VALUE,
-      "Bytes of converted, unsent result blocks of finished partitions one result stream may keep"
-          + " in Spark's BlockManager before it stops prefetching (the next partition always runs);"
-          + " the driver itself holds one block (about 8 MiB) at a time.");
+      "Bytes of converted, unsent results of finished partitions one result stream may keep (in"
+          + " Spark's BlockManager; partitions under 1 MiB in the driver's heap) before it stops"
+          + " prefetching (the next partition always runs); the driver itself holds one block"
+          + " (about 8 MiB) at a time.");
   public static final ConfigEntry<Long> INGEST_CHUNK_BYTES = ConfigEntry.longValue(
       "libra.ingest.chunk-bytes", 64L << 20, 1L << 10, 1L << 31,
       "Bulk ingest: serialized Arrow bytes of uploaded batches gathered on the driver before they"

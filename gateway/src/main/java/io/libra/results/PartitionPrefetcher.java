@@ -14,24 +14,31 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction0;
+import scala.runtime.AbstractFunction1;
 import scala.runtime.AbstractFunction2;
 import scala.runtime.BoxedUnit;
 
 /**
  * Hands out the Arrow IPC payloads of an RDD in partition order while Spark computes the next
- * partitions: one Spark job per partition ({@code SparkContext.submitJob}) whose tasks store the
- * payloads as blocks in the BlockManager ({@link ResultBlocks}); the driver fetches one block at a
- * time, so a partition of any size passes through the driver in pieces of at most
- * {@link #BLOCK_BYTES}. The partition being read is streamed while its task still runs: each block
- * is fetched as soon as the task has stored it (asking the BlockManagerMaster after waits of 1 to
- * 4 ms), so converting a partition and sending it overlap. A partition smaller than the first block
- * comes back inline in its task's result ({@link ResultBlocks}), with no block stored.
+ * partitions: Spark jobs ({@code SparkContext.submitJob}) whose tasks store the payloads as blocks
+ * in the BlockManager ({@link ResultBlocks}); the driver fetches one block at a time, so a
+ * partition of any size passes through the driver in pieces of at most {@link #BLOCK_BYTES}. The
+ * partition being read is streamed while its task still runs: each block is fetched as soon as
+ * the task has stored it (asking the BlockManagerMaster after waits of 1 to 4 ms), so converting a
+ * partition and sending it overlap. A partition smaller than the first block comes back inline in
+ * its task's result, with no block stored.
+ *
+ * <p>Jobs: the first runs the first two partitions (every partition, within the budget, of a
+ * result whose estimated size is at most {@link #SMALL_GROUP_BYTES}); after that a job runs one
+ * partition, or, once
+ * the largest finished partition is known to be small (inline), as many as fit in
+ * {@link #SMALL_GROUP_BYTES} at that size — each Spark job costs milliseconds of scheduling.
  *
  * <p>Look-ahead: the partition after the one being read always runs; more, up to
- * {@code maxInFlight} ahead, only while the stored, unread blocks of finished partitions plus the
- * partitions ahead (each estimated at the largest partition seen) fit in {@code maxBufferedBytes}.
- * With partitions no larger than those already seen, the stored bytes of finished partitions never
- * exceed the budget. Jobs are submitted from
+ * {@code maxInFlight} ahead (a group of small partitions may go past it), only while the stored,
+ * unread bytes of finished partitions plus the partitions ahead (each estimated at the largest
+ * partition seen) fit in {@code maxBufferedBytes}. With partitions no larger than those already
+ * seen, the stored bytes of finished partitions never exceed the budget. Jobs are submitted from
  * the thread that calls {@link #next()}, so they inherit its Spark local properties (scheduler pool,
  * job tag, SQL execution id). Not thread-safe: one consumer.
  */
@@ -44,6 +51,12 @@ public final class PartitionPrefetcher implements PayloadSource {
    * few lookups.
    */
   private static final long MAX_POLL_MILLIS = 4;
+  /**
+   * Small partitions (returned inline in their task results) run in one job, as many as fit in
+   * this many bytes at the largest size seen: one job per partition would pay Spark's per-job
+   * scheduling for each.
+   */
+  static final long SMALL_GROUP_BYTES = 8L << 20;
 
   private final SparkContext sc;
   private final RDD<byte[]> rdd;
@@ -61,9 +74,12 @@ public final class PartitionPrefetcher implements PayloadSource {
    * result was counted into {@link #bufferedBytes} (then a block read later is subtracted there).
    */
   private final AtomicLongArray readWhileRunning;
+  /** Signalled when a partition's result arrives or a job ends. */
+  private final Object arrivals = new Object();
   private static final long DONE = Long.MIN_VALUE;
   private final ArrayDeque<byte[]> payloads = new ArrayDeque<>();
   private final Runnable beforeSubmit;
+  private final long estimatedBytes;
   private volatile boolean closed;
   private long peakFetchedBytes;
   /** The partition being read, or -1. */
@@ -90,6 +106,18 @@ public final class PartitionPrefetcher implements PayloadSource {
    */
   public PartitionPrefetcher(SparkContext sc, JavaRDD<byte[]> batches, int maxInFlight,
       long maxBufferedBytes, Runnable beforeSubmit) {
+    this(sc, batches, maxInFlight, maxBufferedBytes, beforeSubmit, -1);
+  }
+
+  /**
+   * @param estimatedBytes an upper estimate of the whole result's size (Spark's
+   *     {@code Statistics.sizeInBytes} of the optimized plan), or -1 if unknown: at most
+   *     {@link #SMALL_GROUP_BYTES}, the first job runs every partition (as many as
+   *     {@code maxBufferedBytes} holds at 1 MiB each), so a small result costs one Spark job
+   */
+  public PartitionPrefetcher(SparkContext sc, JavaRDD<byte[]> batches, int maxInFlight,
+      long maxBufferedBytes, Runnable beforeSubmit, long estimatedBytes) {
+    this.estimatedBytes = estimatedBytes;
     this.beforeSubmit = beforeSubmit;
     this.sc = sc;
     this.rdd = batches.rdd();
@@ -171,15 +199,17 @@ public final class PartitionPrefetcher implements PayloadSource {
       return true;
     }
     // Wait before asking the BlockManagerMaster: a small partition (returned inline) is done
-    // within the wait and costs no lookup.
-    try {
-      scala.concurrent.Await.ready(action, scala.concurrent.duration.Duration.create(pollMillis,
-          java.util.concurrent.TimeUnit.MILLISECONDS));
-      return false; // done: its result is taken on the next call
-    } catch (java.util.concurrent.TimeoutException e) {
-      // not done yet: look for the next block, and again a little later each time
-      pollMillis = Math.min(MAX_POLL_MILLIS, pollMillis * 2);
+    // within the wait and costs no lookup. The result handler and the job's end signal.
+    synchronized (arrivals) {
+      if (results.get(reading) == null && !action.isCompleted()) {
+        arrivals.wait(pollMillis);
+      }
     }
+    if (results.get(reading) != null || action.isCompleted()) {
+      return false; // done: its result is taken on the next call
+    }
+    // not done yet: look for the next block, and again a little later each time
+    pollMillis = Math.min(MAX_POLL_MILLIS, pollMillis * 2);
     ResultBlocks.BlockRef early = ResultBlocks.stored(streamId, reading, nextBlock);
     if (early != null) {
       readWhileRunning(reading, take(ResultBlocks.fetch(early)));
@@ -206,10 +236,36 @@ public final class PartitionPrefetcher implements PayloadSource {
    * {@code maxBufferedBytes} (before any partition has finished, only the next one runs).
    */
   private void submitAhead() {
-    while (actions.size() < partitions && actions.size() - nextToConsume < maxInFlight
-        && (actions.size() == nextToConsume || fitsBudget(actions.size() - nextToConsume + 1))) {
-      submit(actions.size());
+    while (actions.size() < partitions && actions.size() - nextToConsume < maxInFlight) {
+      int from = actions.size();
+      int count = groupSize(from);
+      if (from != nextToConsume && !fitsBudget(from - nextToConsume + count)) {
+        return;
+      }
+      submit(from, count);
     }
+  }
+
+  /**
+   * Partitions of the job starting at {@code from}: the first job runs the first two (the one read
+   * first and the next, which always runs), or all of a result estimated small; once the largest
+   * finished partition is known to be
+   * small (returned inline, at most {@link ResultBlocks#FIRST_BLOCK_BYTES}), as many as fit in
+   * {@link #SMALL_GROUP_BYTES} at that size; otherwise one.
+   */
+  private int groupSize(int from) {
+    int left = partitions - from;
+    if (from == 0) {
+      boolean small = estimatedBytes >= 0 && estimatedBytes <= SMALL_GROUP_BYTES;
+      // A partition returned inline is under FIRST_BLOCK_BYTES: that many fit in the budget.
+      long fit = Math.max(2, maxBufferedBytes / ResultBlocks.FIRST_BLOCK_BYTES);
+      return (int) Math.min(left, small ? fit : 2);
+    }
+    long largest = largestPartitionBytes.get();
+    if (largest <= 0 || largest > ResultBlocks.FIRST_BLOCK_BYTES) {
+      return 1;
+    }
+    return (int) Math.max(1, Math.min(left, SMALL_GROUP_BYTES / largest));
   }
 
   private boolean fitsBudget(int partitionsAhead) {
@@ -218,26 +274,24 @@ public final class PartitionPrefetcher implements PayloadSource {
         && bufferedBytes.get() + (long) partitionsAhead * largest <= maxBufferedBytes;
   }
 
-  private void submit(int partition) {
+  /** Submits one job computing partitions {@code from} to {@code from + count - 1}. */
+  private void submit(int from, int count) {
     beforeSubmit.run();
+    List<Object> ids = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      ids.add(from + i);
+    }
     SimpleFutureAction<BoxedUnit> action = sc.submitJob(rdd,
         new ResultBlocks.Store(streamId, BLOCK_BYTES, ResultBlocks.storageLevel(sc.master())),
-        CollectionConverters.asScala(List.<Object>of(partition)).toSeq(),
+        CollectionConverters.asScala(ids).toSeq(),
         new AbstractFunction2<Object, ResultBlocks.BlockRef[], BoxedUnit>() {
           @Override
           public BoxedUnit apply(Object index, ResultBlocks.BlockRef[] refs) {
-            if (closed) {
-              removeLater(refs, 0);
-              return BoxedUnit.UNIT;
-            }
-            long size = size(refs);
-            largestPartitionBytes.accumulateAndGet(size, Math::max);
-            // Blocks the reader already took while the task ran are not stored-and-unread.
-            long now = bufferedBytes.addAndGet(size - readWhileRunning.getAndSet(partition, DONE));
-            peakBufferedBytes.accumulateAndGet(now, Math::max);
-            results.set(partition, refs);
-            if (closed) { // closed meanwhile: close() may have missed these
-              removeLater(results.getAndSet(partition, null), 0);
+            int partition = from + (Integer) index; // index: position in the job's partitions
+            try {
+              arrived(partition, refs);
+            } finally {
+              signal();
             }
             return BoxedUnit.UNIT;
           }
@@ -248,7 +302,40 @@ public final class PartitionPrefetcher implements PayloadSource {
             return BoxedUnit.UNIT;
           }
         });
-    actions.add(action);
+    // A failed or cancelled job wakes the reader too.
+    action.onComplete(new AbstractFunction1<scala.util.Try<BoxedUnit>, BoxedUnit>() {
+      @Override
+      public BoxedUnit apply(scala.util.Try<BoxedUnit> result) {
+        signal();
+        return BoxedUnit.UNIT;
+      }
+    }, scala.concurrent.ExecutionContext.parasitic$.MODULE$);
+    for (int i = 0; i < count; i++) {
+      actions.add(action);
+    }
+  }
+
+  /** The result handler: partition {@code partition}'s task finished and stored {@code refs}. */
+  private void arrived(int partition, ResultBlocks.BlockRef[] refs) {
+    if (closed) {
+      removeLater(refs, 0);
+      return;
+    }
+    long size = size(refs);
+    largestPartitionBytes.accumulateAndGet(size, Math::max);
+    // Blocks the reader already took while the task ran are not stored-and-unread.
+    long now = bufferedBytes.addAndGet(size - readWhileRunning.getAndSet(partition, DONE));
+    peakBufferedBytes.accumulateAndGet(now, Math::max);
+    results.set(partition, refs);
+    if (closed) { // closed meanwhile: close() may have missed these
+      removeLater(results.getAndSet(partition, null), 0);
+    }
+  }
+
+  private void signal() {
+    synchronized (arrivals) {
+      arrivals.notifyAll();
+    }
   }
 
   /**
@@ -306,7 +393,7 @@ public final class PartitionPrefetcher implements PayloadSource {
     payloads.clear();
     for (int i = nextToConsume; i < actions.size(); i++) {
       SimpleFutureAction<BoxedUnit> a = actions.get(i);
-      if (!a.isCompleted()) {
+      if (!a.isCompleted() && (i == 0 || actions.get(i - 1) != a)) { // a job of several partitions
         a.cancel();
       }
       removeLater(results.getAndSet(i, null), 0);
