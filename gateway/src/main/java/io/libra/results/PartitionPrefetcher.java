@@ -238,8 +238,14 @@ public final class PartitionPrefetcher implements PayloadSource {
   private void submitAhead() {
     while (actions.size() < partitions && actions.size() - nextToConsume < maxInFlight) {
       int from = actions.size();
+      int ahead = from - nextToConsume;
       int count = groupSize(from);
-      if (from != nextToConsume && !fitsBudget(from - nextToConsume + count)) {
+      long largest = largestPartitionBytes.get();
+      if (largest > 0) { // no more than the budget holds, whether or not the job must run
+        long room = (maxBufferedBytes - bufferedBytes.get()) / largest - ahead;
+        count = (int) Math.max(1, Math.min(count, room));
+      }
+      if (ahead > 0 && !fitsBudget(ahead + count)) {
         return;
       }
       submit(from, count);

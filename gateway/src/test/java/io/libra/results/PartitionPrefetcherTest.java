@@ -136,6 +136,31 @@ class PartitionPrefetcherTest {
   }
 
   @Test
+  void smallPartitionsRunTogetherWithinTheBudget() throws Exception {
+    SparkContext sc = TestGateway.get().spark.sparkContext();
+    int partitions = 12;
+    int size = 300_000; // under the first block: returned inline, in groups
+    JavaRDD<byte[]> rdd = JavaSparkContext.fromSparkContext(sc)
+        .parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
+        .map(p -> {
+          byte[] b = new byte[size];
+          b[0] = (byte) (int) p;
+          return b;
+        });
+    long budget = 1L << 20; // three partitions
+    try (PartitionPrefetcher p = new PartitionPrefetcher(sc, rdd, 2, budget)) {
+      for (int expected = 0; expected < partitions; expected++) {
+        assertEquals(expected, p.next()[0]);
+        Thread.sleep(100); // a slow client: the jobs ahead finish meanwhile
+      }
+      assertNull(p.next());
+      assertTrue(p.peakBufferedBytes() <= budget, "stored " + p.peakBufferedBytes());
+      assertTrue(p.peakBufferedBytes() >= 2L * size, "it prefetched: " + p.peakBufferedBytes());
+    }
+    assertNoResultBlocks(sc);
+  }
+
+  @Test
   void closingEarlyRemovesEveryBlock() throws Exception {
     SparkContext sc = TestGateway.get().spark.sparkContext();
     try (PartitionPrefetcher p = new PartitionPrefetcher(sc, payloads(sc), 4, 1L << 40)) {
