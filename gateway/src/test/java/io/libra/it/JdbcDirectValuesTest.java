@@ -32,7 +32,7 @@ class JdbcDirectValuesTest {
       + " CAST(id AS DECIMAL(38,0)) * CAST('100000000000000000000' AS DECIMAL(38,0)) AS wide,"
       + " IF(id % 5 = 0, NULL, concat('v', CAST(id AS STRING), '\u00e9')) AS s,"
       + " id / 4D AS f,"
-      + " IF(id % 3 = 0, NULL, date_add(DATE'1969-12-25', CAST(id % 400 AS INT))) AS dt"
+      + " IF(id % 3 = 0, NULL, date_add(DATE'1969-12-25', CAST(id % 20000 AS INT))) AS dt"
       + " FROM range(0, " + ROWS + ", 1, 3)";
 
   @Test
@@ -77,7 +77,7 @@ class JdbcDirectValuesTest {
         String.valueOf(d), new BigDecimal(BigInteger.valueOf(id).multiply(BigInteger.TEN.pow(20))),
         String.valueOf(s), sNull, String.valueOf(s), id / 4d,
         id % 3 == 0 ? null
-            : java.sql.Date.valueOf(java.time.LocalDate.of(1969, 12, 25).plusDays(id % 400)),
+            : java.sql.Date.valueOf(java.time.LocalDate.of(1969, 12, 25).plusDays(id % 20000)),
         id % 3 == 0);
   }
 

@@ -258,12 +258,19 @@ final class ArrowValues {
    * while one result set is read.
    */
   private static final class DateMillis {
-    private final int[] days = new int[1024];
-    private final long[] millis = new long[1024];
-    private final boolean[] filled = new boolean[1024];
+    /** Slots, by day modulo: any 22 consecutive years of days without collisions. */
+    private static final int SLOTS = 8192;
+    private int[] days;
+    private long[] millis;
+    private boolean[] filled;
 
     long of(int day) {
-      int slot = day & 1023;
+      if (days == null) { // only result sets with DATE columns pay for the table
+        days = new int[SLOTS];
+        millis = new long[SLOTS];
+        filled = new boolean[SLOTS];
+      }
+      int slot = day & (SLOTS - 1);
       if (!filled[slot] || days[slot] != day) {
         days[slot] = day;
         millis[slot] = Date.valueOf(LocalDate.ofEpochDay(day)).getTime();
