@@ -30,9 +30,9 @@ import scala.runtime.BoxedUnit;
  *
  * <p>Jobs: the first runs the first two partitions (every partition, within the budget, of a
  * result whose estimated size is at most {@link #SMALL_GROUP_BYTES}); after that a job runs one
- * partition, or, once
- * the largest finished partition is known to be small (inline), as many as fit in
- * {@link #SMALL_GROUP_BYTES} at that size — each Spark job costs milliseconds of scheduling.
+ * partition, or, once the largest finished partition is known to be small (inline), as many as
+ * fit in {@link #SMALL_GROUP_BYTES} at that size — each Spark job costs milliseconds of
+ * scheduling.
  *
  * <p>Look-ahead: the partition after the one being read always runs; more, up to
  * {@code maxInFlight} ahead (a group of small partitions may go past it), only while the stored,
@@ -231,9 +231,10 @@ public final class PartitionPrefetcher implements PayloadSource {
   }
 
   /**
-   * Submits partitions ahead while the budget allows: the next partition always; more only while
-   * the stored bytes plus, for each partition ahead, the largest partition seen so far fit in
-   * {@code maxBufferedBytes} (before any partition has finished, only the next one runs).
+   * Submits jobs ahead while the budget allows: the next partition always; more only while the
+   * stored bytes plus, for each partition ahead, the largest partition seen so far fit in
+   * {@code maxBufferedBytes} (before any partition has finished, only the first job runs). A job's
+   * partitions ({@link #groupSize}) are cut to what the budget holds at the largest size seen.
    */
   private void submitAhead() {
     while (actions.size() < partitions && actions.size() - nextToConsume < maxInFlight) {
@@ -255,9 +256,9 @@ public final class PartitionPrefetcher implements PayloadSource {
   /**
    * Partitions of the job starting at {@code from}: the first job runs the first two (the one read
    * first and the next, which always runs), or all of a result estimated small; once the largest
-   * finished partition is known to be
-   * small (returned inline, at most {@link ResultBlocks#FIRST_BLOCK_BYTES}), as many as fit in
-   * {@link #SMALL_GROUP_BYTES} at that size; otherwise one.
+   * finished partition is known to be small (returned inline, at most
+   * {@link ResultBlocks#FIRST_BLOCK_BYTES}), as many as fit in {@link #SMALL_GROUP_BYTES} at that
+   * size; otherwise one. {@link #submitAhead} then cuts the count to the budget.
    */
   private int groupSize(int from) {
     int left = partitions - from;
