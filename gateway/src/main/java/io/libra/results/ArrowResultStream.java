@@ -95,7 +95,7 @@ public final class ArrowResultStream {
                   settings.maxRecordsPerBatch(), settings.maxBatchBytes());
               try (PartitionPrefetcher prefetcher = new PartitionPrefetcher(
                   dataset.sparkSession().sparkContext(), batches, settings.prefetchPartitions(),
-                  settings.maxBufferedBytes(), control::beforeJob, estimatedBytes(qe))) {
+                  settings.maxBufferedBytes(), control::beforeJob, ResultSizeEstimate.bytes(qe))) {
                 try {
                   return sendAll(prefetcher, root, allocator, listener, gate);
                 } finally {
@@ -108,19 +108,6 @@ public final class ArrowResultStream {
       control.beforeComplete();
       listener.completed();
       return rows;
-    }
-  }
-
-  /**
-   * Spark's size estimate of the result ({@code Statistics.sizeInBytes} of the optimized plan: an
-   * upper bound for scans, filters and projections without cost-based statistics), or -1.
-   */
-  static long estimatedBytes(QueryExecution qe) {
-    try {
-      scala.math.BigInt size = qe.optimizedPlan().stats().sizeInBytes();
-      return size.isValidLong() ? size.longValue() : Long.MAX_VALUE;
-    } catch (RuntimeException e) {
-      return -1;
     }
   }
 
