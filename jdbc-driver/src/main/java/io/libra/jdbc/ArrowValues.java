@@ -99,6 +99,8 @@ final class ArrowValues {
   /** The current row in the cursor's batch, or -1: ask the Arrow driver. */
   private int row = -1;
   private final DateMillis dates = new DateMillis();
+  /** Per column: the byte array VARCHAR readers copy their batch's data into, kept across batches. */
+  private ByteCopy[] stringCopies = new ByteCopy[0];
 
   ArrowValues(ResultSet delegate) {
     this.delegate = CURSOR != null && delegate instanceof ArrowFlightJdbcVectorSchemaRootResultSet
@@ -175,12 +177,18 @@ final class ArrowValues {
       return null;
     }
     Reader[] out = new Reader[root.getFieldVectors().size()];
+    if (stringCopies.length != out.length) {
+      stringCopies = new ByteCopy[out.length];
+    }
     for (int i = 0; i < out.length; i++) {
       FieldVector v = root.getVector(i);
       if (v instanceof DecimalVector d) {
         out[i] = new DecimalReader(d);
       } else if (v instanceof VarCharVector s) {
-        out[i] = new StringReader(s);
+        if (stringCopies[i] == null) {
+          stringCopies[i] = new ByteCopy();
+        }
+        out[i] = new StringReader(s, stringCopies[i]);
       } else if (v instanceof BigIntVector b) {
         out[i] = new Reader(b) {
           @Override
@@ -294,22 +302,49 @@ final class ArrowValues {
     }
   }
 
+  /** A byte array reused across batches, grown to the largest copy asked of it. */
+  private static final class ByteCopy {
+    private byte[] bytes = new byte[0];
+
+    /** @return an array holding {@code length} bytes copied from native {@code address} */
+    byte[] copy(long address, int length) {
+      if (bytes.length < length) {
+        bytes = new byte[Math.max(length, bytes.length + (bytes.length >> 1))];
+      }
+      MemoryUtil.copyFromMemory(address, bytes, 0, length);
+      return bytes;
+    }
+  }
+
+  /**
+   * Copies the batch's whole UTF-8 data buffer into a Java array on the first read (one copy per
+   * batch instead of one per value), then decodes each value from it.
+   */
   private static final class StringReader extends Reader {
     private final long offsets;
+    private final int valueCount;
+    private final ByteCopy copy;
+    /** The batch's data bytes from the first value's offset, once copied; null before. */
+    private byte[] bytes;
+    private int first;
 
-    StringReader(VarCharVector v) {
+    StringReader(VarCharVector v, ByteCopy copy) {
       super(v);
       this.offsets = v.getOffsetBufferAddress();
+      this.valueCount = v.getValueCount();
+      this.copy = copy;
     }
 
     @Override
     Object read(int row) {
+      if (bytes == null) {
+        first = MemoryUtil.getInt(offsets);
+        bytes = copy.copy(data + first, MemoryUtil.getInt(offsets + (long) valueCount * 4) - first);
+      }
       long at = offsets + (long) row * 4;
       int start = MemoryUtil.getInt(at);
-      int end = MemoryUtil.getInt(at + 4);
-      byte[] bytes = new byte[end - start];
-      MemoryUtil.copyFromMemory(data + start, bytes, 0, bytes.length);
-      return new String(bytes, StandardCharsets.UTF_8);
+      return new String(bytes, start - first, MemoryUtil.getInt(at + 4) - start,
+          StandardCharsets.UTF_8);
     }
   }
 }
