@@ -156,7 +156,16 @@ final class ArrowValues {
       wasNull[0] = true;
       return null;
     }
-    Object value = r.read(row);
+    // A switch to final classes rather than one virtual call: a result of several column types
+    // makes that call site megamorphic, and every value would pay for it.
+    Object value = switch (r.kind) {
+      case Reader.LONG -> ((LongReader) r).read(row);
+      case Reader.INT -> ((IntReader) r).read(row);
+      case Reader.DOUBLE -> ((DoubleReader) r).read(row);
+      case Reader.DECIMAL -> ((DecimalReader) r).read(row);
+      case Reader.DATE -> ((DateReader) r).read(row);
+      default -> ((StringReader) r).read(row);
+    };
     if (value != NOT_HANDLED) {
       wasNull[0] = false;
     }
@@ -190,28 +199,13 @@ final class ArrowValues {
         }
         out[i] = new StringReader(s, stringCopies[i]);
       } else if (v instanceof BigIntVector b) {
-        out[i] = new Reader(b) {
-          @Override
-          Object read(int row) {
-            return MemoryUtil.getLong(data + (long) row * 8);
-          }
-        };
+        out[i] = new LongReader(b);
       } else if (v instanceof IntVector n) {
-        out[i] = new Reader(n) {
-          @Override
-          Object read(int row) {
-            return MemoryUtil.getInt(data + (long) row * 4);
-          }
-        };
+        out[i] = new IntReader(n);
       } else if (v instanceof DateDayVector d) {
         out[i] = new DateReader(d, dates);
       } else if (v instanceof Float8Vector f) {
-        out[i] = new Reader(f) {
-          @Override
-          Object read(int row) {
-            return Double.longBitsToDouble(MemoryUtil.getLong(data + (long) row * 8));
-          }
-        };
+        out[i] = new DoubleReader(f);
       }
     }
     return out;
@@ -223,12 +217,21 @@ final class ArrowValues {
    * new reader, for every batch; rows are checked against the cursor's row count before any read).
    */
   private abstract static class Reader {
+    static final int LONG = 0;
+    static final int INT = 1;
+    static final int DOUBLE = 2;
+    static final int DECIMAL = 3;
+    static final int DATE = 4;
+    static final int STRING = 5;
+    /** Which subclass this is: {@link ArrowValues#read} switches on it instead of a virtual call. */
+    final int kind;
     /** Whether the batch has no NULL in this column: no validity bit is read. */
     private final boolean noNulls;
     private final long validity;
     final long data;
 
-    Reader(FieldVector vector) {
+    Reader(FieldVector vector, int kind) {
+      this.kind = kind;
       this.noNulls = vector.getNullCount() == 0;
       this.validity = vector.getValidityBufferAddress();
       this.data = vector.getDataBufferAddress();
@@ -237,19 +240,46 @@ final class ArrowValues {
     final boolean isNull(int row) {
       return !noNulls && ((MemoryUtil.getByte(validity + (row >> 3)) >> (row & 7)) & 1) == 0;
     }
+  }
 
-    abstract Object read(int row);
+  private static final class LongReader extends Reader {
+    LongReader(BigIntVector v) {
+      super(v, LONG);
+    }
+
+    Object read(int row) {
+      return MemoryUtil.getLong(data + (long) row * 8);
+    }
+  }
+
+  private static final class IntReader extends Reader {
+    IntReader(IntVector v) {
+      super(v, INT);
+    }
+
+    Object read(int row) {
+      return MemoryUtil.getInt(data + (long) row * 4);
+    }
+  }
+
+  private static final class DoubleReader extends Reader {
+    DoubleReader(Float8Vector v) {
+      super(v, DOUBLE);
+    }
+
+    Object read(int row) {
+      return Double.longBitsToDouble(MemoryUtil.getLong(data + (long) row * 8));
+    }
   }
 
   private static final class DecimalReader extends Reader {
     private final int scale;
 
     DecimalReader(DecimalVector v) {
-      super(v);
+      super(v, DECIMAL);
       this.scale = v.getScale();
     }
 
-    @Override
     Object read(int row) {
       long index = data + (long) row * DecimalVector.TYPE_WIDTH;
       long low = MemoryUtil.getLong(index);
@@ -292,11 +322,10 @@ final class ArrowValues {
     private final DateMillis millis;
 
     DateReader(DateDayVector v, DateMillis millis) {
-      super(v);
+      super(v, DATE);
       this.millis = millis;
     }
 
-    @Override
     Object read(int row) {
       return new Date(millis.of(MemoryUtil.getInt(data + (long) row * 4)));
     }
@@ -329,13 +358,12 @@ final class ArrowValues {
     private int first;
 
     StringReader(VarCharVector v, ByteCopy copy) {
-      super(v);
+      super(v, STRING);
       this.offsets = v.getOffsetBufferAddress();
       this.valueCount = v.getValueCount();
       this.copy = copy;
     }
 
-    @Override
     Object read(int row) {
       if (bytes == null) {
         first = MemoryUtil.getInt(offsets);
