@@ -8,8 +8,11 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
@@ -67,18 +70,36 @@ final class FetchPaths implements AutoCloseable {
     this.arrowJdbc = arrowJdbc;
   }
 
-  /** One warm-up, then {@code runs} timed runs. */
-  Measure median(int runs, Run r) throws Exception {
-    r.run();
-    List<Double> secs = new ArrayList<>();
-    long[] last = null;
-    for (int i = 0; i < runs; i++) {
-      long t0 = System.nanoTime();
-      last = r.run();
-      secs.add((System.nanoTime() - t0) / 1e9);
+  /**
+   * Runs every path once as a warm-up, then {@code runs} rounds of every path in turn, so that JIT
+   * compilation and heap state, which keep changing for several runs on a loaded 2-core machine,
+   * weigh on every path alike (measured one path after another, the first path ran on a colder
+   * JIT than the last).
+   *
+   * @return each path's median, in the order given
+   */
+  Map<String, Measure> interleaved(int runs, Map<String, Run> paths) throws Exception {
+    Map<String, List<Double>> secs = new LinkedHashMap<>();
+    Map<String, long[]> last = new HashMap<>();
+    for (int round = -1; round < runs; round++) {
+      for (Map.Entry<String, Run> p : paths.entrySet()) {
+        long t0 = System.nanoTime();
+        long[] read = p.getValue().run();
+        if (round >= 0) {
+          secs.computeIfAbsent(p.getKey(), k -> new ArrayList<>())
+              .add((System.nanoTime() - t0) / 1e9);
+          last.put(p.getKey(), read);
+        }
+      }
     }
-    Collections.sort(secs);
-    return new Measure(secs.get(secs.size() / 2), last[0], last[1]);
+    Map<String, Measure> out = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Double>> e : secs.entrySet()) {
+      List<Double> s = e.getValue();
+      Collections.sort(s);
+      long[] read = last.get(e.getKey());
+      out.put(e.getKey(), new Measure(s.get(s.size() / 2), read[0], read[1]));
+    }
+    return out;
   }
 
   /**

@@ -27,8 +27,9 @@ import org.apache.spark.sql.classic.SparkSession;
  * <p>Scenarios (each after a warm-up; medians): large fetch of {@code SELECT id, id * 1.5 AS d,
  * CAST(id AS STRING) AS s FROM range(N)} and {@code SELECT * FROM tpch.lineitem} through the JDBC
  * driver ({@code jdbc:libra://}, and the plain Arrow driver), FlightSqlClient, the Spark Connect
- * client and in process (Libra's converter: the reference; and Spark's {@code ArrowConverters}); {@code SELECT 1} and TPC-H Q6
- * latency (p50/p99); 32 JDBC connections running short queries. Prints a table and writes
+ * client and in process (Libra's converter: the reference; and Spark's {@code ArrowConverters}),
+ * 5 rounds after a warm-up round, the in-JVM paths interleaved within each round
+ * ({@link FetchPaths#interleaved}); {@code SELECT 1} and TPC-H Q6 latency (p50/p99); 32 JDBC connections running short queries. Prints a table and writes
  * {@code bench-results/latest.json}.
  *
  * <p>Usage: {@code LibraBench CONNECT_CLIENT_CLASSPATH [--quick]}.
@@ -43,7 +44,7 @@ public final class LibraBench {
     boolean quick = args.length > 1 && args[1].equals("--quick");
     long n = quick ? 1_000_000 : 10_000_000;
     double scale = quick ? 0.1 : 1;
-    int fetchRuns = quick ? 5 : 3;
+    int fetchRuns = 5;
     int latencyRuns = quick ? 50 : 200;
     int concurrencySeconds = quick ? 10 : 30;
 
@@ -118,12 +119,18 @@ public final class LibraBench {
   private static Map<String, Object> largeFetch(FetchPaths paths, String connectCp,
       String connectUrl, String sql, int runs) throws Exception {
     // The in-process path counts the Arrow bytes: MB/s of every path uses them.
-    FetchPaths.Measure inProcess = paths.median(runs, () -> paths.inProcess(sql));
-    FetchPaths.Measure inProcessSpark = paths.median(runs,
-        () -> paths.inProcessSparkConverter(sql));
-    FetchPaths.Measure flight = paths.median(runs, () -> paths.flightSqlClient(sql));
-    FetchPaths.Measure arrowJdbc = paths.median(runs, () -> paths.arrowJdbc(sql));
-    FetchPaths.Measure jdbc = paths.median(runs, () -> paths.jdbc(sql));
+    Map<String, FetchPaths.Run> runners = new LinkedHashMap<>();
+    runners.put("in-process", () -> paths.inProcess(sql));
+    runners.put("in-process-spark", () -> paths.inProcessSparkConverter(sql));
+    runners.put("flight", () -> paths.flightSqlClient(sql));
+    runners.put("arrow-jdbc", () -> paths.arrowJdbc(sql));
+    runners.put("jdbc", () -> paths.jdbc(sql));
+    Map<String, FetchPaths.Measure> measured = paths.interleaved(runs, runners);
+    FetchPaths.Measure inProcess = measured.get("in-process");
+    FetchPaths.Measure inProcessSpark = measured.get("in-process-spark");
+    FetchPaths.Measure flight = measured.get("flight");
+    FetchPaths.Measure arrowJdbc = measured.get("arrow-jdbc");
+    FetchPaths.Measure jdbc = measured.get("jdbc");
     Map<String, String> connect = connectClient(connectCp, "fetch", connectUrl, runs, sql);
     double connectSecs = Double.parseDouble(connect.get("median_s"));
     long rows = jdbc.rows();
