@@ -66,19 +66,7 @@ class LibraJdbcDriverJarTest {
 
   @Test
   void driverJarAloneConnectsAndQueries() throws Exception {
-    Path target = TestGateway.home().resolve("jdbc-driver/target");
-    Optional<Path> jar = Files.isDirectory(target) ? Files.list(target)
-        .filter(p -> p.getFileName().toString().matches("libra-jdbc-driver-.*\\.jar"))
-        .findFirst() : Optional.empty();
-    Assumptions.assumeTrue(jar.isPresent(), "build the driver jar first (mvn package)");
-    TestGateway gateway = TestGateway.get();
-    Path dir = Files.createTempDirectory("libra-driver-");
-    Files.writeString(dir.resolve("Client.java"), CLIENT);
-    String url = "jdbc:libra://127.0.0.1:" + gateway.server.port() + "?schema=tpch";
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Duser.timezone=Asia/Tokyo",
-        "-cp", jar.get().toString(), dir.resolve("Client.java").toString(), url)
-        .redirectErrorStream(true).start();
+    Process p = client("--add-opens=java.base/java.nio=ALL-UNNAMED", "-Duser.timezone=Asia/Tokyo");
     String out = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
     assertEquals(0, p.exitValue(), out);
@@ -96,5 +84,54 @@ class LibraJdbcDriverJarTest {
     assertTrue(line.contains(" tsobj=2024-02-29T12:34:56Z "), line);
     assertTrue(line.contains(" tsutc=2024-02-29T12:34:56Z"), line);
     assertTrue(line.contains(" tsstr=2024-02-29T12:34:56"), line);
+  }
+
+  /**
+   * Without {@code --add-opens=java.base/java.nio=ALL-UNNAMED} the connection fails at once with
+   * an error naming the option, and the client JVM exits. Before, the connection opened and the
+   * first result failed with Arrow's "Failed to initialize MemoryUtil" under "Failed to read
+   * message" (after a large result the Arrow driver's connection thread was left running and the
+   * client JVM did not exit).
+   */
+  @Test
+  void withoutTheJavaNioOpeningTheConnectionFailsNamingItAndTheClientExits() throws Exception {
+    Process p = client("-Duser.timezone=UTC");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    Thread reader = new Thread(() -> {
+      try {
+        p.getInputStream().transferTo(out);
+      } catch (java.io.IOException e) {
+        // the process was destroyed
+      }
+    });
+    reader.start();
+    boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+    if (!exited) {
+      p.destroyForcibly();
+    }
+    reader.join(10_000);
+    String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(exited, "the client JVM did not exit:\n" + text);
+    assertEquals(1, p.exitValue(), text);
+    assertTrue(text.contains("SQLException: Libra's JDBC driver needs the JVM option"
+        + " --add-opens=java.base/java.nio=ALL-UNNAMED"), text);
+  }
+
+  /** Runs {@link #CLIENT} against the shared gateway with only the driver jar on its classpath. */
+  private static Process client(String... jvmOptions) throws Exception {
+    Path target = TestGateway.home().resolve("jdbc-driver/target");
+    Optional<Path> jar = Files.isDirectory(target) ? Files.list(target)
+        .filter(p -> p.getFileName().toString().matches("libra-jdbc-driver-.*\\.jar"))
+        .findFirst() : Optional.empty();
+    Assumptions.assumeTrue(jar.isPresent(), "build the driver jar first (mvn package)");
+    TestGateway gateway = TestGateway.get();
+    Path dir = Files.createTempDirectory("libra-driver-");
+    Files.writeString(dir.resolve("Client.java"), CLIENT);
+    String url = "jdbc:libra://127.0.0.1:" + gateway.server.port() + "?schema=tpch";
+    List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of(jvmOptions));
+    cmd.addAll(List.of("-cp", jar.get().toString(), dir.resolve("Client.java").toString(), url));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
   }
 }

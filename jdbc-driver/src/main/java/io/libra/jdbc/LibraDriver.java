@@ -65,6 +65,7 @@ public final class LibraDriver implements Driver {
       schema = props.getProperty("schema");
     }
     props.remove("schema");
+    requireBufferAccess();
     Connection c = delegate.connect(target, props);
     if (schema != null && !schema.isBlank()) {
       try (Statement s = c.createStatement()) {
@@ -75,6 +76,28 @@ public final class LibraDriver implements Driver {
       }
     }
     return LibraJdbcProxies.connection(c);
+  }
+
+  /**
+   * Fails the connection up front when Arrow cannot read buffer addresses in this JVM (its
+   * {@code MemoryUtil} needs {@code java.nio} opened to it). Without this check the connection
+   * opens and the first result fails with "Failed to read message"; after a large result the
+   * Arrow driver's connection thread was seen left running, keeping the client JVM from exiting.
+   *
+   * @throws SQLException SQLSTATE 08001, naming the JVM option to add
+   */
+  static void requireBufferAccess() throws SQLException {
+    try {
+      Class.forName("org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.memory.util.MemoryUtil",
+          true, LibraDriver.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      return; // another packaging of the Arrow driver: let it report for itself
+    } catch (LinkageError | RuntimeException e) {
+      throw new SQLException("Libra's JDBC driver needs the JVM option"
+          + " --add-opens=java.base/java.nio=ALL-UNNAMED in the JVM that loads it (Arrow reads"
+          + " result buffers by address); add it to the java command line, or in DBeaver to"
+          + " dbeaver.ini after -vmargs", "08001", e);
+    }
   }
 
   /** Translates a {@code jdbc:libra:} URL to the Arrow driver's; fills {@code params}. */
