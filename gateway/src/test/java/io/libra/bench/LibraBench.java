@@ -29,8 +29,7 @@ import org.apache.spark.sql.classic.SparkSession;
  * driver ({@code jdbc:libra://}, and the plain Arrow driver), FlightSqlClient, the Spark Connect
  * client and in process (Libra's converter: the reference; and Spark's {@code ArrowConverters}),
  * 5 rounds after a warm-up round, the in-JVM paths interleaved within each round
- * ({@link FetchPaths#interleaved}); {@code SELECT 1} and TPC-H Q6 latency (p50/p99, Libra and
- * Spark Connect in alternating blocks); 32 JDBC connections running short queries. Prints a table and writes
+ * ({@link FetchPaths#interleaved}); {@code SELECT 1} and TPC-H Q6 latency (p50/p99); 32 JDBC connections running short queries. Prints a table and writes
  * {@code bench-results/latest.json}.
  *
  * <p>Usage: {@code LibraBench CONNECT_CLIENT_CLASSPATH [--quick]}.
@@ -172,31 +171,12 @@ public final class LibraBench {
     return m;
   }
 
-  /** Blocks of the latency runs; Libra's and Spark Connect's alternate. */
-  private static final int LATENCY_BLOCKS = 4;
-
-  /**
-   * p50/p99 of {@code runs} executions each, Libra JDBC and Spark Connect, in
-   * {@value #LATENCY_BLOCKS} alternating blocks (Libra, Connect, Libra, ...: each block a new
-   * connection or client JVM with 10 warm-ups), so that neither runs on a machine the other has
-   * warmed or tired.
-   */
   private static Map<String, Object> latency(FetchPaths paths, String connectCp,
       String connectUrl, String sql, int runs) throws Exception {
-    List<Double> libra = new ArrayList<>();
-    List<Double> spark = new ArrayList<>();
-    for (int b = 0; b < LATENCY_BLOCKS; b++) {
-      int n = runs / LATENCY_BLOCKS;
-      libra.addAll(paths.latency(sql, n));
-      for (String m : connectClient(connectCp, "latency", connectUrl, n, sql).get("samples_ms")
-          .split(",")) {
-        spark.add(Double.parseDouble(m));
-      }
-    }
-    double[] jdbc = percentiles(libra);
-    double[] connect = percentiles(spark);
-    double cp50 = connect[0];
-    double cp99 = connect[1];
+    double[] jdbc = paths.latency(sql, runs);
+    Map<String, String> connect = connectClient(connectCp, "latency", connectUrl, runs, sql);
+    double cp50 = Double.parseDouble(connect.get("p50_ms"));
+    double cp99 = Double.parseDouble(connect.get("p99_ms"));
     String name = sql.length() > 30 ? "TPC-H Q6" : sql;
     System.out.printf(Locale.ROOT, "%-40s %12.1f %12.1f %22s%n", name + ": Spark Connect", cp50,
         cp99, "");
@@ -210,14 +190,6 @@ public final class LibraBench {
     m.put("spark_connect_p99_ms", cp99);
     m.put("p50_ratio_vs_spark_connect", round3(jdbc[0] / cp50));
     return m;
-  }
-
-  /** {p50, p99} of {@code ms}. */
-  private static double[] percentiles(List<Double> ms) {
-    List<Double> sorted = new ArrayList<>(ms);
-    java.util.Collections.sort(sorted);
-    return new double[] {sorted.get(sorted.size() / 2),
-        sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1))};
   }
 
   private static void row(String name, long rows, double mb, double secs, double refSecs) {

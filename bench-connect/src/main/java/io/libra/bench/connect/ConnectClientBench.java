@@ -15,7 +15,7 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@code fetch URL RUNS SQL}: reads every row and column ({@code toLocalIterator},
  *       {@code Row.get}) after one warm-up run; median seconds and rows;</li>
  *   <li>{@code latency URL RUNS SQL}: {@code collect()} of a small query RUNS times after 10
- *       warm-up runs; p50 and p99 milliseconds, and every run's milliseconds in run order.</li>
+ *       warm-up runs; p50 and p99 milliseconds.</li>
  * </ul>
  */
 public final class ConnectClientBench {
@@ -46,14 +46,9 @@ public final class ConnectClientBench {
           spark.sql(sql).collect();
           ms.add((System.nanoTime() - t0) / 1e6);
         }
-        StringBuilder samples = new StringBuilder();
-        for (double m : ms) {
-          samples.append(samples.length() == 0 ? "" : ",")
-              .append(String.format(java.util.Locale.ROOT, "%.3f", m));
-        }
         Collections.sort(ms);
-        System.out.printf("RESULT p50_ms=%.3f p99_ms=%.3f samples_ms=%s%n", ms.get(ms.size() / 2),
-            ms.get(Math.min(ms.size() - 1, (int) Math.ceil(ms.size() * 0.99) - 1)), samples);
+        System.out.printf("RESULT p50_ms=%.3f p99_ms=%.3f%n", ms.get(ms.size() / 2),
+            ms.get(Math.min(ms.size() - 1, (int) Math.ceil(ms.size() * 0.99) - 1)));
       }
     } finally {
       spark.close();
