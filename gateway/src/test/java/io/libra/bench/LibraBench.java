@@ -29,8 +29,8 @@ import org.apache.spark.sql.classic.SparkSession;
  * driver ({@code jdbc:libra://}, and the plain Arrow driver), FlightSqlClient, the Spark Connect
  * client and in process (Libra's converter: the reference; and Spark's {@code ArrowConverters}),
  * 5 rounds after a warm-up round, the in-JVM paths interleaved within each round
- * ({@link FetchPaths#interleaved}); {@code SELECT 1} and TPC-H Q6 latency (p50/p99); 32 JDBC connections running short queries. Prints a table and writes
- * {@code bench-results/latest.json}.
+ * ({@link FetchPaths#interleaved}); {@code SELECT 1} and TPC-H Q6 latency (p50/p99); 32 JDBC
+ * connections running short queries. Prints a table and writes {@code bench-results/latest.json}.
  *
  * <p>Usage: {@code LibraBench CONNECT_CLIENT_CLASSPATH [--quick]}.
  */

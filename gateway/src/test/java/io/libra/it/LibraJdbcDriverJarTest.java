@@ -120,9 +120,13 @@ class LibraJdbcDriverJarTest {
   /** Runs {@link #CLIENT} against the shared gateway with only the driver jar on its classpath. */
   private static Process client(String... jvmOptions) throws Exception {
     Path target = TestGateway.home().resolve("jdbc-driver/target");
-    Optional<Path> jar = Files.isDirectory(target) ? Files.list(target)
-        .filter(p -> p.getFileName().toString().matches("libra-jdbc-driver-.*\\.jar"))
-        .findFirst() : Optional.empty();
+    Optional<Path> jar = Optional.empty();
+    if (Files.isDirectory(target)) {
+      try (java.util.stream.Stream<Path> files = Files.list(target)) {
+        jar = files.filter(p -> p.getFileName().toString().matches("libra-jdbc-driver-.*\\.jar"))
+            .findFirst();
+      }
+    }
     Assumptions.assumeTrue(jar.isPresent(), "build the driver jar first (mvn package)");
     TestGateway gateway = TestGateway.get();
     Path dir = Files.createTempDirectory("libra-driver-");

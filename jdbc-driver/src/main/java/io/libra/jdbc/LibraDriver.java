@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
 import org.apache.arrow.driver.jdbc.ArrowFlightJdbcDriver;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.memory.util.MemoryUtil;
 
 /**
  * JDBC driver for Libra: {@code jdbc:libra://host[:port][/][?key=value&…]}, found through
@@ -88,10 +89,10 @@ public final class LibraDriver implements Driver {
    */
   static void requireBufferAccess() throws SQLException {
     try {
-      Class.forName("org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.memory.util.MemoryUtil",
-          true, LibraDriver.class.getClassLoader());
+      // The class literal only loads the class; forName runs its static initializer.
+      Class.forName(MemoryUtil.class.getName(), true, MemoryUtil.class.getClassLoader());
     } catch (ClassNotFoundException e) {
-      return; // another packaging of the Arrow driver: let it report for itself
+      throw new IllegalStateException(e); // it was just loaded
     } catch (LinkageError | RuntimeException e) {
       throw new SQLException("Libra's JDBC driver needs the JVM option"
           + " --add-opens=java.base/java.nio=ALL-UNNAMED in the JVM that loads it (Arrow reads"
