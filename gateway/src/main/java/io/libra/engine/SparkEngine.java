@@ -16,10 +16,12 @@ import org.slf4j.LoggerFactory;
  * <p>Settings come from {@code spark-defaults.conf}; Libra only adds defaults that the file did not
  * set: the metastore and warehouse locations, loopback driver binding when the gateway binds to
  * loopback, {@code spark.scheduler.mode=FAIR}, and no per-session artifact isolation
- * ({@link #ARTIFACT_ISOLATION}: sessions share compiled code). With a master whose executors are
- * other JVMs (anything but {@code local} and {@code local[…]}: {@code spark://}, {@code yarn},
- * {@code k8s://}, {@code local-cluster[…]}) it appends the jar of Libra's own code
- * ({@link ExecutorCodeJar}) to {@code spark.jars}, because tasks run Libra classes.
+ * ({@link #ARTIFACT_ISOLATION}: sessions share compiled code). Sessions carry Libra's SQL checks
+ * ({@link SqlGuard}) and plan queries of constants without a Spark job ({@link ConstantRowScan}).
+ * With a master whose executors are other JVMs (anything but {@code local} and
+ * {@code local[…]}: {@code spark://}, {@code yarn}, {@code k8s://}, {@code local-cluster[…]}) it
+ * appends the jar of Libra's own code ({@link ExecutorCodeJar}) to {@code spark.jars}, because
+ * tasks run Libra classes.
  */
 public final class SparkEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SparkEngine.class);
@@ -80,7 +82,7 @@ public final class SparkEngine implements AutoCloseable {
     // Spark Thrift Server; it needs the files role when authentication is on.
     conf.setIfMissing(ARTIFACT_ISOLATION, "false");
     SparkSession.Builder builder = SparkSession.builder().config(conf)
-        .withExtensions(new SqlGuard.Extension());
+        .withExtensions(new SqlGuard.Extension()).withExtensions(new ConstantRowScan.Extension());
     SparkSession session = builder.getOrCreate();
     long t0 = System.nanoTime();
     session.catalog().listDatabases().count();

@@ -54,6 +54,41 @@ class StatementsJdbcTest {
   }
 
   @Test
+  void constantQueriesStreamWithoutASparkJob() throws Exception {
+    String marker = "const-" + System.nanoTime();
+    try (JobRecorder jobs = new JobRecorder(gateway.spark.sparkContext());
+        Statement s = connection.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT 1, '" + marker + "' AS m, 1 + 1 AS two,"
+          + " 1.5 AS d, DATE'2024-02-29' AS day, CAST(NULL AS INT) AS n, upper('x') AS u")) {
+        ResultSetMetaData md = rs.getMetaData();
+        assertEquals("1", md.getColumnName(1));
+        assertEquals("two", md.getColumnName(3));
+        assertTrue(rs.next());
+        assertEquals(1, rs.getInt(1));
+        assertEquals(marker, rs.getString("m"));
+        assertEquals(2, rs.getInt("two"));
+        assertEquals(new java.math.BigDecimal("1.5"), rs.getBigDecimal("d"));
+        assertEquals(java.sql.Date.valueOf("2024-02-29"), rs.getDate("day"));
+        assertEquals(null, rs.getObject("n"));
+        assertEquals("X", rs.getString("u"));
+        assertFalse(rs.next());
+      }
+      // Not a constant: Spark's plan, one job.
+      try (ResultSet rs = s.executeQuery("SELECT rand() AS r, '" + marker + "-rand'")) {
+        assertTrue(rs.next());
+        double r = rs.getDouble("r");
+        assertTrue(r >= 0 && r < 1, "rand() = " + r);
+        assertFalse(rs.next());
+      }
+      jobs.drain();
+      List<String> ran = jobs.started.stream().map(JobRecorder.Job::description)
+          .filter(d -> d.contains(marker)).toList();
+      assertEquals(1, ran.size(), "only the rand() query runs a Spark job: " + jobs.started);
+      assertTrue(ran.get(0).contains("rand()"), ran.toString());
+    }
+  }
+
+  @Test
   void emptyResultKeepsColumns() throws Exception {
     // A PreparedStatement: the 18.3.0 driver's plain Statement path appends the prepared
     // statement's columns a second time when the result has no rows (ArrowFlightStatement
