@@ -196,24 +196,26 @@ final class FetchPaths implements AutoCloseable {
     }
   }
 
-  /** p50 and p99 milliseconds of {@code runs} executions on one connection, after 10 warm-ups. */
-  double[] latency(String sql, int runs) throws Exception {
-    try (Connection c = libraJdbc.connect()) {
-      List<Double> ms = new ArrayList<>();
-      for (int i = 0; i < runs + 10; i++) {
-        long t0 = System.nanoTime();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-          while (rs.next()) {
-            rs.getObject(1);
-          }
-        }
-        if (i >= 10) {
-          ms.add((System.nanoTime() - t0) / 1e6);
+  /**
+   * Libra's JDBC latency: milliseconds of each of {@code runs} executions of {@code sql} on
+   * {@code c} (statement, execute, read every row, close).
+   */
+  static List<Double> latencyBlock(Connection c, String sql, int runs) throws Exception {
+    List<Double> ms = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      long t0 = System.nanoTime();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        while (rs.next()) {
+          rs.getObject(1);
         }
       }
-      Collections.sort(ms);
-      return new double[] {ms.get(ms.size() / 2),
-          ms.get(Math.min(ms.size() - 1, (int) Math.ceil(ms.size() * 0.99) - 1))};
+      ms.add((System.nanoTime() - t0) / 1e6);
     }
+    return ms;
+  }
+
+  /** A new connection of Libra's JDBC driver ({@code jdbc:libra://}) to this bench's gateway. */
+  Connection newLibraConnection() throws Exception {
+    return libraJdbc.connect();
   }
 }

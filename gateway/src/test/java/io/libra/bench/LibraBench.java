@@ -4,10 +4,7 @@ import io.libra.config.LibraConfig;
 import io.libra.engine.SparkEngine;
 import io.libra.flight.LibraServer;
 import io.libra.tpch.TpchLoader;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,21 +12,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.classic.SparkSession;
 
 /**
  * scripts/bench: Libra against Spark Connect and against the in-process limit, on one SparkContext
  * ({@code local[*]}) that serves both Libra's Flight SQL server and a Spark Connect server
  * ({@code spark.plugins=SparkConnectPlugin}), so both see the same Spark, data and settings. The
- * Spark Connect JVM client runs in its own JVM ({@code bench-connect} module).
+ * Spark Connect JVM client runs in its own JVM ({@code bench-connect} module, {@link ConnectClient}),
+ * one for the whole run, kept warm like the in-JVM clients.
  *
  * <p>Scenarios (each after a warm-up; medians): large fetch of {@code SELECT id, id * 1.5 AS d,
  * CAST(id AS STRING) AS s FROM range(N)} and {@code SELECT * FROM tpch.lineitem} through the JDBC
  * driver ({@code jdbc:libra://}, and the plain Arrow driver), FlightSqlClient, the Spark Connect
  * client and in process (Libra's converter: the reference; and Spark's {@code ArrowConverters}),
  * 5 rounds after a warm-up round, the in-JVM paths interleaved within each round
- * ({@link FetchPaths#interleaved}); {@code SELECT 1} and TPC-H Q6 latency (p50/p99); 32 JDBC
+ * ({@link FetchPaths#interleaved}); {@code SELECT 1} and TPC-H Q6 latency (p50/p99, Libra and
+ * Connect in alternating blocks, {@link #latency}); 32 JDBC
  * connections running short queries. Prints a table and writes {@code bench-results/latest.json}.
  *
  * <p>Usage: {@code LibraBench CONNECT_CLIENT_CLASSPATH [--quick]}.
@@ -38,6 +36,9 @@ public final class LibraBench {
   static final String Q6 = "SELECT sum(l_extendedprice * l_discount) AS revenue FROM tpch.lineitem"
       + " WHERE l_shipdate >= DATE'1994-01-01' AND l_shipdate < DATE'1995-01-01'"
       + " AND l_discount BETWEEN 0.05 AND 0.07 AND l_quantity < 24";
+
+  /** Alternating blocks per latency scenario ({@link #latency}). */
+  static final int LATENCY_BLOCKS = 4;
 
   public static void main(String[] args) throws Exception {
     String connectClasspath = args[0];
@@ -67,7 +68,8 @@ public final class LibraBench {
         Map.of("libra.server.port", "0", "libra.work-dir", work.toString()));
     String connectUrl = "sc://127.0.0.1:" + connectPort;
     Map<String, Object> json = new LinkedHashMap<>();
-    try (LibraServer server = LibraServer.start(config, spark)) {
+    try (LibraServer server = LibraServer.start(config, spark);
+        ConnectClient connect = new ConnectClient(connectClasspath, connectUrl)) {
       JdbcDrivers.Connector libraJdbc = JdbcDrivers.libra(
           Path.of(System.getProperty("libra.home", ".")), server.port());
       FetchPaths paths = new FetchPaths(spark, server.port(), libraJdbc,
@@ -80,7 +82,7 @@ public final class LibraBench {
       List<Map<String, Object>> fetches = new ArrayList<>();
       for (String sql : List.of("SELECT id, id * 1.5 AS d, CAST(id AS STRING) AS s FROM range("
           + n + ")", "SELECT * FROM tpch.lineitem")) {
-        fetches.add(largeFetch(paths, connectClasspath, connectUrl, sql, fetchRuns));
+        fetches.add(largeFetch(paths, connect, sql, fetchRuns));
       }
       json.put("large_fetch", Map.of(
           "ratio_vs_spark_connect", fetches.get(0).get("jdbc_vs_spark_connect"),
@@ -91,9 +93,8 @@ public final class LibraBench {
 
       System.out.printf(Locale.ROOT, "%n%-40s %12s %12s %22s%n",
           "small-query latency (lower is better)", "p50 ms", "p99 ms", "p50 Libra / Connect");
-      Map<String, Object> select1 = latency(paths, connectClasspath, connectUrl, "SELECT 1",
-          latencyRuns);
-      Map<String, Object> q6 = latency(paths, connectClasspath, connectUrl, Q6, latencyRuns);
+      Map<String, Object> select1 = latency(paths, connect, "SELECT 1", latencyRuns);
+      Map<String, Object> q6 = latency(paths, connect, Q6, latencyRuns);
       json.put("select1", select1);
       json.put("q6", q6);
 
@@ -116,8 +117,8 @@ public final class LibraBench {
     System.out.println("\nwrote " + out.resolve("latest.json"));
   }
 
-  private static Map<String, Object> largeFetch(FetchPaths paths, String connectCp,
-      String connectUrl, String sql, int runs) throws Exception {
+  private static Map<String, Object> largeFetch(FetchPaths paths, ConnectClient connectClient,
+      String sql, int runs) throws Exception {
     // The in-process path counts the Arrow bytes: MB/s of every path uses them.
     Map<String, FetchPaths.Run> runners = new LinkedHashMap<>();
     runners.put("in-process", () -> paths.inProcess(sql));
@@ -131,7 +132,7 @@ public final class LibraBench {
     FetchPaths.Measure flight = measured.get("flight");
     FetchPaths.Measure arrowJdbc = measured.get("arrow-jdbc");
     FetchPaths.Measure jdbc = measured.get("jdbc");
-    Map<String, String> connect = connectClient(connectCp, "fetch", connectUrl, runs, sql);
+    Map<String, String> connect = connectClient.fetch(runs, sql);
     double connectSecs = Double.parseDouble(connect.get("median_s"));
     long rows = jdbc.rows();
     double mb = inProcess.bytes() / 1e6;
@@ -171,12 +172,34 @@ public final class LibraBench {
     return m;
   }
 
-  private static Map<String, Object> latency(FetchPaths paths, String connectCp,
-      String connectUrl, String sql, int runs) throws Exception {
-    double[] jdbc = paths.latency(sql, runs);
-    Map<String, String> connect = connectClient(connectCp, "latency", connectUrl, runs, sql);
-    double cp50 = Double.parseDouble(connect.get("p50_ms"));
-    double cp99 = Double.parseDouble(connect.get("p99_ms"));
+  /**
+   * Latency of {@code sql}, Libra's JDBC driver (one connection) against the Spark Connect client
+   * (one session, its own JVM kept warm): 20 warm-up runs each, then {@value #LATENCY_BLOCKS}
+   * blocks of runs alternating between the two (Libra, Connect, Connect, Libra, …), so both see
+   * the same JIT and machine state. p50 and p99 over all measured runs.
+   */
+  private static Map<String, Object> latency(FetchPaths paths, ConnectClient connectClient,
+      String sql, int runs) throws Exception {
+    List<Double> libra = new ArrayList<>();
+    List<Double> connect = new ArrayList<>();
+    try (java.sql.Connection c = paths.newLibraConnection()) {
+      FetchPaths.latencyBlock(c, sql, 20);
+      connectClient.latency(20, sql);
+      int block = Math.max(1, runs / LATENCY_BLOCKS);
+      for (int b = 0; b < LATENCY_BLOCKS; b++) {
+        if (b % 2 == 0) {
+          libra.addAll(FetchPaths.latencyBlock(c, sql, block));
+          connect.addAll(connectClient.latency(block, sql));
+        } else {
+          connect.addAll(connectClient.latency(block, sql));
+          libra.addAll(FetchPaths.latencyBlock(c, sql, block));
+        }
+      }
+    }
+    double[] jdbc = percentiles(libra);
+    double[] sc = percentiles(connect);
+    double cp50 = sc[0];
+    double cp99 = sc[1];
     String name = sql.length() > 30 ? "TPC-H Q6" : sql;
     System.out.printf(Locale.ROOT, "%-40s %12.1f %12.1f %22s%n", name + ": Spark Connect", cp50,
         cp99, "");
@@ -201,34 +224,11 @@ public final class LibraBench {
     return Math.round(v * 1000) / 1000.0;
   }
 
-  /** Runs the Spark Connect client JVM; returns its RESULT line's key=value pairs. */
-  private static Map<String, String> connectClient(String classpath, String mode, String url,
-      int runs, String sql) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g"));
-    // The client needs the same module openings as Spark itself (conf/jvm.properties).
-    cmd.addAll(List.of(System.getProperty("libra.jvm.options", "").trim().split("\\s+")));
-    cmd.addAll(List.of("-cp", classpath, "io.libra.bench.connect.ConnectClientBench", mode, url,
-        Integer.toString(runs), sql));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    Map<String, String> result = new LinkedHashMap<>();
-    StringBuilder log = new StringBuilder();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-        StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        log.append(line).append('\n');
-        if (line.startsWith("RESULT ")) {
-          for (String kv : line.substring(7).split(" ")) {
-            int eq = kv.indexOf('=');
-            result.put(kv.substring(0, eq), kv.substring(eq + 1));
-          }
-        }
-      }
-    }
-    if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0 || result.isEmpty()) {
-      throw new IllegalStateException("Spark Connect client failed:\n" + log);
-    }
-    return result;
+  /** p50 and p99 of {@code ms}. */
+  private static double[] percentiles(List<Double> ms) {
+    List<Double> sorted = new ArrayList<>(ms);
+    java.util.Collections.sort(sorted);
+    return new double[] {sorted.get(sorted.size() / 2),
+        sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.99) - 1))};
   }
 }
