@@ -219,6 +219,16 @@ public final class LibraServer implements AutoCloseable {
     return operations.running();
   }
 
+  /** Prepared statements open now ({@code CreatePreparedStatement}, not closed or expired). */
+  public long openPreparedStatements() {
+    return backend.openPreparedStatements();
+  }
+
+  /** Query tickets handed out in a FlightInfo and not read by a DoGet yet. */
+  public long unreadTickets() {
+    return backend.unreadTickets();
+  }
+
   /** Bytes currently allocated by all streams and metadata calls. */
   public long allocatedBytes() {
     return rootAllocator.getAllocatedMemory();

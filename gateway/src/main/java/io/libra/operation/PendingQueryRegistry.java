@@ -22,6 +22,12 @@ public final class PendingQueryRegistry {
     return id;
   }
 
+  /** Tickets handed out and not read yet (not expired). */
+  public long unread() {
+    pending.cleanUp();
+    return pending.estimatedSize();
+  }
+
   /** @throws HandleNotFoundException when the ticket is unknown, already read or expired */
   public PendingQuery take(String id) {
     PendingQuery q = pending.asMap().remove(id);

@@ -31,6 +31,12 @@ public final class PreparedStatementRegistry {
     return s;
   }
 
+  /** Prepared statements open now (not closed, not expired). */
+  public long open() {
+    statements.cleanUp();
+    return statements.estimatedSize();
+  }
+
   /** Closes a handle; closing an unknown or already closed handle does nothing. */
   public void close(String handle) {
     statements.invalidate(handle);

@@ -113,6 +113,16 @@ public final class SqlBackend {
     }
   }
 
+  /** Prepared statements open now, over all sessions. */
+  public long openPreparedStatements() {
+    return prepared.open();
+  }
+
+  /** Query tickets handed out in a FlightInfo and not read by a DoGet yet, over all sessions. */
+  public long unreadTickets() {
+    return pending.unread();
+  }
+
   /** {@code ClosePreparedStatement}: idempotent. */
   public void closePrepared(String handle) {
     prepared.close(handle);

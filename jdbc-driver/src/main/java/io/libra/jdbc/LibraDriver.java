@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
 import org.apache.arrow.driver.jdbc.ArrowFlightJdbcDriver;
+import org.apache.arrow.driver.jdbc.LibraFlightMeta;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.calcite.avatica.Meta;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.memory.util.MemoryUtil;
 
 /**
@@ -29,13 +32,21 @@ import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.memory.util.MemoryUt
  * other property pass through; {@code schema=x} runs {@code USE x} once connected.
  *
  * <p>Timestamps read through this driver are exact whatever the client JVM's time zone
- * ({@link TimestampColumns} corrects the Arrow driver's shift).
+ * ({@link TimestampColumns} corrects the Arrow driver's shift). {@code Statement.executeQuery(String)}
+ * is a Flight SQL statement query (two RPCs, {@link LibraFlightMeta}) where the Arrow driver
+ * prepares, executes and closes a prepared statement (four).
  */
 public final class LibraDriver implements Driver {
   public static final String PREFIX = "jdbc:libra:";
   public static final int DEFAULT_PORT = 32010;
 
-  private final ArrowFlightJdbcDriver delegate = new ArrowFlightJdbcDriver();
+  /** Arrow's driver with Libra's {@link LibraFlightMeta} (plain queries in two RPCs). */
+  private final ArrowFlightJdbcDriver delegate = new ArrowFlightJdbcDriver() {
+    @Override
+    public Meta createMeta(AvaticaConnection connection) {
+      return new LibraFlightMeta(connection);
+    }
+  };
 
   static {
     try {

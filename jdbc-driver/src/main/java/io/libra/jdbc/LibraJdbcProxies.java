@@ -9,12 +9,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import org.apache.arrow.driver.jdbc.LibraFlightMeta;
 
 /**
  * Wraps the Arrow driver's Connection and Statements (dynamic proxies) so that their result sets
  * are {@link LibraResultSet}s and {@code getConnection}/{@code getStatement} return the wrappers;
- * every other call goes to the Arrow driver unchanged. {@code unwrap} still reaches the Arrow
- * driver's objects.
+ * a plain statement's {@code executeQuery(String)} runs as a statement query
+ * ({@link LibraFlightMeta#statementQuery}); every other call goes to the Arrow driver unchanged.
+ * {@code unwrap} still reaches the Arrow driver's objects.
  */
 final class LibraJdbcProxies {
   private LibraJdbcProxies() {}
@@ -40,7 +42,8 @@ final class LibraJdbcProxies {
       if (m.getName().equals("getConnection") && m.getParameterCount() == 0) {
         return connection;
       }
-      Object r = invoke(delegate, m, args);
+      Object r = type == Statement.class && m.getName().equals("executeQuery")
+          ? statementQuery(delegate, m, args) : invoke(delegate, m, args);
       return r instanceof ResultSet rs ? new LibraResultSet(rs, (Statement) self) : r;
     });
   }
@@ -75,6 +78,14 @@ final class LibraJdbcProxies {
     };
     return (T) Proxy.newProxyInstance(LibraJdbcProxies.class.getClassLoader(),
         new Class<?>[] {type}, h);
+  }
+
+  private static Object statementQuery(Object target, Method m, Object[] args) throws Throwable {
+    try {
+      return LibraFlightMeta.statementQuery(() -> m.invoke(target, args));
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   private static Object invoke(Object target, Method m, Object[] args) throws Throwable {
