@@ -77,13 +77,15 @@ def test_get_objects_at_every_depth(gateway):
         names = {s["db_schema_name"] for c in schemas for s in c["catalog_db_schemas"]}
         assert {"default", "tpch"} <= names
 
-        tables = _objects(conn, "tables", db_schema_filter="tpch", table_name_filter="n%")
+        tables = _objects(conn, "tables", catalog_filter="spark_catalog", db_schema_filter="tpch",
+                          table_name_filter="n%")
         found = [(s["db_schema_name"], t["table_name"], t["table_type"])
                  for c in tables for s in c["catalog_db_schemas"] for t in s["db_schema_tables"]]
         assert found == [("tpch", "nation", "TABLE")]
 
         for depth in ("columns", "all"):
-            cols = _objects(conn, depth, db_schema_filter="tpch", table_name_filter="nation")
+            cols = _objects(conn, depth, catalog_filter="spark_catalog", db_schema_filter="tpch",
+                            table_name_filter="nation")
             table = cols[0]["catalog_db_schemas"][0]["db_schema_tables"][0]
             columns = table["table_columns"]
             assert [c["column_name"] for c in columns] == NATION_COLUMNS
@@ -91,10 +93,19 @@ def test_get_objects_at_every_depth(gateway):
             assert [c["xdbc_type_name"] for c in columns] == ["BIGINT", "STRING", "BIGINT",
                                                               "STRING"]
 
-        filtered = _objects(conn, "columns", db_schema_filter="tpch",
-                            table_name_filter="nation", column_name_filter="n_name")
+        filtered = _objects(conn, "columns", catalog_filter="spark_catalog",
+                            db_schema_filter="tpch", table_name_filter="nation",
+                            column_name_filter="n_name")
         table = filtered[0]["catalog_db_schemas"][0]["db_schema_tables"][0]
         assert [c["column_name"] for c in table["table_columns"]] == ["n_name"]
+
+
+def test_libra_catalog_and_its_schema_less_jobs_table(gateway):
+    with login(gateway) as conn:
+        # Listed before first use (Spark loads a configured catalog lazily).
+        assert "libra" in {c["catalog_name"] for c in _objects(conn, "catalogs")}
+        schema = conn.adbc_get_table_schema("jobs", catalog_filter="libra")
+        assert schema.names[:2] == ["job_id", "name"]
 
 
 def test_table_schema_info_and_table_types(gateway):

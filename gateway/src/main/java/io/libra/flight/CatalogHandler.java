@@ -30,9 +30,17 @@ import org.apache.spark.sql.classic.SparkSession;
  * {@code Catalog.listTables}). Permanent tables are TABLE, views VIEW; the session's temporary
  * views are LOCAL TEMPORARY, listed under its current catalog and schema (where an unqualified name
  * finds them). Results are ordered by catalog, schema, table name as JDBC requires.
+ *
+ * <p>Catalogs are the ones Spark has loaded ({@code SHOW CATALOGS}) and every one configured with
+ * {@code spark.sql.catalog.NAME}, loaded or not yet (such as Libra's {@code libra}). A catalog's
+ * tables in its root namespace (Libra's {@code libra.jobs}) are listed with no schema
+ * ({@code db_schema_name} null), when the schema pattern is missing, empty or {@code %}.
  */
 final class CatalogHandler {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(
+      CatalogHandler.class);
   static final List<String> TABLE_TYPES = List.of("LOCAL TEMPORARY", "TABLE", "VIEW");
+  private static final String CATALOG_CONF = "spark.sql.catalog.";
 
   private final SparkSession session;
 
@@ -98,7 +106,27 @@ final class CatalogHandler {
       int row = 0;
       String currentCatalog = session.sessionState().catalogManager().currentCatalog().name();
       String currentSchema = session.catalog().currentDatabase();
+      String schemaFilter = command.hasDbSchemaFilterPattern()
+          ? command.getDbSchemaFilterPattern() : null;
+      boolean rootToo = schemaFilter == null || schemaFilter.isEmpty() || schemaFilter.equals("%");
       for (String cat : catalogNames(catalog)) {
+        if (rootToo) {
+          for (String name : rootTables(cat)) {
+            if (!tablePattern.matches(name)
+                || (!types.isEmpty() && types.stream().noneMatch("TABLE"::equalsIgnoreCase))) {
+              continue;
+            }
+            catV.setSafe(row, utf8(cat));
+            schemaV.setNull(row);
+            nameV.setSafe(row, utf8(name));
+            typeV.setSafe(row, utf8("TABLE"));
+            if (arrowV != null) {
+              arrowV.setSafe(row, serialize(SparkArrowSchema.toArrow(
+                  session.table(quote(cat) + "." + quote(name)).schema(), timeZone)));
+            }
+            row++;
+          }
+        }
         for (String ns : namespaces(cat)) {
           if (!schemaPattern.matches(ns)) {
             continue;
@@ -145,15 +173,23 @@ final class CatalogHandler {
     }
   }
 
-  /** Catalogs Spark knows (configured ones and the session catalog), sorted; or just {@code only}. */
+  /**
+   * Catalogs Spark knows: loaded ones ({@code SHOW CATALOGS}), configured ones
+   * ({@code spark.sql.catalog.NAME}, which Spark loads on first use) and the session catalog;
+   * sorted; or just {@code only}.
+   */
   private List<String> catalogNames(String only) {
-    List<String> names = new ArrayList<>();
+    java.util.Set<String> found = new java.util.TreeSet<>();
     for (Row r : session.sql("SHOW CATALOGS").collectAsList()) {
-      names.add(r.getString(0));
+      found.add(r.getString(0));
     }
-    if (!names.contains("spark_catalog")) {
-      names.add("spark_catalog");
-    }
+    found.add("spark_catalog");
+    scala.jdk.javaapi.CollectionConverters.asJava(session.conf().getAll()).keySet().stream()
+        .filter(k -> k.startsWith(CATALOG_CONF) && k.indexOf('.', CATALOG_CONF.length()) < 0)
+        .map(k -> k.substring(CATALOG_CONF.length()))
+        .filter(n -> !n.isEmpty())
+        .forEach(found::add);
+    List<String> names = new ArrayList<>(found);
     names.sort(String::compareTo);
     if (only != null) {
       return names.stream().filter(n -> n.equalsIgnoreCase(only)).toList();
@@ -161,9 +197,49 @@ final class CatalogHandler {
     return names;
   }
 
+  /**
+   * Tables in the root namespace of a catalog other than the session catalog (whose root holds
+   * none), sorted; none when the catalog is not a {@code TableCatalog} or cannot list them.
+   */
+  private List<String> rootTables(String catalog) {
+    if (catalog.equalsIgnoreCase("spark_catalog")) {
+      return List.of();
+    }
+    try {
+      if (session.sessionState().catalogManager().catalog(catalog)
+          instanceof org.apache.spark.sql.connector.catalog.TableCatalog tables) {
+        List<String> names = new ArrayList<>();
+        for (org.apache.spark.sql.connector.catalog.Identifier id
+            : tables.listTables(new String[0])) {
+          names.add(id.name());
+        }
+        names.sort(String::compareTo);
+        return names;
+      }
+    } catch (Exception e) {
+      // A catalog whose root namespace cannot be listed has no root tables to show.
+    }
+    return List.of();
+  }
+
+  /**
+   * A catalog's namespaces, sorted. A configured catalog that Spark cannot load or list (a wrong
+   * class name, an unreachable metastore) has none here, and a warning is logged, so that one bad
+   * catalog does not fail every metadata call.
+   */
   private List<String> namespaces(String catalog) {
     List<String> names = new ArrayList<>();
-    for (Row r : session.sql("SHOW NAMESPACES IN " + quote(catalog)).collectAsList()) {
+    List<Row> rows;
+    try {
+      rows = session.sql("SHOW NAMESPACES IN " + quote(catalog)).collectAsList();
+    } catch (Exception e) {
+      if (catalog.equalsIgnoreCase("spark_catalog")) {
+        throw e;
+      }
+      LOG.warn("catalog {}: cannot list its namespaces: {}", catalog, e.getMessage());
+      return names;
+    }
+    for (Row r : rows) {
       names.add(r.getString(0));
     }
     names.sort(String::compareTo);

@@ -241,6 +241,32 @@ class StatementsJdbcTest {
     assertFalse(md.getExportedKeys(null, "tpch", "nation").next());
   }
 
+  @Test
+  void metadataListsTheJobsTableOfTheLibraCatalogWithoutASchema() throws Exception {
+    DatabaseMetaData md = connection.getMetaData();
+    List<String> catalogs = column(md.getCatalogs(), "TABLE_CAT");
+    assertTrue(catalogs.contains("libra"), catalogs.toString());
+    try (ResultSet rs = md.getTables("libra", null, "%", null)) {
+      assertTrue(rs.next());
+      assertEquals("libra", rs.getString("TABLE_CAT"));
+      assertEquals(null, rs.getString("TABLE_SCHEM"));
+      assertEquals("jobs", rs.getString("TABLE_NAME"));
+      assertEquals("TABLE", rs.getString("TABLE_TYPE"));
+      assertFalse(rs.next());
+    }
+    List<String> columns = column(md.getColumns("libra", null, "jobs", null), "COLUMN_NAME");
+    assertEquals("job_id", columns.get(0));
+    assertTrue(columns.contains("state"), columns.toString());
+    // A schema pattern that names a schema leaves the schema-less table out.
+    assertEquals(List.of(), column(md.getTables("libra", "tpch", "%", null), "TABLE_NAME"));
+    assertEquals(List.of(), column(md.getTables("libra", null, "%", new String[] {"VIEW"}),
+        "TABLE_NAME"));
+    // Every catalog at once still lists spark_catalog's tables after it.
+    List<String> all = column(md.getTables(null, null, "%", new String[] {"TABLE"}),
+        "TABLE_NAME");
+    assertTrue(all.contains("jobs") && all.contains("lineitem"), all.toString());
+  }
+
   private static List<String> column(ResultSet rs, String name) throws Exception {
     List<String> out = new ArrayList<>();
     try (rs) {
