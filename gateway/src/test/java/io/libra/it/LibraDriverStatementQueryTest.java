@@ -2,6 +2,7 @@ package io.libra.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,12 +65,20 @@ class LibraDriverStatementQueryTest {
         assertEquals(String.valueOf(i * 2), rs.getString("s"));
       }
       assertFalse(rs.next());
-      assertTrue(rs.getStatement().isWrapperFor(Statement.class));
+      assertSame(s, rs.getStatement());
+      assertSame(rs, s.getResultSet(), "getResultSet() is the result set executeQuery returned");
       // The same statement again, then through the prepared path for an update count.
       try (ResultSet again = s.executeQuery("SELECT 'x' AS v")) {
         assertTrue(again.next());
         assertEquals("x", again.getString(1));
       }
+    }
+    try (Statement s = connection.createStatement()) {
+      assertTrue(s.execute("SELECT 2"));
+      ResultSet rs = s.getResultSet();
+      assertSame(rs, s.getResultSet());
+      assertTrue(rs.next());
+      assertEquals(2, rs.getInt(1));
     }
     // The counter moves for what does prepare: a PreparedStatement.
     try (PreparedStatement ps = connection.prepareStatement("SELECT 1")) {

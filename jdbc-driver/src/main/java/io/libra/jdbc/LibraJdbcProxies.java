@@ -38,13 +38,23 @@ final class LibraJdbcProxies {
   }
 
   private static <S extends Statement> S statement(Class<S> type, S delegate, Object connection) {
+    // The wrapper of the Arrow result set returned last, so that getResultSet() returns the very
+    // object executeQuery did (JDBC callers compare them).
+    ResultSet[] last = new ResultSet[2]; // {Arrow's, Libra's}
     return proxy(type, delegate, (self, m, args) -> {
       if (m.getName().equals("getConnection") && m.getParameterCount() == 0) {
         return connection;
       }
       Object r = type == Statement.class && m.getName().equals("executeQuery")
           ? statementQuery(delegate, m, args) : invoke(delegate, m, args);
-      return r instanceof ResultSet rs ? new LibraResultSet(rs, (Statement) self) : r;
+      if (!(r instanceof ResultSet rs)) {
+        return r;
+      }
+      if (rs != last[0]) {
+        last[0] = rs;
+        last[1] = new LibraResultSet(rs, (Statement) self);
+      }
+      return last[1];
     });
   }
 
