@@ -18,8 +18,9 @@ import org.apache.spark.sql.types.StructType;
  * <p>{@code SparkSession.sql} runs commands eagerly, so the text is parsed first with the session's
  * parser ({@code sessionState().sqlParser().parsePlan}): a {@link Command} (or a parsed
  * {@code INSERT}) with no output attributes is an update (DDL/DML); a command with output (SHOW,
- * DESCRIBE, EXPLAIN, SET) is a query whose schema is its declared output; anything else is a query,
- * analysed lazily by {@code SparkSession.sql}.
+ * DESCRIBE, EXPLAIN, SET), declared by the parsed plan or, for a command that declares none, by the
+ * analysed one (DESCRIBE FUNCTION), is a query whose schema is that output; anything else is a
+ * query, analysed lazily by {@code SparkSession.sql}.
  *
  * <p>Errors are Spark's own: {@code ParseException} ({@code PARSE_SYNTAX_ERROR}, 42601) and
  * {@code AnalysisException} (for example {@code TABLE_OR_VIEW_NOT_FOUND}, 42P01).
@@ -69,6 +70,14 @@ public final class StatementAnalyzer {
     List<DataType> parameterTypes = markers == 0 ? List.of()
         : ParameterTypes.infer(session, plan, markers);
     if (isCommand(plan)) {
+      if (plan.output().isEmpty() && plan instanceof Command) {
+        // Some commands declare their output only once analysed (DESCRIBE FUNCTION becomes
+        // DescribeFunctionCommand, whose output is function_desc). Analysis runs nothing.
+        LogicalPlan analysed = analysedCommand(session, plan);
+        if (analysed != null && !analysed.output().isEmpty()) {
+          plan = analysed;
+        }
+      }
       if (plan.output().isEmpty()) {
         return new Analysis(new AnalyzedStatement(sql, StatementKind.UPDATE, new StructType(),
             parameterTypes, List.of()), null);
@@ -81,6 +90,19 @@ public final class StatementAnalyzer {
         : session.sql(sql, ParameterTypes.nulls(markers));
     return new Analysis(new AnalyzedStatement(sql, StatementKind.QUERY, analysed.schema(),
         parameterTypes, List.of()), markers == 0 ? analysed : null);
+  }
+
+  /**
+   * The command analysed (Spark's analyzer only: commands run later, in
+   * {@code QueryExecution}'s eager execution), or null when analysis fails: the statement then
+   * reports Spark's error when it runs, as any update does.
+   */
+  private static LogicalPlan analysedCommand(SparkSession session, LogicalPlan command) {
+    try {
+      return session.sessionState().analyzer().execute(command);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** Whether Spark executes this parsed plan eagerly in {@code SparkSession.sql}. */

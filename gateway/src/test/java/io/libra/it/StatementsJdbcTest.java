@@ -89,6 +89,19 @@ class StatementsJdbcTest {
   }
 
   @Test
+  void describeFunctionReturnsItsDescription() throws Exception {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("DESCRIBE FUNCTION abs")) {
+      assertEquals("function_desc", rs.getMetaData().getColumnName(1));
+      List<String> lines = new ArrayList<>();
+      while (rs.next()) {
+        lines.add(rs.getString(1));
+      }
+      assertTrue(lines.contains("Function: abs"), lines.toString());
+    }
+  }
+
+  @Test
   void emptyResultKeepsColumns() throws Exception {
     // A PreparedStatement: the 18.3.0 driver's plain Statement path appends the prepared
     // statement's columns a second time when the result has no rows (ArrowFlightStatement
