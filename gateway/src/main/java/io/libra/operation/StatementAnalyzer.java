@@ -100,7 +100,7 @@ public final class StatementAnalyzer {
   private static LogicalPlan analysedCommand(SparkSession session, LogicalPlan command) {
     try {
       return session.sessionState().analyzer().execute(command);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // AnalysisException is a checked exception in Java's terms
       return null;
     }
   }
