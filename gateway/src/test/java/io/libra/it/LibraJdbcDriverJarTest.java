@@ -117,8 +117,65 @@ class LibraJdbcDriverJarTest {
         + " --add-opens=java.base/java.nio=ALL-UNNAMED"), text);
   }
 
+  /** Reads 10 rows of a large result, then closes the connection; the JVM must then exit. */
+  private static final String MID_STREAM_CLOSE_CLIENT = """
+      import java.sql.*;
+      public class Client {
+        public static void main(String[] a) throws Exception {
+          Connection c = DriverManager.getConnection(a[0]);
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT id, repeat('x', 100) AS pad FROM range(0, 3000000)");
+          for (int i = 0; i < 10; i++) {
+            rs.next();
+          }
+          System.out.println("read 10 rows");
+          try {
+            c.close();
+            System.out.println("closed");
+          } catch (SQLException e) {
+            System.out.println("close threw: " + e.getMessage());
+          }
+        }
+      }
+      """;
+
+  /**
+   * Closing the connection while a result is being read lets the client JVM exit. The Arrow
+   * driver's close throws there ("Failed to clean up client resources": its allocator still holds
+   * the unread stream's buffers) before it shuts its non-daemon stream-reading pool down, so the
+   * JVM stayed alive after main returned.
+   */
+  @Test
+  void closingTheConnectionMidStreamLetsTheClientExit() throws Exception {
+    Process p = clientRunning(MID_STREAM_CLOSE_CLIENT,
+        "--add-opens=java.base/java.nio=ALL-UNNAMED");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    Thread reader = new Thread(() -> {
+      try {
+        p.getInputStream().transferTo(out);
+      } catch (java.io.IOException e) {
+        // the process was destroyed
+      }
+    });
+    reader.start();
+    boolean exited = p.waitFor(60, TimeUnit.SECONDS);
+    if (!exited) {
+      p.destroyForcibly();
+    }
+    reader.join(10_000);
+    String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(text.contains("read 10 rows"), text);
+    assertTrue(exited, "the client JVM did not exit after closing its connection:\n" + text);
+    assertEquals(0, p.exitValue(), text);
+  }
+
   /** Runs {@link #CLIENT} against the shared gateway with only the driver jar on its classpath. */
   private static Process client(String... jvmOptions) throws Exception {
+    return clientRunning(CLIENT, jvmOptions);
+  }
+
+  /** Runs a client program against the shared gateway with only the driver jar on its classpath. */
+  private static Process clientRunning(String source, String... jvmOptions) throws Exception {
     Path target = TestGateway.home().resolve("jdbc-driver/target");
     Optional<Path> jar = Optional.empty();
     if (Files.isDirectory(target)) {
@@ -130,7 +187,7 @@ class LibraJdbcDriverJarTest {
     Assumptions.assumeTrue(jar.isPresent(), "build the driver jar first (mvn package)");
     TestGateway gateway = TestGateway.get();
     Path dir = Files.createTempDirectory("libra-driver-");
-    Files.writeString(dir.resolve("Client.java"), CLIENT);
+    Files.writeString(dir.resolve("Client.java"), source);
     String url = "jdbc:libra://127.0.0.1:" + gateway.server.port() + "?schema=tpch";
     List<String> cmd = new java.util.ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

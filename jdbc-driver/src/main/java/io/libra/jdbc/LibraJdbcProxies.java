@@ -9,13 +9,16 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import org.apache.arrow.driver.jdbc.LibraConnectionThreads;
 import org.apache.arrow.driver.jdbc.LibraFlightMeta;
 
 /**
  * Wraps the Arrow driver's Connection and Statements (dynamic proxies) so that their result sets
  * are {@link LibraResultSet}s and {@code getConnection}/{@code getStatement} return the wrappers;
  * a plain statement's {@code executeQuery(String)} runs as a statement query
- * ({@link LibraFlightMeta#statementQuery}); every other call goes to the Arrow driver unchanged.
+ * ({@link LibraFlightMeta#statementQuery}); closing the connection also stops the Arrow driver's
+ * stream-reading threads ({@link LibraConnectionThreads}); every other call goes to the Arrow
+ * driver unchanged.
  * {@code unwrap} still reaches the Arrow driver's objects.
  */
 final class LibraJdbcProxies {
@@ -23,6 +26,15 @@ final class LibraJdbcProxies {
 
   static Connection connection(Connection delegate) {
     return proxy(Connection.class, delegate, (self, m, args) -> {
+      if (m.getName().equals("close") && m.getParameterCount() == 0) {
+        try {
+          return invoke(delegate, m, args);
+        } finally {
+          // Arrow's close skips this when it throws (closed mid-stream, or after a timeout or
+          // cancel), and the pool's non-daemon thread then keeps the client JVM alive.
+          LibraConnectionThreads.shutDown(delegate);
+        }
+      }
       Object r = invoke(delegate, m, args);
       if (r instanceof CallableStatement s) {
         return statement(CallableStatement.class, s, self);
