@@ -91,6 +91,19 @@ class LibraDriverStatementQueryTest {
   }
 
   @Test
+  void anEmptyResultReportsEachColumnOnce() throws Exception {
+    // Through the plain Arrow driver, a Statement's empty result reports its columns twice.
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id, CAST(id AS STRING) AS s FROM range(0)")) {
+      java.sql.ResultSetMetaData md = rs.getMetaData();
+      assertEquals(2, md.getColumnCount());
+      assertEquals("id", md.getColumnName(1));
+      assertEquals("s", md.getColumnName(2));
+      assertFalse(rs.next());
+    }
+  }
+
+  @Test
   void maxRowsAndErrorsAreTheArrowDriversAsBefore() throws Exception {
     try (Statement s = connection.createStatement()) {
       s.setMaxRows(2);

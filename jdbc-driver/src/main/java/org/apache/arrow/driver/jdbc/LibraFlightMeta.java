@@ -74,7 +74,10 @@ public final class LibraFlightMeta extends ArrowFlightMetaImpl {
     ArrowFlightSqlClientHandler client = ((ArrowFlightConnection) connection).getClientHandler();
     FlightInfo info = client.getInfo(query);
     Schema schema = info.getSchemaOptional().orElse(NO_COLUMNS);
-    handle.signature = newSignature(query, schema, NO_COLUMNS);
+    // No columns yet: the Arrow statement adds the result's columns to this signature when it
+    // reads the FlightInfo (executeFlightInfoQuery), and data loading resets them. Given here
+    // too, an empty result reported every column twice (as through the Arrow driver itself).
+    handle.signature = newSignature(query, null, NO_COLUMNS);
     try {
       long updateCount = -1;
       if (schema.getFields().isEmpty()) {
