@@ -83,17 +83,59 @@ final class CatalogHandler {
     }
   }
 
+  /** One GetTables row: {@code schema} is null for a catalog's root namespace. */
+  private record TableRow(String catalog, String schema, String name, String type,
+      String quotedName) {}
+
   void tables(CommandGetTables command, BufferAllocator allocator, ServerStreamListener listener)
       throws Exception {
     String catalog = command.hasCatalog() ? command.getCatalog() : null;
-    JdbcPattern schemaPattern = JdbcPattern.of(
-        command.hasDbSchemaFilterPattern() ? command.getDbSchemaFilterPattern() : null);
+    String schemaFilter = command.hasDbSchemaFilterPattern()
+        ? command.getDbSchemaFilterPattern() : null;
+    JdbcPattern schemaPattern = JdbcPattern.of(schemaFilter);
     JdbcPattern tablePattern = JdbcPattern.of(
         command.hasTableNameFilterPattern() ? command.getTableNameFilterPattern() : null);
     List<String> types = command.getTableTypesList();
+    java.util.function.Predicate<String> typeWanted =
+        type -> types.isEmpty() || types.stream().anyMatch(type::equalsIgnoreCase);
+    boolean rootToo = (schemaFilter == null || schemaFilter.isEmpty() || schemaFilter.equals("%"))
+        && typeWanted.test("TABLE");
+    String currentCatalog = session.sessionState().catalogManager().currentCatalog().name();
+    String currentSchema = session.catalog().currentDatabase();
+
+    List<TableRow> rows = new ArrayList<>();
+    for (String cat : catalogNames(catalog)) {
+      if (rootToo) {
+        for (String name : rootTables(cat)) {
+          if (tablePattern.matches(name)) {
+            rows.add(new TableRow(cat, null, name, "TABLE", quote(cat) + "." + quote(name)));
+          }
+        }
+      }
+      for (String ns : namespaces(cat)) {
+        if (!schemaPattern.matches(ns)) {
+          continue;
+        }
+        boolean current = cat.equals(currentCatalog) && ns.equals(currentSchema);
+        List<Table> tables = new ArrayList<>(session.catalog()
+            .listTables(quote(cat) + "." + quote(ns)).collectAsList());
+        tables.sort((a, b) -> a.name().compareTo(b.name()));
+        for (Table t : tables) {
+          if ((t.isTemporary() && !current) || !tablePattern.matches(t.name())) {
+            continue;
+          }
+          String type = t.isTemporary() ? "LOCAL TEMPORARY"
+              : "VIEW".equalsIgnoreCase(t.tableType()) ? "VIEW" : "TABLE";
+          if (typeWanted.test(type)) {
+            rows.add(new TableRow(cat, ns, t.name(), type, t.isTemporary() ? quote(t.name())
+                : quote(cat) + "." + quote(ns) + "." + quote(t.name())));
+          }
+        }
+      }
+    }
+
     boolean includeSchema = command.getIncludeSchema();
     String timeZone = session.sessionState().conf().sessionLocalTimeZone();
-
     Schema resultSchema = includeSchema ? Schemas.GET_TABLES_SCHEMA
         : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA;
     try (VectorSchemaRoot root = VectorSchemaRoot.create(resultSchema, allocator)) {
@@ -103,62 +145,22 @@ final class CatalogHandler {
       VarCharVector typeV = (VarCharVector) root.getVector("table_type");
       VarBinaryVector arrowV = includeSchema ? (VarBinaryVector) root.getVector("table_schema")
           : null;
-      int row = 0;
-      String currentCatalog = session.sessionState().catalogManager().currentCatalog().name();
-      String currentSchema = session.catalog().currentDatabase();
-      String schemaFilter = command.hasDbSchemaFilterPattern()
-          ? command.getDbSchemaFilterPattern() : null;
-      boolean rootToo = schemaFilter == null || schemaFilter.isEmpty() || schemaFilter.equals("%");
-      for (String cat : catalogNames(catalog)) {
-        if (rootToo) {
-          for (String name : rootTables(cat)) {
-            if (!tablePattern.matches(name)
-                || (!types.isEmpty() && types.stream().noneMatch("TABLE"::equalsIgnoreCase))) {
-              continue;
-            }
-            catV.setSafe(row, utf8(cat));
-            schemaV.setNull(row);
-            nameV.setSafe(row, utf8(name));
-            typeV.setSafe(row, utf8("TABLE"));
-            if (arrowV != null) {
-              arrowV.setSafe(row, serialize(SparkArrowSchema.toArrow(
-                  session.table(quote(cat) + "." + quote(name)).schema(), timeZone)));
-            }
-            row++;
-          }
+      for (int row = 0; row < rows.size(); row++) {
+        TableRow t = rows.get(row);
+        catV.setSafe(row, utf8(t.catalog()));
+        if (t.schema() == null) {
+          schemaV.setNull(row);
+        } else {
+          schemaV.setSafe(row, utf8(t.schema()));
         }
-        for (String ns : namespaces(cat)) {
-          if (!schemaPattern.matches(ns)) {
-            continue;
-          }
-          boolean current = cat.equals(currentCatalog) && ns.equals(currentSchema);
-          List<Table> tables = new ArrayList<>(session.catalog()
-              .listTables(quote(cat) + "." + quote(ns)).collectAsList());
-          tables.sort((a, b) -> a.name().compareTo(b.name()));
-          for (Table t : tables) {
-            if ((t.isTemporary() && !current) || !tablePattern.matches(t.name())) {
-              continue;
-            }
-            String type = t.isTemporary() ? "LOCAL TEMPORARY"
-                : "VIEW".equalsIgnoreCase(t.tableType()) ? "VIEW" : "TABLE";
-            if (!types.isEmpty() && types.stream().noneMatch(type::equalsIgnoreCase)) {
-              continue;
-            }
-            catV.setSafe(row, utf8(cat));
-            schemaV.setSafe(row, utf8(ns));
-            nameV.setSafe(row, utf8(t.name()));
-            typeV.setSafe(row, utf8(type));
-            if (arrowV != null) {
-              String fq = t.isTemporary() ? quote(t.name())
-                  : quote(cat) + "." + quote(ns) + "." + quote(t.name());
-              Schema tableSchema = SparkArrowSchema.toArrow(session.table(fq).schema(), timeZone);
-              arrowV.setSafe(row, serialize(tableSchema));
-            }
-            row++;
-          }
+        nameV.setSafe(row, utf8(t.name()));
+        typeV.setSafe(row, utf8(t.type()));
+        if (arrowV != null) {
+          arrowV.setSafe(row, serialize(SparkArrowSchema.toArrow(
+              session.table(t.quotedName()).schema(), timeZone)));
         }
       }
-      send(root, row, listener);
+      send(root, rows.size(), listener);
     }
   }
 

@@ -68,16 +68,21 @@ final class ConnectClient implements AutoCloseable {
     while ((out = output.readLine()) != null) {
       log.append(out).append('\n');
       if (out.startsWith("RESULT ")) {
-        Map<String, String> result = new LinkedHashMap<>();
-        for (String kv : out.substring(7).split(" ")) {
-          int eq = kv.indexOf('=');
-          result.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        return result;
+        return parseResult(out);
       }
     }
     throw new IllegalStateException("Spark Connect client ended before answering '" + line
         + "':\n" + log);
+  }
+
+  /** The pairs of a {@code RESULT key=value …} line (the bench's child processes print them). */
+  static Map<String, String> parseResult(String line) {
+    Map<String, String> result = new LinkedHashMap<>();
+    for (String kv : line.substring("RESULT ".length()).split(" ")) {
+      int eq = kv.indexOf('=');
+      result.put(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    return result;
   }
 
   @Override

@@ -258,17 +258,9 @@ public final class LibraBench {
     if (!p.waitFor(30, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new IllegalStateException("ADBC fetch failed:\n" + out);
     }
-    Map<String, String> result = new LinkedHashMap<>();
-    out.lines().filter(l -> l.startsWith("RESULT ")).findFirst().ifPresent(l -> {
-      for (String kv : l.substring(7).split(" ")) {
-        int eq = kv.indexOf('=');
-        result.put(kv.substring(0, eq), kv.substring(eq + 1));
-      }
-    });
-    if (result.isEmpty()) {
-      throw new IllegalStateException("ADBC fetch printed no RESULT:\n" + out);
-    }
-    return result;
+    return out.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
+        .map(ConnectClient::parseResult)
+        .orElseThrow(() -> new IllegalStateException("ADBC fetch printed no RESULT:\n" + out));
   }
 
   /** p50 and p99 of {@code ms}. */

@@ -96,22 +96,9 @@ class LibraJdbcDriverJarTest {
   @Test
   void withoutTheJavaNioOpeningTheConnectionFailsNamingItAndTheClientExits() throws Exception {
     Process p = client("-Duser.timezone=UTC");
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    Thread reader = new Thread(() -> {
-      try {
-        p.getInputStream().transferTo(out);
-      } catch (java.io.IOException e) {
-        // the process was destroyed
-      }
-    });
-    reader.start();
-    boolean exited = p.waitFor(60, TimeUnit.SECONDS);
-    if (!exited) {
-      p.destroyForcibly();
-    }
-    reader.join(10_000);
-    String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(exited, "the client JVM did not exit:\n" + text);
+    Exit exit = awaitExit(p);
+    String text = exit.output();
+    assertTrue(exit.exited(), "the client JVM did not exit:\n" + text);
     assertEquals(1, p.exitValue(), text);
     assertTrue(text.contains("SQLException: Libra's JDBC driver needs the JVM option"
         + " --add-opens=java.base/java.nio=ALL-UNNAMED"), text);
@@ -149,6 +136,19 @@ class LibraJdbcDriverJarTest {
   void closingTheConnectionMidStreamLetsTheClientExit() throws Exception {
     Process p = clientRunning(MID_STREAM_CLOSE_CLIENT,
         "--add-opens=java.base/java.nio=ALL-UNNAMED");
+    Exit exit = awaitExit(p);
+    String text = exit.output();
+    assertTrue(text.contains("read 10 rows"), text);
+    assertTrue(exit.exited(),
+        "the client JVM did not exit after closing its connection:\n" + text);
+    assertEquals(0, p.exitValue(), text);
+  }
+
+  /** Whether a client JVM exited by itself within 60 s, and everything it printed. */
+  private record Exit(boolean exited, String output) {}
+
+  /** Waits up to 60 s for {@code p} to exit (destroying it if it does not), reading its output. */
+  private static Exit awaitExit(Process p) throws Exception {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     Thread reader = new Thread(() -> {
       try {
@@ -163,10 +163,7 @@ class LibraJdbcDriverJarTest {
       p.destroyForcibly();
     }
     reader.join(10_000);
-    String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
-    assertTrue(text.contains("read 10 rows"), text);
-    assertTrue(exited, "the client JVM did not exit after closing its connection:\n" + text);
-    assertEquals(0, p.exitValue(), text);
+    return new Exit(exited, out.toString(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** Runs {@link #CLIENT} against the shared gateway with only the driver jar on its classpath. */

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.driver.jdbc.client.ArrowFlightSqlClientHandler;
 import org.apache.arrow.driver.jdbc.client.CloseableEndpointStreamPair;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.calcite.avatica.AvaticaConnection;
@@ -115,18 +116,20 @@ public final class LibraFlightMeta extends ArrowFlightMetaImpl {
     return handle.connectionId + "/" + handle.id;
   }
 
+  /** Reads every endpoint's stream to its end, then closes them all (also on failure). */
   private static void readToEnd(ArrowFlightSqlClientHandler client, FlightInfo info)
       throws SQLException {
-    for (CloseableEndpointStreamPair stream : client.getStreams(info)) {
-      try (CloseableEndpointStreamPair s = stream) {
+    List<CloseableEndpointStreamPair> streams = client.getStreams(info);
+    try (AutoCloseable all = () -> AutoCloseables.close(streams)) {
+      for (CloseableEndpointStreamPair s : streams) {
         while (s.getStream().next()) {
           // a DDL/DML statement's result has no rows
         }
-      } catch (SQLException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new SQLException(e.getMessage(), e);
       }
+    } catch (SQLException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new SQLException(e.getMessage(), e);
     }
   }
 
