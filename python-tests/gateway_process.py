@@ -19,9 +19,11 @@ def free_port() -> int:
 
 
 class GatewayProcess:
-    """`with GatewayProcess(base_dir) as gw:` gives gw.info: uri, user, password, ui."""
+    """`with GatewayProcess(base_dir) as gw:` gives gw.info: uri, user, password, ui (user and
+    password None with auth=False, the README's default gateway)."""
 
-    def __init__(self, base: Path, tpch_scale: float = 0.01, heap: str = "2g"):
+    def __init__(self, base: Path, tpch_scale: float = 0.01, heap: str = "2g", auth: bool = True):
+        self.auth = auth
         self.base = Path(base)
         conf = self.base / "conf"
         shutil.copytree(ROOT / "conf", conf, dirs_exist_ok=True)
@@ -30,7 +32,7 @@ class GatewayProcess:
             LIBRA_CONF_DIR=str(conf),
             LIBRA_WORK_DIR=str(self.base / "work"),
             LIBRA_SERVER_PORT=str(free_port()),
-            LIBRA_AUTH_ENABLED="true",
+            LIBRA_AUTH_ENABLED="true" if auth else "false",
             LIBRA_HEAP=heap,
             LIBRA_SAMPLE_DATA_TPCH_SCALE=str(tpch_scale),
         )
@@ -38,9 +40,10 @@ class GatewayProcess:
         self.info = None
 
     def __enter__(self):
-        subprocess.run([self.script, "user", "add", "alice", "--password-stdin"],
-                       input=PASSWORD + "\n", text=True, env=self.env, check=True,
-                       capture_output=True)
+        if self.auth:
+            subprocess.run([self.script, "user", "add", "alice", "--password-stdin"],
+                           input=PASSWORD + "\n", text=True, env=self.env, check=True,
+                           capture_output=True)
         ui_port = free_port()
         started = subprocess.run(
             [self.script, "start", "--conf", f"spark.ui.port={ui_port}",
@@ -51,11 +54,26 @@ class GatewayProcess:
         ui = re.findall(r"Spark UI (http://\S+?)\)", log)
         self.info = {
             "uri": f"grpc://127.0.0.1:{self.env['LIBRA_SERVER_PORT']}",
-            "user": "alice",
-            "password": PASSWORD,
+            "user": "alice" if self.auth else None,
+            "password": PASSWORD if self.auth else None,
+            "log": self.base / "work" / "libra.log",
             "ui": ui[-1] if ui else f"http://127.0.0.1:{ui_port}",
         }
         return self
+
+    def open_sessions(self) -> set:
+        """Ids of the sessions open now, from the gateway's log ('session X opened for U' and
+        'session X of U closed (...)')."""
+        opened, closed = set(), set()
+        for line in (self.base / "work" / "libra.log").read_text(errors="replace").splitlines():
+            m = re.search(r"SessionManager: session (\S+) opened for ", line)
+            if m:
+                opened.add(m.group(1))
+                closed.discard(m.group(1))
+            m = re.search(r"SessionManager: session (\S+) of .* closed \(", line)
+            if m:
+                closed.add(m.group(1))
+        return opened - closed
 
     def __exit__(self, *exc):
         subprocess.run([self.script, "stop"], env=self.env, check=False, capture_output=True,

@@ -66,6 +66,18 @@ public final class LibraConfig {
   public static final ConfigEntry<Integer> SESSION_UNCLAIMED_TIMEOUT_SECONDS = ConfigEntry.integer(
       "libra.sessions.unclaimed-timeout-seconds", 30, 1, Integer.MAX_VALUE,
       "Seconds a session no client came back to (no cookie support) is kept after its last call.");
+  public static final ConfigEntry<String> SESSION_IDENTIFY_BY = ConfigEntry.string(
+      "libra.sessions.identify-by", "cookie,token,connection",
+      "How a call finds its session, lookups tried in this order: 'cookie' (the"
+          + " arrow_flight_session_id cookie), 'token' (the bearer token's session), 'connection'"
+          + " (the client's gRPC connection: one session per connection, closed when it ends)."
+          + " Behind a proxy that multiplexes clients on one upstream connection, leave out"
+          + " 'connection'.");
+  public static final ConfigEntry<Integer> STATEMENT_TIMEOUT_SECONDS = ConfigEntry.integer(
+      "libra.operations.statement-timeout-seconds", 0, 0, Integer.MAX_VALUE,
+      "Seconds a statement may take from its submission (GetFlightInfo, DoPut) to its last batch"
+          + " before it is cancelled with TIMED_OUT, its Spark jobs stopped (0 = no limit); a"
+          + " session option or call header 'statement_timeout' overrides it.");
   public static final ConfigEntry<Integer> PUT_FIRST_MESSAGE_TIMEOUT_SECONDS = ConfigEntry.integer(
       "libra.server.put-first-message-timeout-seconds", 30, 1, Integer.MAX_VALUE,
       "Seconds a DoPut call (ingest, updates, parameter binding) may take to send its first"
@@ -153,7 +165,8 @@ public final class LibraConfig {
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
       SERVER_THREADS, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
-      SESSION_UNCLAIMED_TIMEOUT_SECONDS, MAX_SESSIONS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, ADMISSION_WAIT_MS, POOL_USER_MAP,
+      SESSION_UNCLAIMED_TIMEOUT_SECONDS, SESSION_IDENTIFY_BY, MAX_SESSIONS,
+      STATEMENT_TIMEOUT_SECONDS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, ADMISSION_WAIT_MS, POOL_USER_MAP,
       AUTH_ENABLED, AUTH_USERS_FILE, AUTH_TOKEN_TTL_SECONDS, TLS_ENABLED, TLS_CERT_FILE,
       TLS_KEY_FILE, DENIED_FUNCTIONS, AUTH_ROLES_FILE, JOBS_ALLOWED_DIRS, JOBS_DENIED_CONF,
       JOBS_MASTER, JOBS_DEPLOY_MODE, JOBS_SPARK_HOME, JOBS_PYSPARK_PYTHON,

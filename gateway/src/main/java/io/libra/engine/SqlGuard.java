@@ -17,11 +17,15 @@ import scala.runtime.AbstractFunction1;
 import scala.runtime.BoxedUnit;
 
 /**
- * A Spark analyzer check rule ({@code SparkSessionExtensions.injectCheckRule}) refusing what runs
- * arbitrary code in the gateway JVM or its host: {@code reflect}/{@code java_method}/
- * {@code try_reflect} (any static Java method) and {@code TRANSFORM … USING 'cmd'} (an OS
- * command), when named in {@value #CONF} (SparkConf, fixed when Spark starts, so a session's
- * {@code SET} cannot lift it; filled from {@code libra.sql.denied-functions}).
+ * The one place SQL functions are refused: a Spark analyzer check rule
+ * ({@code SparkSessionExtensions.injectCheckRule}) refusing every function named in the session's
+ * denied set — by default what runs arbitrary code in the gateway JVM or its host:
+ * {@code reflect}/{@code java_method}/{@code try_reflect} (any static Java method; denying one of
+ * them denies all three, they are one expression) and {@code TRANSFORM … USING 'cmd'} (an OS
+ * command, named {@code transform}). The set of a client session is
+ * {@code libra.sql.denied-functions}, registered with {@link #deny} when the session is created;
+ * other sessions (the root session, jobs run in the gateway) use {@value #CONF} (SparkConf, fixed
+ * when Spark starts). Neither can be lifted by a session's {@code SET}.
  *
  * <p>Being a check rule it sees every analysed plan — the statements inside {@code EXECUTE
  * IMMEDIATE}, SQL function bodies, the queries of CTAS and INSERT — which a check of the parsed
@@ -34,7 +38,15 @@ public final class SqlGuard {
   public static final String DEFAULT = "reflect,java_method,try_reflect,transform";
   private static final Set<String> REFLECTION = Set.of("reflect", "java_method", "try_reflect");
 
+  private static final java.util.Map<SparkSession, Set<String>> SESSIONS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   private SqlGuard() {}
+
+  /** Refuses {@code functions} (lower-case names) in every statement {@code session} analyses. */
+  public static void deny(SparkSession session, Set<String> functions) {
+    SESSIONS.put(session, Set.copyOf(functions));
+  }
 
   /** For {@code SparkSession.Builder.withExtensions}. */
   public static final class Extension extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
@@ -44,11 +56,11 @@ public final class SqlGuard {
           Function1<LogicalPlan, BoxedUnit>>() {
         @Override
         public Function1<LogicalPlan, BoxedUnit> apply(SparkSession session) {
-          Set<String> denied = parse(session.sparkContext().getConf().get(CONF, DEFAULT));
+          Set<String> fallback = parse(session.sparkContext().getConf().get(CONF, DEFAULT));
           return new AbstractFunction1<LogicalPlan, BoxedUnit>() {
             @Override
             public BoxedUnit apply(LogicalPlan plan) {
-              check(session, plan, denied);
+              check(session, plan, SESSIONS.getOrDefault(session, fallback));
               return BoxedUnit.UNIT;
             }
           };
@@ -83,11 +95,13 @@ public final class SqlGuard {
   }
 
   private static void check(SparkSession session, Expression e, Set<String> denied) {
+    String name = e.prettyName().toLowerCase(Locale.ROOT);
     if (e instanceof CallMethodViaReflection) {
-      String name = e.prettyName().toLowerCase(Locale.ROOT);
       if (denied.contains(name) || REFLECTION.stream().anyMatch(denied::contains)) {
         throw refused("function '" + name + "'");
       }
+    } else if (!denied.isEmpty() && denied.contains(name)) {
+      throw refused("function '" + name + "'");
     }
     if (e instanceof SubqueryExpression s) {
       check(session, s.plan(), denied);

@@ -8,26 +8,60 @@ import io.libra.session.SessionManager;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import org.apache.arrow.flight.FlightProducer.CallContext;
 
 /**
  * Finds the client session of a Flight call and the pool of its statements.
  *
- * <p>Session: the one named by the session cookie; else, with a bearer token, the token's session
- * (one per token, so clients without cookies keep their state); else a new session whose id the
- * response sets as the cookie. User: the authenticated peer identity, or {@code anonymous} when
- * authentication is off.
+ * <p>Session: the lookups of {@code libra.sessions.identify-by} in their order (default
+ * {@code cookie,token,connection}): {@code cookie}, the open session the session cookie
+ * ({@code arrow_flight_session_id}) names; {@code token}, with a bearer token, the token's session
+ * (one per token); {@code connection}, the session of the client's connection
+ * ({@link ClientConnections}), opened with its first call and closed when it ends. When none
+ * applies, a new session whose id the response sets as the cookie (a client without cookie support
+ * then gets a session per call). Behind a proxy that multiplexes many clients on one upstream
+ * connection, {@code connection} must be left out. User: the authenticated peer identity, or
+ * {@code anonymous} when authentication is off.
  */
 final class CallSessions {
   static final String ANONYMOUS = "anonymous";
   static final String POOL_HEADER = "pool";
+  static final String TIMEOUT_HEADER = "statement_timeout";
+  /** The lookups {@code libra.sessions.identify-by} may name. */
+  static final List<String> LOOKUPS = List.of("cookie", "token", "connection");
 
   private final SessionManager sessions;
   private final PoolAssigner pools;
+  private final List<String> lookups;
 
-  CallSessions(SessionManager sessions, PoolAssigner pools) {
+  /** @param lookups the session lookups in order, each one of {@link #LOOKUPS} */
+  CallSessions(SessionManager sessions, PoolAssigner pools, List<String> lookups) {
     this.sessions = sessions;
     this.pools = pools;
+    this.lookups = List.copyOf(lookups);
+  }
+
+  /**
+   * Parses {@code libra.sessions.identify-by}.
+   *
+   * @throws IllegalArgumentException naming the setting for an unknown or repeated lookup
+   */
+  static List<String> parseLookups(String text) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String part : text.split(",")) {
+      String p = part.trim().toLowerCase(Locale.ROOT);
+      if (p.isEmpty()) {
+        continue;
+      }
+      if (!LOOKUPS.contains(p) || out.contains(p)) {
+        throw new IllegalArgumentException("libra.sessions.identify-by: '" + p + "' is unknown or"
+            + " repeated (use a comma-separated subset of " + String.join(",", LOOKUPS) + ")");
+      }
+      out.add(p);
+    }
+    return out;
   }
 
   static String user(CallContext context) {
@@ -38,25 +72,54 @@ final class CallSessions {
   ClientSession session(CallContext context) {
     SessionCookieMiddleware call = context.getMiddleware(SessionCookieMiddleware.KEY);
     String user = user(context);
-    // Only ids the server issued are honoured: a cookie naming no open session (expired, or made
-    // up — a client inventing ids would otherwise fill libra.sessions.max) gets a new session.
-    String cookie = call.cookieSessionId();
-    if (cookie != null && sessions.isOpen(cookie)) {
-      return sessions.getOrCreate(cookie, user, true);
+    String connection = lookups.contains("connection") ? ClientConnections.current() : null;
+    for (String lookup : lookups) {
+      switch (lookup) {
+        case "cookie" -> {
+          // Only ids the server issued are honoured: a cookie naming no open session (expired,
+          // or made up — a client inventing ids would otherwise fill libra.sessions.max) falls
+          // through to the next lookup.
+          String cookie = call.cookieSessionId();
+          if (cookie != null && sessions.isOpen(cookie)) {
+            return sessions.getOrCreate(cookie, user, true, connection);
+          }
+        }
+        case "token" -> {
+          String bearer = bearerSessionId(call);
+          if (bearer != null) {
+            return sessions.getOrCreate(bearer, user, true, connection);
+          }
+        }
+        case "connection" -> {
+          if (connection != null) {
+            return sessions.getOrCreate("connection-" + connection, user, true, connection);
+          }
+        }
+        default -> throw new IllegalStateException(lookup);
+      }
     }
-    String bearer = bearerSessionId(call);
-    if (bearer != null) {
-      return sessions.getOrCreate(bearer, user, true);
-    }
-    return sessions.getOrCreate(call.newSessionId(), user, false);
+    return sessions.getOrCreate(call.newSessionId(), user, false, null);
   }
 
-  /** Session, plus the pool chosen for this call (session option > header > user map > default). */
+  /**
+   * Session, pool (session option > header > user map > default) and statement timeout (header
+   * {@code statement_timeout}, seconds) of this call.
+   *
+   * @throws IllegalArgumentException for a {@code statement_timeout} header that is not a
+   *     whole number of seconds &gt;= 0
+   */
   StatementContext statement(CallContext context) {
     ClientSession s = session(context);
     SessionCookieMiddleware call = context.getMiddleware(SessionCookieMiddleware.KEY);
     return new StatementContext(s, pools.choose(s.user(), s.poolOption(), call.header(POOL_HEADER)),
-        grpcCancellation());
+        grpcCancellation(), timeoutHeader(call.header(TIMEOUT_HEADER)));
+  }
+
+  private static Integer timeoutHeader(String value) {
+    if (value == null) {
+      return null;
+    }
+    return ClientSession.parseTimeoutSeconds(value, "call header " + TIMEOUT_HEADER);
   }
 
   /**
@@ -73,12 +136,23 @@ final class CallSessions {
   }
 
   /** The session of a call if it already exists (no creation), or null. */
-  String existingSessionId(CallContext context) {
+  ClientSession existingSession(CallContext context) {
     SessionCookieMiddleware call = context.getMiddleware(SessionCookieMiddleware.KEY);
-    if (call.cookieSessionId() != null) {
-      return call.cookieSessionId();
+    String user = user(context);
+    for (String lookup : lookups) {
+      String id = switch (lookup) {
+        case "cookie" -> call.cookieSessionId();
+        case "token" -> bearerSessionId(call);
+        case "connection" -> ClientConnections.current() == null ? null
+            : "connection-" + ClientConnections.current();
+        default -> null;
+      };
+      ClientSession s = id == null ? null : sessions.find(id);
+      if (s != null && s.user().equals(user)) {
+        return s;
+      }
     }
-    return bearerSessionId(call);
+    return null;
   }
 
   /** The session id a validated bearer token stands for (cookie-less clients), or null. */

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
  *       {@link IllegalArgumentException}: INVALID_ARGUMENT. The message starts with Spark's error
  *       class in brackets and carries {@code SQLSTATE: xxxxx}.</li>
  *   <li>{@link HandleNotFoundException}, {@code JobNotFoundException}: NOT_FOUND.</li>
+ *   <li>A statement past its timeout ({@code StatementTimeoutException}): TIMED_OUT.</li>
  *   <li>Cancelled jobs or streams: CANCELLED.</li>
  *   <li>{@code AdmissionException} (a limit reached): RESOURCE_EXHAUSTED.</li>
  *   <li>{@link SecurityException} (another user's session; {@code JobAccessDeniedException}:
@@ -56,6 +57,12 @@ public final class FlightErrors {
     if (t instanceof HandleNotFoundException || t instanceof io.libra.jobs.JobNotFoundException) {
       LOG.info("not found: {}", t.getMessage());
       return CallStatus.NOT_FOUND.withDescription(t.getMessage()).toRuntimeException();
+    }
+    io.libra.operation.StatementTimeoutException timeout = find(t,
+        io.libra.operation.StatementTimeoutException.class);
+    if (timeout != null) {
+      LOG.info("timed out: {}", timeout.getMessage());
+      return CallStatus.TIMED_OUT.withDescription(timeout.getMessage()).toRuntimeException();
     }
     if (isCancellation(t)) {
       LOG.info("cancelled: {}", t.getMessage());
@@ -117,6 +124,18 @@ public final class FlightErrors {
       root = root.getCause();
     }
     return root == t ? String.valueOf(t) : t + " (cause: " + root + ")";
+  }
+
+  private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return type.cast(c);
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return null;
   }
 
   private static SparkThrowable findSpark(Throwable t) {

@@ -61,6 +61,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   private final BufferAllocator allocator;
+  private final SqlBackend backend;
   private final StatementHandler statements;
   private final CallSessions calls;
   private final SessionManager sessions;
@@ -76,12 +77,13 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
    */
   public LibraFlightSqlProducer(SqlBackend backend, TableIngest ingest, SessionManager sessions,
       PoolAssigner pools, BufferAllocator allocator, String sparkVersion,
-      java.time.Duration putFirstMessageTimeout) {
+      java.time.Duration putFirstMessageTimeout, List<String> sessionLookups) {
+    this.backend = backend;
     this.putWatchdog = new FirstMessageWatchdog(putFirstMessageTimeout);
     this.allocator = allocator;
     this.sessions = sessions;
     this.statements = new StatementHandler(backend, allocator);
-    this.calls = new CallSessions(sessions, pools);
+    this.calls = new CallSessions(sessions, pools, sessionLookups);
     this.sessionOptions = new SessionOptionsHandler(pools);
     this.sqlInfo = LibraSqlInfo.build(sparkVersion);
     this.ingest = new IngestHandler(ingest, allocator);
@@ -91,9 +93,6 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
     return calls.statement(context);
   }
 
-  private CatalogHandler catalog(CallContext context) {
-    return new CatalogHandler(calls.session(context).spark());
-  }
 
   @Override
   protected <T extends Message> List<FlightEndpoint> determineEndpoints(T request,
@@ -122,6 +121,31 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
     try (BufferAllocator child = allocator.newChildAllocator(name, 0, Long.MAX_VALUE)) {
       try {
         call.run(child);
+      } catch (Throwable t) {
+        listener.error(FlightErrors.toFlight(t));
+      }
+    }
+  }
+
+  private interface CatalogCall {
+    void run(CatalogHandler catalog, BufferAllocator child, ServerStreamListener listener)
+        throws Exception;
+  }
+
+  /**
+   * A metadata call that reads Spark's catalog, run as a statement of the caller's session
+   * ({@link SqlBackend#metadata}: admission, pool, job tag, cancel with its call or session).
+   */
+  private void catalogStatement(String name, CallContext context, ServerStreamListener listener,
+      CatalogCall call) {
+    try (BufferAllocator child = allocator.newChildAllocator(name, 0, Long.MAX_VALUE)) {
+      try {
+        StatementContext ctx = ctx(context);
+        backend.metadata(ctx, "Flight SQL " + name, completing -> {
+          call.run(new CatalogHandler(ctx.session().spark()), child,
+              new CompletingListener(listener, completing));
+          return null;
+        });
       } catch (Throwable t) {
         listener.error(FlightErrors.toFlight(t));
       }
@@ -195,7 +219,7 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   @Override
   public void getStreamStatement(TicketStatementQuery ticket, CallContext context,
       ServerStreamListener listener) {
-    statements.stream(ticket, listener);
+    statements.stream(() -> ctx(context), ticket, listener);
   }
 
   @Override
@@ -234,7 +258,7 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   @Override
   public Runnable acceptPutPreparedStatementQuery(CommandPreparedStatementQuery command,
       CallContext context, FlightStream flightStream, StreamListener<PutResult> ackStream) {
-    return statements.bind(command, flightStream, ackStream);
+    return translate(() -> statements.bind(ctx(context), command, flightStream, ackStream));
   }
 
   @Override
@@ -251,7 +275,7 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   public void closePreparedStatement(ActionClosePreparedStatementRequest request,
       CallContext context, StreamListener<Result> listener) {
     try {
-      statements.closePrepared(request, listener);
+      statements.closePrepared(ctx(context), request, listener);
     } catch (Throwable t) {
       listener.onError(FlightErrors.toFlight(t));
     }
@@ -273,24 +297,24 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
 
   @Override
   public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
-    metadataStream("catalogs", listener, a -> catalog(context).catalogs(a, listener));
+    catalogStatement("GetCatalogs", context, listener, (c, a, l) -> c.catalogs(a, l));
   }
 
   @Override
   public void getStreamSchemas(CommandGetDbSchemas command, CallContext context,
       ServerStreamListener listener) {
-    metadataStream("schemas", listener, a -> catalog(context).schemas(command, a, listener));
+    catalogStatement("GetDbSchemas", context, listener, (c, a, l) -> c.schemas(command, a, l));
   }
 
   @Override
   public void getStreamTables(CommandGetTables command, CallContext context,
       ServerStreamListener listener) {
-    metadataStream("tables", listener, a -> catalog(context).tables(command, a, listener));
+    catalogStatement("GetTables", context, listener, (c, a, l) -> c.tables(command, a, l));
   }
 
   @Override
   public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
-    metadataStream("table-types", listener, a -> catalog(context).tableTypes(a, listener));
+    catalogStatement("GetTableTypes", context, listener, (c, a, l) -> c.tableTypes(a, l));
   }
 
   // Spark has no primary or foreign keys: these answer empty results in the exact schemas.
@@ -359,9 +383,12 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   public void closeSession(CloseSessionRequest request, CallContext context,
       StreamListener<CloseSessionResult> listener) {
     single(listener, () -> {
-      String id = calls.existingSessionId(context);
-      if (id != null) {
-        sessions.close(id);
+      // Only the caller's own session (its cookie, token or connection); none: NOT_FOUND, as the
+      // Flight RPC spec says for CloseSession.
+      ClientSession own = calls.existingSession(context);
+      if (own == null || !sessions.close(own.id())) {
+        throw CallStatus.NOT_FOUND.withDescription("this call has no open session to close")
+            .toRuntimeException();
       }
       return new CloseSessionResult(CloseSessionResult.Status.CLOSED);
     });
@@ -370,7 +397,8 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   @Override
   public void cancelFlightInfo(CancelFlightInfoRequest request, CallContext context,
       StreamListener<CancelStatus> listener) {
-    single(listener, () -> statements.cancel(request.getInfo()) ? CancelStatus.CANCELLED
+    single(listener, () -> statements.cancel(ctx(context), request.getInfo())
+          ? CancelStatus.CANCELLED
           : CancelStatus.NOT_CANCELLABLE);
   }
 
@@ -378,7 +406,7 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   @SuppressWarnings("deprecation")
   public void cancelQuery(FlightInfo info, CallContext context,
       StreamListener<CancelResult> listener) {
-    single(listener, () -> statements.cancel(info) ? CancelResult.CANCELLED
+    single(listener, () -> statements.cancel(ctx(context), info) ? CancelResult.CANCELLED
           : CancelResult.NOT_CANCELLABLE);
   }
 

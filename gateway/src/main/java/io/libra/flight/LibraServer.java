@@ -54,11 +54,13 @@ public final class LibraServer implements AutoCloseable {
   private final FlightServer server;
   private final ExecutorService executor;
   private final JobManager jobs;
+  private final io.libra.engine.JobTagGuard guard;
 
   private LibraServer(BufferAllocator rootAllocator, SqlBackend backend, SessionManager sessions,
       OperationManager operations, FlightServer server, ExecutorService executor,
-      JobManager jobs) {
+      JobManager jobs, io.libra.engine.JobTagGuard guard) {
     this.jobs = jobs;
+    this.guard = guard;
     this.rootAllocator = rootAllocator;
     this.backend = backend;
     this.sessions = sessions;
@@ -116,11 +118,13 @@ public final class LibraServer implements AutoCloseable {
         config.get(LibraConfig.MAX_RECORDS_PER_BATCH), config.get(LibraConfig.MAX_BATCH_BYTES),
         config.get(LibraConfig.PREFETCH_PARTITIONS), config.get(LibraConfig.MAX_BUFFERED_BYTES));
     Duration ttl = Duration.ofSeconds(config.get(LibraConfig.TICKET_TTL_SECONDS));
+    java.util.List<String> lookups = CallSessions.parseLookups(
+        config.get(LibraConfig.SESSION_IDENTIFY_BY));
     int maxOps = config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS);
     // Without authentication every client is "anonymous": a per-user limit would cap everyone.
     OperationManager operations = new OperationManager(new OperationLimits(maxOps,
         auth ? config.get(LibraConfig.MAX_CONCURRENT_OPERATIONS_PER_USER) : maxOps,
-        config.get(LibraConfig.ADMISSION_WAIT_MS)), ttl);
+        config.get(LibraConfig.ADMISSION_WAIT_MS)));
     JobManager jobs;
     UserRoles roles;
     try {
@@ -134,13 +138,17 @@ public final class LibraServer implements AutoCloseable {
     SessionManager sessions = new SessionManager(session, root,
         Duration.ofSeconds(config.get(LibraConfig.SESSION_IDLE_TIMEOUT_SECONDS)),
         Duration.ofSeconds(config.get(LibraConfig.SESSION_UNCLAIMED_TIMEOUT_SECONDS)),
-        config.get(LibraConfig.MAX_SESSIONS),
+        config.get(LibraConfig.MAX_SESSIONS), ttl, config.deniedFunctions(),
         // Without authentication (loopback only) clients are local users of the host anyway.
         user -> !auth || roles.has(user, UserRoles.FILES));
-    SqlBackend backend = new SqlBackend(operations, new ArrowResultStream(resultSettings), ttl,
-        config.deniedFunctions(), new LibraProcedures(JobProcedures.all(jobs)),
+    io.libra.engine.JobTagGuard guard = io.libra.engine.JobTagGuard.install(
+        session.sparkContext());
+    OperationRunner runner = new OperationRunner(operations, guard,
+        config.get(LibraConfig.STATEMENT_TIMEOUT_SECONDS));
+    SqlBackend backend = new SqlBackend(runner, new ArrowResultStream(resultSettings),
+        new LibraProcedures(JobProcedures.all(jobs)),
         sessions::invalidateTableCaches, sessions::writeEpoch);
-    TableIngest ingest = new TableIngest(new OperationRunner(operations),
+    TableIngest ingest = new TableIngest(runner,
         config.get(LibraConfig.INGEST_CHUNK_BYTES), sessions::invalidateTableCaches);
     int threads = config.get(LibraConfig.SERVER_THREADS);
     ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
@@ -154,9 +162,19 @@ public final class LibraServer implements AutoCloseable {
       FlightServer.Builder builder = FlightServer.builder(root, location,
               new LibraFlightSqlProducer(backend, ingest, sessions, pools, root,
                   session.version(), Duration.ofSeconds(
-                      config.get(LibraConfig.PUT_FIRST_MESSAGE_TIMEOUT_SECONDS))))
+                      config.get(LibraConfig.PUT_FIRST_MESSAGE_TIMEOUT_SECONDS)), lookups))
           .executor(executor)
           .middleware(SessionCookieMiddleware.KEY, new SessionCookieMiddleware.Factory());
+      if (lookups.contains("connection")) {
+        ClientConnections connections = new ClientConnections(sessions::closeConnection);
+        // Arrow's hook for the underlying gRPC server builder (FlightServer's
+        // "grpc.builderConsumer" transport hint).
+        builder.transportHint("grpc.builderConsumer",
+            (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>) b -> {
+              b.addTransportFilter(connections);
+              b.intercept(connections);
+            });
+      }
       if (tls) {
         builder.useTls(cert, key);
       }
@@ -171,6 +189,7 @@ public final class LibraServer implements AutoCloseable {
       executor.shutdownNow();
       sessions.close();
       operations.close();
+      guard.close();
       closeJobs(jobs);
       root.close();
       throw new IOException("cannot start the Flight SQL server on " + location.getUri() + ": "
@@ -178,7 +197,7 @@ public final class LibraServer implements AutoCloseable {
     }
     LOG.info("Flight SQL server listening on {}:{} ({}, authentication {}; pools: {})", host,
         server.getPort(), tls ? "TLS" : "plaintext", auth ? "on" : "off", poolNames);
-    return new LibraServer(root, backend, sessions, operations, server, executor, jobs);
+    return new LibraServer(root, backend, sessions, operations, server, executor, jobs, guard);
   }
 
   private static void closeJobs(JobManager jobs) {
@@ -209,9 +228,17 @@ public final class LibraServer implements AutoCloseable {
     return sessions;
   }
 
-  /** The operation with this id (a query's ticket id is its operation's id), or null. */
+  /**
+   * The statement with this id (a query's ticket id is its statement's id) in any open session,
+   * live or recently ended, or null.
+   */
   public io.libra.operation.Operation operation(String id) {
-    return operations.find(id);
+    return sessions.findStatement(id);
+  }
+
+  /** Statements not ended yet (running, or waiting for their DoGet), over all sessions. */
+  public long liveStatements() {
+    return sessions.liveStatements();
   }
 
   /** Statements running now. */
@@ -221,12 +248,12 @@ public final class LibraServer implements AutoCloseable {
 
   /** Prepared statements open now ({@code CreatePreparedStatement}, not closed or expired). */
   public long openPreparedStatements() {
-    return backend.openPreparedStatements();
+    return sessions.openPreparedStatements();
   }
 
   /** Query tickets handed out in a FlightInfo and not read by a DoGet yet. */
   public long unreadTickets() {
-    return backend.unreadTickets();
+    return sessions.unreadTickets();
   }
 
   /** Bytes currently allocated by all streams and metadata calls. */
@@ -247,6 +274,7 @@ public final class LibraServer implements AutoCloseable {
     executor.shutdownNow();
     sessions.close();
     operations.close();
+    guard.close();
     closeJobs(jobs);
     long deadline = System.nanoTime() + 10_000_000_000L;
     while ((!rootAllocator.getChildAllocators().isEmpty() || rootAllocator.getAllocatedMemory() != 0)

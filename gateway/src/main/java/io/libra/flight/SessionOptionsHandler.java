@@ -16,8 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Flight {@code SetSessionOptions} / {@code GetSessionOptions} with keys {@code catalog} (Spark's
- * current catalog), {@code schema} (current namespace) and {@code pool} (FAIR pool of the session's
- * statements). Values are strings; an unknown key is {@code INVALID_NAME}, a bad value (unknown
+ * current catalog), {@code schema} (current namespace), {@code pool} (FAIR pool of the session's
+ * statements) and {@code statement_timeout} (seconds each later statement may take from its
+ * creation to its last batch, 0 = none; overrides {@code libra.operations.statement-timeout-seconds};
+ * the same as {@code SET libra.statement_timeout = N}).
+ * Values are strings (a timeout may also be an integer or a whole double); an unknown key is {@code INVALID_NAME}, a bad value (unknown
  * catalog, schema or pool, or a pool the user may not use) is {@code INVALID_VALUE} for that key,
  * and nothing else in the request is applied after the first failure of a key.
  */
@@ -26,6 +29,9 @@ final class SessionOptionsHandler {
   static final String CATALOG = "catalog";
   static final String SCHEMA = "schema";
   static final String POOL = "pool";
+  static final String STATEMENT_TIMEOUT = "statement_timeout";
+  private static final java.util.List<String> KEYS = java.util.List.of(CATALOG, SCHEMA, POOL,
+      STATEMENT_TIMEOUT);
 
   private final PoolAssigner pools;
 
@@ -37,13 +43,13 @@ final class SessionOptionsHandler {
     Map<String, SetSessionOptionsResult.Error> errors = new HashMap<>();
     // catalog before schema: a schema names a namespace of the (new) current catalog.
     Map<String, SessionOptionValue> options = request.getSessionOptions();
-    for (String key : new String[] {CATALOG, SCHEMA, POOL}) {
+    for (String key : KEYS) {
       if (options.containsKey(key)) {
         apply(session, key, options.get(key), errors);
       }
     }
     for (String key : options.keySet()) {
-      if (!key.equals(CATALOG) && !key.equals(SCHEMA) && !key.equals(POOL)) {
+      if (!KEYS.contains(key)) {
         LOG.info("session {}: unknown session option '{}'", session.id(), key);
         errors.put(key, new SetSessionOptionsResult.Error(
             SetSessionOptionsResult.ErrorValue.INVALID_NAME));
@@ -67,6 +73,8 @@ final class SessionOptionsHandler {
           pools.validate(session.user(), text, "session option 'pool'");
           session.setPoolOption(text);
         }
+        case STATEMENT_TIMEOUT -> session.setStatementTimeoutSeconds(
+            ClientSession.parseTimeoutSeconds(text, "session option " + STATEMENT_TIMEOUT));
         default -> throw new IllegalStateException(key);
       }
     } catch (Exception e) {
@@ -85,6 +93,11 @@ final class SessionOptionsHandler {
     values.put(SCHEMA, SessionOptionValueFactory.makeSessionOptionValue(
         spark.catalog().currentDatabase()));
     values.put(POOL, SessionOptionValueFactory.makeSessionOptionValue(effectivePool));
+    Integer timeout = session.statementTimeoutSeconds();
+    if (timeout != null) {
+      values.put(STATEMENT_TIMEOUT, SessionOptionValueFactory.makeSessionOptionValue(
+          Integer.toString(timeout)));
+    }
     return new GetSessionOptionsResult(values);
   }
 
@@ -96,6 +109,16 @@ final class SessionOptionsHandler {
       @Override
       public String visit(String v) {
         return v;
+      }
+
+      @Override
+      public String visit(long v) {
+        return Long.toString(v);
+      }
+
+      @Override
+      public String visit(double v) {
+        return Double.toString(v);
       }
     });
   }

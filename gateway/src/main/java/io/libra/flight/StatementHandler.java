@@ -69,24 +69,28 @@ final class StatementHandler {
    * cancelled — unlike the listener's onCancel callback, which gRPC delivers on this call's
    * serialized executor and so only after this method returns.
    */
-  void stream(TicketStatementQuery ticket, ServerStreamListener listener) {
+  void stream(java.util.function.Supplier<StatementContext> ctx, TicketStatementQuery ticket,
+      ServerStreamListener listener) {
     try {
-      backend.stream(handle(ticket.getStatementHandle()), listener,
-          CallSessions.grpcCancellation());
+      backend.stream(ctx.get(), handle(ticket.getStatementHandle()),
+          new FlightResultSink(listener));
     } catch (Throwable t) {
       listener.error(FlightErrors.toFlight(t));
     }
   }
 
-  /** Cancels the query behind each endpoint's ticket; true if any was cancelled now. */
-  boolean cancel(FlightInfo info) throws Exception {
+  /**
+   * Cancels the caller's session's query behind each endpoint's ticket; true if any was cancelled
+   * now.
+   */
+  boolean cancel(StatementContext ctx, FlightInfo info) throws Exception {
     boolean cancelled = false;
     for (FlightEndpoint e : info.getEndpoints()) {
       Any any = Any.parseFrom(e.getTicket().getBytes());
       if (!any.is(TicketStatementQuery.class)) {
         throw new IllegalArgumentException("not a Libra statement ticket");
       }
-      cancelled |= backend.cancel(handle(any.unpack(TicketStatementQuery.class)
+      cancelled |= backend.cancel(ctx, handle(any.unpack(TicketStatementQuery.class)
           .getStatementHandle()));
     }
     return cancelled;
@@ -108,8 +112,9 @@ final class StatementHandler {
     listener.onCompleted();
   }
 
-  void closePrepared(ActionClosePreparedStatementRequest request, StreamListener<Result> listener) {
-    backend.closePrepared(handle(request.getPreparedStatementHandle()));
+  void closePrepared(StatementContext ctx, ActionClosePreparedStatementRequest request,
+      StreamListener<Result> listener) {
+    backend.closePrepared(ctx, handle(request.getPreparedStatementHandle()));
     listener.onCompleted();
   }
 
@@ -131,10 +136,10 @@ final class StatementHandler {
    * DoPut of parameters for a prepared query: binds the rows and answers
    * {@code DoPutPreparedStatementResult} with the handle to execute (a new one carrying them).
    */
-  Runnable bind(CommandPreparedStatementQuery command, FlightStream stream,
+  Runnable bind(StatementContext ctx, CommandPreparedStatementQuery command, FlightStream stream,
       StreamListener<PutResult> ack) {
     return () -> answer(ack, () -> {
-      String bound = backend.bind(handle(command.getPreparedStatementHandle()),
+      String bound = backend.bind(ctx, handle(command.getPreparedStatementHandle()),
           ParameterRows.read(stream));
       return DoPutPreparedStatementResult.newBuilder()
           .setPreparedStatementHandle(handleBytes(bound)).build().toByteArray();

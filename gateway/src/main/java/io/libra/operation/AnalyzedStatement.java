@@ -7,18 +7,19 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A statement analysed without being executed.
  *
- * @param sql the SQL text as received
+ * @param text the SQL text as received, and whether it is Spark SQL or a procedure call
  * @param kind query or update
  * @param schema the result schema of a query; empty for updates
  * @param parameterTypes the inferred type of each {@code ?} marker ({@link ParameterTypes}), in
  *     marker order; empty when the statement has none
  * @param boundRows parameter rows bound by DoPut (one execution per row), or empty
  */
-public record AnalyzedStatement(String sql, StatementKind kind, StructType schema,
+public record AnalyzedStatement(StatementText text, StatementKind kind, StructType schema,
     List<DataType> parameterTypes, List<Object[]> boundRows) {
 
-  public AnalyzedStatement(String sql, StatementKind kind, StructType schema) {
-    this(sql, kind, schema, List.of(), List.of());
+  /** The SQL text as received. */
+  public String sql() {
+    return text.sql();
   }
 
   /** Number of {@code ?} markers. */
@@ -28,6 +29,6 @@ public record AnalyzedStatement(String sql, StatementKind kind, StructType schem
 
   /** A copy with these parameter rows bound. */
   public AnalyzedStatement bind(List<Object[]> rows) {
-    return new AnalyzedStatement(sql, kind, schema, parameterTypes, List.copyOf(rows));
+    return new AnalyzedStatement(text, kind, schema, parameterTypes, List.copyOf(rows));
   }
 }

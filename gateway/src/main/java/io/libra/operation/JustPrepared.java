@@ -14,14 +14,15 @@ import org.apache.spark.sql.classic.Dataset;
  * {@code GetFlightInfo(CommandPreparedStatementQuery)} — what the Arrow Flight SQL JDBC driver does
  * for every {@code Statement.executeQuery} — analyses the SQL once, not twice.
  *
- * <p>Handed over only when nothing could have changed what the analysis saw: the session made no
- * other call in between (every other call of the session forgets it), no table was written
+ * <p>Handed over only when nothing could have changed what the analysis saw: the execution is the
+ * session's very next call ({@link ClientSession#calls()}, counted as calls arrive, so no handler
+ * has to remember to forget it), no table was written
  * anywhere since ({@code writeEpoch}, bumped by every DDL, DML and bulk ingest), and it is the
  * statement's first execution; later executions analyse again, so they see the tables as they are
  * then. Queries with parameter markers are not kept.
  */
 final class JustPrepared {
-  private record Entry(String handle, Dataset<Row> dataset, long epoch) {}
+  private record Entry(String handle, Dataset<Row> dataset, long epoch, long call) {}
 
   private final Cache<ClientSession, Entry> bySession = Caffeine.newBuilder().weakKeys()
       .expireAfterWrite(Duration.ofMinutes(1)).build();
@@ -37,19 +38,14 @@ final class JustPrepared {
     if (dataset == null) {
       bySession.invalidate(session);
     } else {
-      bySession.put(session, new Entry(handle, dataset, writeEpoch.getAsLong()));
+      bySession.put(session, new Entry(handle, dataset, writeEpoch.getAsLong(), session.calls()));
     }
-  }
-
-  /** Any other call of the session. */
-  void forget(ClientSession session) {
-    bySession.invalidate(session);
   }
 
   /** The Dataset analysed when {@code handle} was prepared, if still valid; else null. */
   Dataset<Row> take(ClientSession session, String handle) {
     Entry e = bySession.asMap().remove(session);
     return e != null && e.handle().equals(handle) && e.epoch() == writeEpoch.getAsLong()
-        ? e.dataset() : null;
+        && session.calls() == e.call() + 1 ? e.dataset() : null;
   }
 }

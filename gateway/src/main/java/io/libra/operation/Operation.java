@@ -1,17 +1,23 @@
 package io.libra.operation;
 
+import io.libra.engine.JobTagGuard;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.spark.SparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One statement's execution: an id, a {@link OperationState} machine that rejects illegal moves, and
- * the Spark job tag every job it starts carries ({@code SparkContext.addJobTag}), built from user,
- * session and operation id. Cancelling moves the state to CANCELLED, cancels the tag's jobs (with
- * task interruption) and interrupts the thread running it; jobs that start later are cancelled by
- * {@link #checkNotCancelled()} and by {@link #cancelLateJobs()} when the body ends.
+ * One client statement from {@code GetFlightInfo} (or {@code CreatePreparedStatement}, a DoPut
+ * update, a metadata call) to its last batch or its update count: one id (the ticket's
+ * {@code statement_handle} for queries), one {@link OperationState} machine that rejects illegal
+ * moves, and one Spark job tag ({@code SparkContext.addJobTag}) that every job of every step
+ * carries, built from user, session and statement id.
+ *
+ * <p>Cancelling moves PENDING or RUNNING to CANCELLED by compare-and-set — the same one that
+ * {@link #tryComplete()} uses for RUNNING → COMPLETING, so exactly one of them wins — then cancels
+ * the tag's jobs through the {@link JobTagGuard} (running ones now, later ones as they start) and
+ * interrupts the thread running the current step.
  */
 public final class Operation {
   private static final Logger LOG = LoggerFactory.getLogger(Operation.class);
@@ -21,21 +27,29 @@ public final class Operation {
   private final String sessionId;
   private final String sql;
   private final String jobTag;
-  private final SparkContext sc;
+  private final JobTagGuard guard;
   private final AtomicReference<OperationState> state =
       new AtomicReference<>(OperationState.PENDING);
   private volatile Thread runner;
-  private volatile boolean delivered;
+  private volatile String cancelReason;
+  private volatile boolean cancelled;
+  private volatile StatementTimeoutException timeout;
+  private volatile ScheduledFuture<?> timer;
 
   private volatile long peakStoredBytes;
   private volatile long peakFetchedBytes;
 
-  public Operation(String id, String user, String sessionId, String sql, SparkContext sc) {
+  /**
+   * @param id random statement id ({@link Handles#newHandle()})
+   * @param sql the statement text (the Spark job description, redacted, comes from it)
+   * @param guard cancels this statement's jobs by tag
+   */
+  public Operation(String id, String user, String sessionId, String sql, JobTagGuard guard) {
     this.id = id;
     this.user = user;
     this.sessionId = sessionId;
     this.sql = sql;
-    this.sc = sc;
+    this.guard = guard;
     this.jobTag = "libra-user-" + safe(user) + "-session-" + shortId(sessionId) + "-op-" + id;
   }
 
@@ -43,8 +57,10 @@ public final class Operation {
     return s.replaceAll("[^A-Za-z0-9_.@-]", "_");
   }
 
+  /** The last 12 letters or digits of a session id (ids end in random hex; prefixes repeat). */
   private static String shortId(String s) {
-    return s.length() > 12 ? s.substring(0, 12) : s;
+    String compact = s.replaceAll("[^A-Za-z0-9]", "");
+    return compact.length() > 12 ? compact.substring(compact.length() - 12) : compact;
   }
 
   public String id() {
@@ -63,7 +79,7 @@ public final class Operation {
     return sql;
   }
 
-  /** The Spark job tag of every job this operation starts. */
+  /** The Spark job tag of every job this statement starts. */
   public String jobTag() {
     return jobTag;
   }
@@ -100,44 +116,110 @@ public final class Operation {
     }
   }
 
-  /** Marks the thread that runs the body (interrupted on cancel). */
+  /**
+   * A step starts: PENDING → RUNNING (a later step finds it RUNNING already).
+   *
+   * @throws CancellationException when the statement was cancelled (or timed out) or has ended
+   */
+  void start() {
+    tryTransition(OperationState.RUNNING);
+    if (state.get() != OperationState.RUNNING) {
+      throw cancellationException();
+    }
+  }
+
+  /**
+   * The result is about to be handed over completely: RUNNING → COMPLETING. Returns false when a
+   * cancel won first (then the client gets CANCELLED, not its result).
+   */
+  public boolean tryComplete() {
+    return state.get() == OperationState.COMPLETING || tryTransition(OperationState.COMPLETING);
+  }
+
+  /** After the last step: COMPLETING → FINISHED. */
+  void finish() {
+    tryComplete();
+    tryTransition(OperationState.FINISHED);
+  }
+
+  /** Marks the thread that runs the current step (interrupted on cancel). */
   void bindRunner(Thread thread) {
     this.runner = thread;
   }
 
   /**
-   * Cancels: PENDING or RUNNING → CANCELLED, Spark jobs with this tag cancelled (twice, to cover a
-   * job starting concurrently), the running thread interrupted.
+   * Cancels: PENDING or RUNNING → CANCELLED, Spark jobs with this tag cancelled now and whenever
+   * one starts later ({@link JobTagGuard}), the thread running a step interrupted.
    *
-   * @return whether this call cancelled it (false when it had already ended)
+   * @return whether this call cancelled it (false when it had already completed, failed, ended)
    */
   public boolean cancel(String reason) {
-    if (delivered) {
-      return false;
+    boolean moved = false;
+    while (true) {
+      OperationState current = state.get();
+      if (current != OperationState.PENDING && current != OperationState.RUNNING) {
+        break;
+      }
+      if (state.compareAndSet(current, OperationState.CANCELLED)) {
+        cancelReason = reason;
+        cancelled = true;
+        moved = true;
+        break;
+      }
     }
-    boolean moved = tryTransition(OperationState.CANCELLED);
     if (moved) {
-      LOG.info("operation {} cancelled: {}", id, reason);
-      sc.cancelJobsWithTag(jobTag, reason);
+      LOG.info("statement {} cancelled: {}", id, reason);
+      guard.cancel(jobTag, reason);
       Thread t = runner;
       if (t != null) {
         t.interrupt();
       }
-      sc.cancelJobsWithTag(jobTag, reason);
     }
+    cancelTimer();
     return moved;
   }
 
-  /**
-   * The client has the whole result: a cancel arriving now (a client closing its finished stream)
-   * changes nothing.
-   */
-  public void markDelivered() {
-    delivered = true;
+  /** Cancels because the statement ran longer than {@code exception} says. */
+  void timeOut(StatementTimeoutException exception) {
+    if (state.get() == OperationState.PENDING || state.get() == OperationState.RUNNING) {
+      timeout = exception;
+      if (!cancel(exception.getMessage())) {
+        timeout = null;
+      }
+    }
+  }
+
+  /** The timer that will time this statement out; cancelled when it ends. */
+  void setTimer(ScheduledFuture<?> timer) {
+    this.timer = timer;
+  }
+
+  private void cancelTimer() {
+    ScheduledFuture<?> t = timer;
+    if (t != null) {
+      t.cancel(false);
+    }
+  }
+
+  /** FINISHED, FAILED or CANCELLED (or PENDING, never run) → CLOSED; idempotent. */
+  void close() {
+    cancelTimer();
+    OperationState s = state.get();
+    if (s == OperationState.RUNNING || s == OperationState.COMPLETING) {
+      tryTransition(OperationState.FAILED);
+    }
+    tryTransition(OperationState.CLOSED);
+  }
+
+  /** Whether the statement has reached its end (FINISHED, FAILED, CANCELLED or CLOSED). */
+  public boolean isDone() {
+    OperationState s = state.get();
+    return s != OperationState.PENDING && s != OperationState.RUNNING
+        && s != OperationState.COMPLETING;
   }
 
   /**
-   * Result memory of this operation's stream: the most result-block bytes stored at once for
+   * Result memory of this statement's stream: the most result-block bytes stored at once for
    * it and the largest block fetched into the driver (bytes; 0 before it streamed).
    */
   public void recordResultMemory(long peakStoredBytes, long peakFetchedBytes) {
@@ -153,17 +235,29 @@ public final class Operation {
     return peakFetchedBytes;
   }
 
-  /** @throws CancellationException when the operation was cancelled */
+  /** Whether the statement was cancelled (by the client, its session, or its timeout). */
+  public boolean isCancelled() {
+    return cancelled || state.get() == OperationState.CANCELLED;
+  }
+
+  /** @throws CancellationException when the statement was cancelled or timed out */
   public void checkNotCancelled() {
-    if (state.get() == OperationState.CANCELLED) {
-      throw new CancellationException("operation " + id + " was cancelled");
+    if (isCancelled()) {
+      throw cancellationException();
     }
   }
 
-  /** After the body: jobs submitted after a cancel are cancelled too. */
-  void cancelLateJobs() {
-    if (state.get() == OperationState.CANCELLED) {
-      sc.cancelJobsWithTag(jobTag, "operation cancelled");
+  /**
+   * What the client is told: {@link StatementTimeoutException} (TIMED_OUT, naming the timeout)
+   * after a timeout, else a {@link CancellationException} with the cancel's reason.
+   */
+  CancellationException cancellationException() {
+    StatementTimeoutException t = timeout;
+    if (t != null) {
+      return t;
     }
+    String reason = cancelReason;
+    return new CancellationException("statement " + id + " was cancelled"
+        + (reason == null ? " (" + state.get() + ")" : ": " + reason));
   }
 }

@@ -1,8 +1,5 @@
 package io.libra.operation;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -13,8 +10,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Registry of operations by id and the bounded statement executor that runs them — never a gRPC
- * thread. Each body runs on a pool thread renamed after its operation ({@code libra-op-<id>}) with
+ * The bounded statement executor that runs every step of every statement — never a gRPC thread —
+ * and the timer that times statements out. (Statements are registered in their session.) Each body runs on a pool thread renamed after its operation ({@code libra-op-<id>}) with
  * Spark local properties applied by the caller's body and removed afterwards.
  *
  * <p>Admission: at most {@code maxConcurrent} bodies run at once and at most
@@ -26,9 +23,14 @@ public final class OperationManager implements AutoCloseable {
   private final Semaphore slots;
   private final OperationLimits limits;
   private final Map<String, Semaphore> runningPerUser = new ConcurrentHashMap<>();
-  private final Cache<String, Operation> operations;
+  private final java.util.concurrent.ScheduledExecutorService timers =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "libra-statement-timeouts");
+        t.setDaemon(true);
+        return t;
+      });
 
-  public OperationManager(OperationLimits limits, Duration retention) {
+  public OperationManager(OperationLimits limits) {
     this.limits = limits;
     // Admission is the semaphore (released when a body ends, before its caller is answered); the
     // queue only bridges the moment a worker needs to get back to it.
@@ -40,18 +42,11 @@ public final class OperationManager implements AutoCloseable {
           return t;
         }, new ThreadPoolExecutor.AbortPolicy());
     this.executor.allowCoreThreadTimeOut(true);
-    this.operations = Caffeine.newBuilder().expireAfterAccess(retention).build();
   }
 
-  /** Registers a new operation so it can be found (cancel) by id. */
-  public Operation register(Operation op) {
-    operations.put(op.id(), op);
-    return op;
-  }
-
-  /** The operation, or null when unknown or forgotten. */
-  public Operation find(String id) {
-    return operations.getIfPresent(id);
+  /** Runs {@code task} once after {@code seconds} (a statement's timeout). */
+  java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long seconds) {
+    return timers.schedule(task, seconds, TimeUnit.SECONDS);
   }
 
   /** A body run for an operation. */
@@ -91,7 +86,6 @@ public final class OperationManager implements AutoCloseable {
           return body.run();
         } finally {
           op.bindRunner(null);
-          op.cancelLateJobs();
           Thread.interrupted();
           me.setName(oldName);
           mine.release();
@@ -125,6 +119,7 @@ public final class OperationManager implements AutoCloseable {
 
   @Override
   public void close() {
+    timers.shutdownNow();
     executor.shutdownNow();
   }
 }

@@ -1,5 +1,6 @@
 package io.libra.operation;
 
+import io.libra.engine.JobTagGuard;
 import io.libra.session.ClientSession;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -7,50 +8,111 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.sql.classic.SparkSession;
 
 /**
- * Runs a piece of a session's work as an {@link Operation} on the {@link OperationManager}'s
- * bounded statement executor: state machine (RUNNING → FINISHED / FAILED / CANCELLED → CLOSED),
- * the session's SparkSession active, and these Spark local properties on the submitting thread
- * (restored afterwards): the pool ({@code spark.scheduler.pool}), the operation's job tag, the job
- * description (the SQL text, secrets redacted) and {@code spark.job.interruptOnCancel=true}.
- * The call's cancellation (client cancel or disconnect) cancels the operation and its jobs.
+ * Creates a session's statements and runs their steps on the {@link OperationManager}'s bounded
+ * statement executor. A statement ({@link Operation}) may take several steps — analysis at
+ * {@code GetFlightInfo}, streaming at {@code DoGet} — all under its one id and job tag.
+ *
+ * <p>Each step runs with the session's SparkSession active and these Spark local properties on
+ * the submitting thread (restored afterwards): the pool ({@code spark.scheduler.pool}), the
+ * statement's job tag, the job description (the SQL text, secrets redacted),
+ * {@code spark.job.interruptOnCancel=true} and the user. The call's cancellation (client cancel
+ * or disconnect) cancels the statement and its jobs.
+ *
+ * <p>Timeout: the first of call header {@code statement_timeout}, session option
+ * {@code statement_timeout} and {@code libra.operations.statement-timeout-seconds} that is set
+ * (seconds; 0 = none) counts from the statement's creation; when it passes, the statement is
+ * cancelled and ends with {@link StatementTimeoutException}.
  */
 public final class OperationRunner {
   private final OperationManager operations;
+  private final JobTagGuard guard;
+  private final int defaultTimeoutSeconds;
 
-  public OperationRunner(OperationManager operations) {
+  /**
+   * @param guard cancels statements' jobs by tag
+   * @param defaultTimeoutSeconds {@code libra.operations.statement-timeout-seconds} (0 = none)
+   */
+  public OperationRunner(OperationManager operations, JobTagGuard guard,
+      int defaultTimeoutSeconds) {
     this.operations = operations;
-  }
-
-  /** Registers a new operation of {@code ctx}'s session; {@code sql} is its description. */
-  public Operation newOperation(StatementContext ctx, String sql) {
-    ClientSession s = ctx.session();
-    return operations.register(new Operation(Handles.newHandle(), s.user(), s.id(), sql,
-        s.spark().sparkContext()));
-  }
-
-  /** Runs a body as a new operation of this session. */
-  public <T> T run(StatementContext ctx, String sql, OperationManager.Body<T> body)
-      throws Exception {
-    return execute(ctx, newOperation(ctx, sql), body);
+    this.guard = guard;
+    this.defaultTimeoutSeconds = defaultTimeoutSeconds;
   }
 
   /**
-   * Runs {@code body} as {@code op}: state machine, Spark local properties, executor.
+   * A new statement of {@code ctx}'s session; {@code sql} is its description. Its timeout starts
+   * now.
    *
-   * @throws CancellationException when the operation was cancelled or its session is closed
+   * @throws CancellationException when the session is closed
+   */
+  public Operation newStatement(StatementContext ctx, String sql) {
+    ClientSession s = ctx.session();
+    Operation op = new Operation(Handles.newHandle(), s.user(), s.id(), sql, guard);
+    s.add(op);
+    String source;
+    int seconds;
+    if (ctx.callTimeoutSeconds() != null) {
+      seconds = ctx.callTimeoutSeconds();
+      source = "call header statement_timeout";
+    } else if (s.statementTimeoutSeconds() != null) {
+      seconds = s.statementTimeoutSeconds();
+      source = "session option statement_timeout / " + ClientSession.STATEMENT_TIMEOUT_CONF;
+    } else {
+      seconds = defaultTimeoutSeconds;
+      source = "libra.operations.statement-timeout-seconds";
+    }
+    if (seconds > 0) {
+      String message = "statement " + op.id() + " exceeded its timeout of " + seconds + " s ("
+          + source + ") and was cancelled";
+      op.setTimer(operations.schedule(() -> op.timeOut(new StatementTimeoutException(message)),
+          seconds));
+    }
+    return op;
+  }
+
+  /** Runs {@code body} as a whole statement of one step. */
+  public <T> T run(StatementContext ctx, String sql, OperationManager.Body<T> body)
+      throws Exception {
+    return execute(ctx, newStatement(ctx, sql), body);
+  }
+
+  /**
+   * Runs {@code body} as the last step of {@code op}, then ends it: FINISHED when the step
+   * succeeded and no cancel came first (COMPLETING is taken before returning), else FAILED or
+   * CANCELLED. Either way the statement is closed and leaves its session.
+   *
+   * @throws CancellationException when the statement was cancelled, timed out or its session closed
    * @throws AdmissionException when the statement limits are reached
    */
   public <T> T execute(StatementContext ctx, Operation op, OperationManager.Body<T> body)
       throws Exception {
-    ClientSession session = ctx.session();
-    if (session.isClosed()) {
-      throw new CancellationException("session " + session.id() + " is closed");
+    try {
+      T result = step(ctx, op, body);
+      if (!op.tryComplete()) {
+        throw op.cancellationException();
+      }
+      op.finish();
+      return result;
+    } finally {
+      end(ctx.session(), op);
     }
-    session.track(op);
+  }
+
+  /**
+   * Runs one step of {@code op} and leaves it RUNNING for its next step; a step that fails ends
+   * the statement (FAILED, or CANCELLED when a cancel caused the failure).
+   */
+  public <T> T step(StatementContext ctx, Operation op, OperationManager.Body<T> body)
+      throws Exception {
+    ClientSession session = ctx.session();
     try (CallCancellation.Registration callScope = ctx.call().onCancel(
         () -> op.cancel("the client cancelled the call or disconnected"))) {
+      if (session.isClosed()) {
+        op.cancel("session closed");
+      }
       return operations.run(op, () -> {
-        op.transition(OperationState.RUNNING);
+        op.start();
+        session.stepStarted();
         SparkSession spark = session.spark();
         SparkContext sc = spark.sparkContext();
         SparkSession.setActiveSession(spark);
@@ -63,31 +125,35 @@ public final class OperationRunner {
           try {
             T result = body.run();
             op.checkNotCancelled();
-            op.transition(OperationState.FINISHED);
             return result;
           } catch (Throwable t) {
-            op.tryTransition(OperationState.FAILED);
-            if (op.state() == OperationState.CANCELLED) {
-              throw new CancellationException("operation " + op.id() + " was cancelled");
+            if (op.isCancelled()) {
+              throw op.cancellationException();
             }
+            op.tryTransition(OperationState.FAILED);
             throw t;
           } finally {
             sc.removeJobTag(op.jobTag());
             SparkSession.clearActiveSession();
+            session.stepEnded();
           }
         }
       });
-    } finally {
-      session.untrack(op);
-      close(op);
+    } catch (Throwable t) {
+      end(session, op);
+      if (op.isCancelled() && !(t instanceof CancellationException)) {
+        CancellationException c = op.cancellationException();
+        c.initCause(t);
+        throw c;
+      }
+      throw t;
     }
   }
 
-  /** Moves {@code op} to CLOSED (idempotent). */
-  public void close(Operation op) {
-    // Kept in the registry until it expires, so a late cancel finds it and answers
-    // "not cancellable" instead of "not found".
-    op.tryTransition(OperationState.CLOSED);
+  /** Ends {@code op}: CLOSED (idempotent), and out of its session's live statements. */
+  public static void end(ClientSession session, Operation op) {
+    op.close();
+    session.remove(op);
   }
 
   private static String abbreviate(String sql) {

@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 
 /**
- * Open prepared statements by handle (Flight SQL {@code prepared_statement_handle}). Entries not used
+ * One session's open prepared statements by handle (Flight SQL {@code prepared_statement_handle}). Entries not used
  * for {@code idleTimeout} are dropped; closing is idempotent.
  */
 public final class PreparedStatementRegistry {
@@ -35,6 +35,11 @@ public final class PreparedStatementRegistry {
   public long open() {
     statements.cleanUp();
     return statements.estimatedSize();
+  }
+
+  /** Drops every prepared statement (the session closes). */
+  public void clear() {
+    statements.invalidateAll();
   }
 
   /** Closes a handle; closing an unknown or already closed handle does nothing. */

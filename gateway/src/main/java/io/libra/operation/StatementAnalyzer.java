@@ -28,19 +28,14 @@ import org.apache.spark.sql.types.StructType;
 public final class StatementAnalyzer {
   private StatementAnalyzer() {}
 
-  public static AnalyzedStatement analyze(SparkSession session, String sql) throws Exception {
-    return analyze(session, sql, java.util.Set.of());
-  }
-
   /**
-   * @param deniedFunctions lower-case names of SQL functions refused before analysis
-   *     ({@code libra.sql.denied-functions}; by default {@code reflect}, {@code java_method} and
-   *     {@code try_reflect}, which call arbitrary static Java methods inside the gateway JVM)
+   * Parses and analyses {@code sql}; runs nothing. Denied functions are refused by the session's
+   * analyzer check ({@code SqlGuard}, {@code libra.sql.denied-functions}).
+   *
    * @throws IllegalArgumentException naming a denied function the statement calls
    */
-  public static AnalyzedStatement analyze(SparkSession session, String sql,
-      java.util.Set<String> deniedFunctions) throws Exception {
-    return analyzeForExecution(session, sql, deniedFunctions).statement();
+  public static AnalyzedStatement analyze(SparkSession session, String sql) throws Exception {
+    return analyzeForExecution(session, sql).statement();
   }
 
   /**
@@ -51,21 +46,9 @@ public final class StatementAnalyzer {
    */
   public record Analysis(AnalyzedStatement statement, Dataset<Row> dataset) {}
 
-  /** Like {@link #analyze(SparkSession, String, java.util.Set)}, keeping the analysed Dataset. */
-  public static Analysis analyzeForExecution(SparkSession session, String sql,
-      java.util.Set<String> deniedFunctions) throws Exception {
+  /** Like {@link #analyze(SparkSession, String)}, keeping the analysed Dataset. */
+  public static Analysis analyzeForExecution(SparkSession session, String sql) throws Exception {
     LogicalPlan plan = session.sessionState().sqlParser().parsePlan(sql);
-    if (!deniedFunctions.isEmpty()) {
-      PlanWalker.walk(plan, e -> {
-        if (e instanceof org.apache.spark.sql.catalyst.analysis.UnresolvedFunction f) {
-          String name = f.nameParts().last().toLowerCase(java.util.Locale.ROOT);
-          if (deniedFunctions.contains(name)) {
-            throw new IllegalArgumentException("function '" + name + "' is disabled on this"
-                + " gateway (libra.sql.denied-functions)");
-          }
-        }
-      });
-    }
     int markers = ParameterTypes.count(plan);
     List<DataType> parameterTypes = markers == 0 ? List.of()
         : ParameterTypes.infer(session, plan, markers);
@@ -78,18 +61,19 @@ public final class StatementAnalyzer {
           plan = analysed;
         }
       }
+      StatementText.Spark text = new StatementText.Spark(sql);
       if (plan.output().isEmpty()) {
-        return new Analysis(new AnalyzedStatement(sql, StatementKind.UPDATE, new StructType(),
+        return new Analysis(new AnalyzedStatement(text, StatementKind.UPDATE, new StructType(),
             parameterTypes, List.of()), null);
       }
       StructType schema = DataTypeUtils$.MODULE$.fromAttributes(plan.output());
-      return new Analysis(new AnalyzedStatement(sql, StatementKind.QUERY, schema, parameterTypes,
-          List.of()), null);
+      return new Analysis(new AnalyzedStatement(text, StatementKind.QUERY, schema,
+          parameterTypes, List.of()), null);
     }
     Dataset<Row> analysed = markers == 0 ? session.sql(sql)
         : session.sql(sql, ParameterTypes.nulls(markers));
-    return new Analysis(new AnalyzedStatement(sql, StatementKind.QUERY, analysed.schema(),
-        parameterTypes, List.of()), markers == 0 ? analysed : null);
+    return new Analysis(new AnalyzedStatement(new StatementText.Spark(sql), StatementKind.QUERY,
+        analysed.schema(), parameterTypes, List.of()), markers == 0 ? analysed : null);
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.libra.results;
 
 import java.io.IOException;
-import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -24,7 +23,7 @@ import scala.Option;
 import scala.runtime.AbstractFunction0;
 
 /**
- * Streams a Dataset to a Flight {@code DoGet} listener as Arrow record batches.
+ * Streams a Dataset to a {@link ResultSink} (a Flight {@code DoGet} stream) as Arrow record batches.
  *
  * <p>Flow: the schema is sent first (so an empty result is a schema and zero batches); the plan runs
  * under a new SQL execution id (visible in the Spark UI's SQL tab); partitions are converted to
@@ -60,10 +59,11 @@ public final class ArrowResultStream {
    * @throws ClientCancelledException when the client cancelled the call
    */
   public long stream(Dataset<Row> dataset, Schema arrowSchema, BufferAllocator allocator,
-      ServerStreamListener listener, StreamControl control) {
+      ResultSink listener, StreamControl control) {
     ReadyGate gate = new ReadyGate(listener, control::onClientCancel);
     QueryExecution qe = dataset.queryExecution();
-    String timeZone = dataset.sparkSession().sessionState().conf().sessionLocalTimeZone();
+    String timeZone = ArrowTimeZone.of(
+        dataset.sparkSession().sessionState().conf().sessionLocalTimeZone());
     try (VectorSchemaRoot root = VectorSchemaRoot.create(arrowSchema, allocator)) {
       listener.start(root);
       long rows = SQLExecution$.MODULE$.withNewExecutionId(qe, Option.apply("libra stream"),
@@ -130,7 +130,7 @@ public final class ArrowResultStream {
   }
 
   private static long sendAll(PayloadSource prefetcher, VectorSchemaRoot root,
-      BufferAllocator allocator, ServerStreamListener listener, ReadyGate gate) {
+      BufferAllocator allocator, ResultSink listener, ReadyGate gate) {
     VectorLoader loader = new VectorLoader(root);
     long rows = 0;
     try {

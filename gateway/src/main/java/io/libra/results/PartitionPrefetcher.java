@@ -36,8 +36,9 @@ import scala.runtime.BoxedUnit;
  *
  * <p>Look-ahead: the partition after the one being read always runs; more, up to
  * {@code maxInFlight} ahead (a group of small partitions may go past it), only while the stored,
- * unread bytes of finished partitions plus the partitions ahead (each estimated at the largest
- * partition seen) fit in {@code maxBufferedBytes}. With partitions no larger than those already
+ * unread bytes of finished partitions plus a reservation for every partition not back yet — the
+ * ones ahead and the one being read — (each at the largest partition seen) fit in
+ * {@code maxBufferedBytes}. With partitions no larger than those already
  * seen, the stored bytes of finished partitions never exceed the budget. Jobs are submitted from
  * the thread that calls {@link #next()}, so they inherit its Spark local properties (scheduler pool,
  * job tag, SQL execution id). Not thread-safe: one consumer.
@@ -240,13 +241,16 @@ public final class PartitionPrefetcher implements PayloadSource {
     while (actions.size() < partitions && actions.size() - nextToConsume < maxInFlight) {
       int from = actions.size();
       int ahead = from - nextToConsume;
+      // The partition being read holds budget too until its result is counted: reserved at the
+      // largest size seen (under load it can arrive after the partitions ahead of it).
+      int reserved = ahead + unarrivedReading();
       int count = groupSize(from);
       long largest = largestPartitionBytes.get();
       if (largest > 0) { // no more than the budget holds, whether or not the job must run
-        long room = (maxBufferedBytes - bufferedBytes.get()) / largest - ahead;
+        long room = (maxBufferedBytes - bufferedBytes.get()) / largest - reserved;
         count = (int) Math.max(1, Math.min(count, room));
       }
-      if (ahead > 0 && !fitsBudget(ahead + count)) {
+      if (ahead > 0 && !fitsBudget(reserved + count)) {
         return;
       }
       submit(from, count);
@@ -273,6 +277,11 @@ public final class PartitionPrefetcher implements PayloadSource {
       return 1;
     }
     return (int) Math.max(1, Math.min(left, SMALL_GROUP_BYTES / largest));
+  }
+
+  /** 1 while the partition being read has not come back yet (its bytes are not counted), else 0. */
+  private int unarrivedReading() {
+    return reading >= 0 && readWhileRunning.get(reading) != DONE ? 1 : 0;
   }
 
   private boolean fitsBudget(int partitionsAhead) {

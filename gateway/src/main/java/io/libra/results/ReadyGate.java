@@ -1,7 +1,6 @@
 package io.libra.results;
 
 import java.util.concurrent.CancellationException;
-import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 
 /**
  * gRPC backpressure for one result stream: {@link #awaitReady()} blocks while the client's transport
@@ -12,11 +11,11 @@ import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 final class ReadyGate {
   private static final long RECHECK_MS = 10;
 
-  private final ServerStreamListener listener;
+  private final ResultSink listener;
   private final Object lock = new Object();
   private volatile boolean cancelled;
 
-  ReadyGate(ServerStreamListener listener, Runnable onCancel) {
+  ReadyGate(ResultSink listener, Runnable onCancel) {
     this.listener = listener;
     listener.setOnReadyHandler(this::wake);
     listener.setOnCancelHandler(() -> {

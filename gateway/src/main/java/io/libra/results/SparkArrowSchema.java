@@ -19,7 +19,8 @@ import org.apache.spark.sql.util.ArrowUtils;
  * that all of them are identical (field names, types, nullability, metadata).
  *
  * <p>Types: Spark's {@code ArrowUtils.toArrowSchema} (the mapping Spark Connect and PySpark use):
- * timestamps carry the session time zone, timestamp_ntz none, decimals are decimal128, strings
+ * timestamps carry the session time zone (as Arrow spells zones, {@link ArrowTimeZone}),
+ * timestamp_ntz none, decimals are decimal128, strings
  * utf8 (not large), dates date32. Duplicate field names (a join selecting {@code a.id, b.id}) are
  * kept. Each top-level field also carries Flight SQL column metadata ({@code FlightSqlColumnMetadata}:
  * {@code ARROW:FLIGHT:SQL:TYPE_NAME} = Spark's SQL type name, precision/scale for decimals,
@@ -36,7 +37,7 @@ public final class SparkArrowSchema {
    */
   public static Schema toArrow(StructType sparkSchema, String sessionTimeZone) {
     Schema plain = ArrowUtils.toArrowSchema(VariantAsJson.wireSchema(sparkSchema),
-        sessionTimeZone, false, false);
+        ArrowTimeZone.of(sessionTimeZone), false, false);
     StructField[] sparkFields = sparkSchema.fields();
     List<Field> fields = new ArrayList<>(sparkFields.length);
     for (int i = 0; i < sparkFields.length; i++) {

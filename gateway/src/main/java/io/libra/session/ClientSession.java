@@ -1,33 +1,62 @@
 package io.libra.session;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.libra.operation.Operation;
+import io.libra.operation.PendingQuery;
+import io.libra.operation.PendingQueryRegistry;
+import io.libra.operation.PreparedStatementRegistry;
 import io.libra.util.AllocatorCloser;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.spark.sql.classic.SparkSession;
 
 /**
- * One client connection's state: the authenticated user, its own {@link SparkSession} (a
- * {@code newSession()} of the shared context, so {@code SET}, {@code USE} and temporary views stay
- * private), its own child allocator, its session-option pool and its open operations.
+ * One client connection's state and the one registry its handles are looked up in: the
+ * authenticated user, its own {@link SparkSession} (a {@code newSession()} of the shared context,
+ * so {@code SET}, {@code USE} and temporary views stay private), its own child allocator, its
+ * session options (pool, statement timeout) and every statement it owns — prepared statements,
+ * queries waiting for their {@code DoGet} and statements running. A handle or ticket of another
+ * session is not found here.
+ *
+ * <p>{@link #close()} (CloseSession, idle expiry, the client's connection ending) releases all of
+ * them at once: running statements cancelled, prepared statements and unread tickets dropped.
  */
 public final class ClientSession implements AutoCloseable {
   private final String id;
   private final String user;
+  private final String connectionId;
   private final SparkSession spark;
   private final BufferAllocator allocator;
-  private final Map<String, Operation> operations = new ConcurrentHashMap<>();
+  private final Map<String, Operation> statements = new ConcurrentHashMap<>();
+  /** Ended statements, so a late cancel answers "not cancellable" instead of NOT_FOUND. */
+  private final Cache<String, Operation> ended;
+  private final PreparedStatementRegistry prepared;
+  private final PendingQueryRegistry pending;
+  private final AtomicInteger runningSteps = new AtomicInteger();
   private volatile String poolOption;
   private volatile boolean closed;
   private volatile boolean claimed;
   private volatile long lastAccessNanos = System.nanoTime();
+  private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
 
-  ClientSession(String id, String user, SparkSession spark, BufferAllocator allocator) {
+  /**
+   * @param connectionId the client connection this session lives and dies with, or null
+   * @param handleTtl how long an unread ticket or unused prepared statement is kept
+   */
+  ClientSession(String id, String user, String connectionId, SparkSession spark,
+      BufferAllocator allocator, Duration handleTtl) {
     this.id = id;
     this.user = user;
+    this.connectionId = connectionId;
     this.spark = spark;
     this.allocator = allocator;
+    this.prepared = new PreparedStatementRegistry(handleTtl);
+    this.pending = new PendingQueryRegistry(handleTtl, this::dropUnread);
+    this.ended = Caffeine.newBuilder().expireAfterWrite(handleTtl).maximumSize(1_000).build();
   }
 
   public String id() {
@@ -36,6 +65,11 @@ public final class ClientSession implements AutoCloseable {
 
   public String user() {
     return user;
+  }
+
+  /** The client connection (transport) that opened this session, or null. */
+  public String connectionId() {
+    return connectionId;
   }
 
   public SparkSession spark() {
@@ -47,6 +81,16 @@ public final class ClientSession implements AutoCloseable {
     return allocator;
   }
 
+  /** This session's prepared statements ({@code CreatePreparedStatement} handles). */
+  public PreparedStatementRegistry prepared() {
+    return prepared;
+  }
+
+  /** This session's queries waiting for their {@code DoGet}. */
+  public PendingQueryRegistry pending() {
+    return pending;
+  }
+
   /** The pool chosen by session option {@code pool}, or null. */
   public String poolOption() {
     return poolOption;
@@ -56,12 +100,51 @@ public final class ClientSession implements AutoCloseable {
     this.poolOption = pool;
   }
 
+  /**
+   * The session's statement timeout in seconds (0 = none), or null when the session did not set
+   * one: Spark session setting {@value #STATEMENT_TIMEOUT_CONF}, which the session option
+   * {@code statement_timeout} and {@code SET libra.statement_timeout = N} both write.
+   *
+   * @throws IllegalArgumentException naming the setting when its value is not whole seconds >= 0
+   */
+  public Integer statementTimeoutSeconds() {
+    scala.Option<String> v = spark.conf().getOption(STATEMENT_TIMEOUT_CONF);
+    return v.isEmpty() ? null : parseTimeoutSeconds(v.get(), STATEMENT_TIMEOUT_CONF);
+  }
+
+  /** Sets the session's statement timeout ({@link #statementTimeoutSeconds()}). */
+  public void setStatementTimeoutSeconds(int seconds) {
+    spark.conf().set(STATEMENT_TIMEOUT_CONF, Integer.toString(seconds));
+  }
+
+  /** The Spark session setting that holds a session's statement timeout (seconds). */
+  public static final String STATEMENT_TIMEOUT_CONF = "libra.statement_timeout";
+
+  /**
+   * A statement timeout: whole seconds &gt;= 0 (0 = none), as text ({@code "30"}, {@code "30.0"}).
+   *
+   * @throws IllegalArgumentException naming {@code where} otherwise
+   */
+  public static int parseTimeoutSeconds(String text, String where) {
+    try {
+      double d = Double.parseDouble(text.trim());
+      if (d >= 0 && d <= Integer.MAX_VALUE && d == Math.rint(d)) {
+        return (int) d;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(where + ": '" + text
+        + "' is not a whole number of seconds >= 0 (0 = no timeout)");
+  }
+
   public boolean isClosed() {
     return closed;
   }
 
-  /** Records a call of this session; {@code claim}: the client showed it knows the session id. */
+  /** Records a call of this session; {@code claim}: the client showed it knows the session. */
   void touch(boolean claim) {
+    calls.incrementAndGet();
     lastAccessNanos = System.nanoTime();
     if (claim) {
       claimed = true;
@@ -69,41 +152,86 @@ public final class ClientSession implements AutoCloseable {
   }
 
   /**
-   * Whether a client came back to this session (with its cookie or bearer token). Sessions made
-   * for calls of clients that never return (no cookie support) stay unclaimed.
+   * Whether a client came back to this session (cookie, bearer token) or holds it by its
+   * connection. Sessions made for single calls of clients that never return stay unclaimed.
    */
   boolean isClaimed() {
     return claimed;
+  }
+
+  /** Calls the session has had (each Flight call that found it counts once). */
+  public long calls() {
+    return calls.get();
   }
 
   long idleNanos() {
     return System.nanoTime() - lastAccessNanos;
   }
 
-  /** Tracks a running operation so closing the session cancels it. */
-  public void track(Operation op) {
-    operations.put(op.id(), op);
+  /**
+   * Registers a new statement of this session.
+   *
+   * @throws java.util.concurrent.CancellationException when the session is closed
+   */
+  public void add(Operation op) {
+    statements.put(op.id(), op);
+    if (closed) {
+      statements.remove(op.id());
+      op.cancel("session closed");
+      throw new java.util.concurrent.CancellationException("session " + id + " is closed");
+    }
   }
 
-  public void untrack(Operation op) {
-    operations.remove(op.id());
+  /** The statement has ended: kept only to answer a late cancel. */
+  public void remove(Operation op) {
+    if (statements.remove(op.id(), op)) {
+      ended.put(op.id(), op);
+    }
   }
 
-  public int openOperations() {
-    return operations.size();
+  /** This session's statement with this id (live or recently ended), or null. */
+  public Operation statement(String statementId) {
+    Operation op = statements.get(statementId);
+    return op != null ? op : ended.getIfPresent(statementId);
+  }
+
+  /** Statements of this session that have not ended (running or waiting for their DoGet). */
+  public int liveStatements() {
+    return statements.size();
+  }
+
+  /** A step of one of its statements starts or ends running on the statement executor. */
+  public void stepStarted() {
+    runningSteps.incrementAndGet();
+  }
+
+  public void stepEnded() {
+    runningSteps.decrementAndGet();
+  }
+
+  /** Steps running now (a session with one is never closed for being idle). */
+  int runningSteps() {
+    return runningSteps.get();
+  }
+
+  private void dropUnread(PendingQuery query) {
+    query.operation().cancel("its ticket was not read in time or the session closed");
+    io.libra.operation.OperationRunner.end(this, query.operation());
   }
 
   /**
-   * Closes the session: cancels its operations' Spark jobs; the allocator is closed once the last
-   * stream released its buffers (streams close their child allocators on every path).
+   * Closes the session: cancels its running statements (and their Spark jobs), drops its prepared
+   * statements and unread tickets; the allocator is closed once the last stream released its
+   * buffers (streams close their child allocators on every path).
    */
   @Override
   public void close() {
     closed = true;
-    for (Operation op : operations.values()) {
-      op.cancel("session " + id + " closed");
+    pending.clear();
+    prepared.clear();
+    for (Operation op : statements.values()) {
+      op.cancel("session closed");
     }
-    operations.clear();
     AllocatorCloser.closeWhenFree(allocator, 60_000);
   }
 }

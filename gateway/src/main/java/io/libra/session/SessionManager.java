@@ -15,8 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client sessions by id: the Flight session cookie ({@code arrow_flight_session_id}) or the
- * bearer token's session.
+ * Client sessions by id: the Flight session cookie ({@code arrow_flight_session_id}), the bearer
+ * token's session, or the client connection's session.
+ *
+ * <p>A session opened on a client connection (when sessions are identified by connection) lives
+ * as long as that connection: {@link #closeConnection} closes it as soon as the transport ends.
  *
  * <p>A session is <em>claimed</em> once a client comes back to it (a later call with its cookie,
  * or any call with a bearer token). Claimed sessions close after {@code idleTimeout} without a
@@ -35,22 +38,25 @@ public final class SessionManager implements AutoCloseable {
   private final Predicate<String> mayUsePaths;
   private final long idleNanos;
   private final long unclaimedNanos;
+  private final Duration handleTtl;
+  private final java.util.Set<String> deniedFunctions;
   private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper;
   private final java.util.concurrent.atomic.AtomicLong writeEpoch =
       new java.util.concurrent.atomic.AtomicLong();
 
-  public SessionManager(SparkSession root, BufferAllocator allocator, Duration idleTimeout,
-      Duration unclaimedTimeout, int maxSessions) {
-    this(root, allocator, idleTimeout, unclaimedTimeout, maxSessions, user -> true);
-  }
-
   /**
+   * @param handleTtl how long a session keeps an unread ticket or unused prepared statement
+   * @param deniedFunctions {@code libra.sql.denied-functions}: refused in every session's
+   *     statements ({@link io.libra.engine.SqlGuard#deny})
    * @param mayUsePaths whether a user's sessions may use server paths in SQL; the others' Spark
    *     sessions are registered with {@link FileAccessGuard#deny}
    */
   public SessionManager(SparkSession root, BufferAllocator allocator, Duration idleTimeout,
-      Duration unclaimedTimeout, int maxSessions, Predicate<String> mayUsePaths) {
+      Duration unclaimedTimeout, int maxSessions, Duration handleTtl,
+      java.util.Set<String> deniedFunctions, Predicate<String> mayUsePaths) {
+    this.handleTtl = handleTtl;
+    this.deniedFunctions = java.util.Set.copyOf(deniedFunctions);
     this.mayUsePaths = mayUsePaths;
     this.root = root;
     this.allocator = allocator;
@@ -70,19 +76,26 @@ public final class SessionManager implements AutoCloseable {
    * The session with this id, created for {@code user} if absent (concurrent first calls with the
    * same id get the same session).
    *
-   * @param claim whether the caller named an existing session (cookie or bearer token)
+   * @param claim whether the caller named an existing session (cookie or bearer token) or holds
+   *     it by its connection
+   * @param connectionId the connection a new session lives and dies with, or null
    * @throws AdmissionException when {@code maxSessions} claimed sessions are open
    * @throws SecurityException when the id belongs to another user
    */
-  public ClientSession getOrCreate(String id, String user, boolean claim) {
+  public ClientSession getOrCreate(String id, String user, boolean claim, String connectionId) {
+    if (claim && !sessions.containsKey(id) && claimedCount() >= maxSessions) {
+      throw new AdmissionException("the gateway has " + maxSessions
+          + " open sessions (libra.sessions.max); close idle connections or retry later");
+    }
     ClientSession s = sessions.computeIfAbsent(id, key -> {
       SparkSession spark = root.newSession();
+      io.libra.engine.SqlGuard.deny(spark, deniedFunctions);
       if (!mayUsePaths.test(user)) {
         FileAccessGuard.deny(spark, user);
       }
       BufferAllocator child = allocator.newChildAllocator("session-" + key, 0, Long.MAX_VALUE);
       LOG.info("session {} opened for {}", key, user);
-      return new ClientSession(key, user, spark, child);
+      return new ClientSession(key, user, connectionId, spark, child, handleTtl);
     });
     if (!s.user().equals(user)) {
       throw new SecurityException("session belongs to another user");
@@ -108,7 +121,8 @@ public final class SessionManager implements AutoCloseable {
     try {
       for (ClientSession s : sessions.values()) {
         long limit = s.isClaimed() ? idleNanos : unclaimedNanos;
-        if (s.openOperations() == 0 && s.idleNanos() > limit) {
+        s.pending().cleanUp();
+        if (s.runningSteps() == 0 && s.idleNanos() > limit) {
           if (sessions.remove(s.id(), s)) {
             LOG.info("session {} of {} closed ({})", s.id(), s.user(),
                 s.isClaimed() ? "idle timeout" : "never reused");
@@ -150,6 +164,55 @@ public final class SessionManager implements AutoCloseable {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The client connection {@code connectionId} ended: closes every session that lives with it
+   * (running statements cancelled, prepared statements and unread tickets dropped).
+   *
+   * @return how many sessions were closed
+   */
+  public int closeConnection(String connectionId) {
+    int n = 0;
+    for (ClientSession s : sessions.values()) {
+      if (connectionId.equals(s.connectionId()) && sessions.remove(s.id(), s)) {
+        LOG.info("session {} of {} closed (its connection ended)", s.id(), s.user());
+        s.close();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The session with this id, or null. */
+  public ClientSession find(String id) {
+    return sessions.get(id);
+  }
+
+  /** A statement of any open session (tests, metrics), or null. */
+  public io.libra.operation.Operation findStatement(String statementId) {
+    for (ClientSession s : sessions.values()) {
+      io.libra.operation.Operation op = s.statement(statementId);
+      if (op != null) {
+        return op;
+      }
+    }
+    return null;
+  }
+
+  /** Prepared statements open now, over all sessions. */
+  public long openPreparedStatements() {
+    return sessions.values().stream().mapToLong(s -> s.prepared().open()).sum();
+  }
+
+  /** Query tickets handed out and not read yet, over all sessions. */
+  public long unreadTickets() {
+    return sessions.values().stream().mapToLong(s -> s.pending().unread()).sum();
+  }
+
+  /** Statements not ended yet (running or waiting for their DoGet), over all sessions. */
+  public long liveStatements() {
+    return sessions.values().stream().mapToLong(ClientSession::liveStatements).sum();
   }
 
   /** Open sessions whose id matches, for tests and metrics. */

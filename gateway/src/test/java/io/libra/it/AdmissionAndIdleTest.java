@@ -122,16 +122,19 @@ class AdmissionAndIdleTest {
     try (LibraServer s = server(Map.of("libra.sessions.max", "3",
         "libra.sessions.unclaimed-timeout-seconds", "2"));
         RootAllocator a = new RootAllocator()) {
-      // A client without cookie support leaves a new session on every call: those do not count
-      // and are reclaimed quickly.
+      long before = s.sessions().count();
+      // A client without cookie support keeps the session of its connection: one for 20 calls,
+      // closed when the client closes its connection.
       try (FlightSqlClient noCookies = new FlightSqlClient(FlightClient.builder(a,
           Location.forGrpcInsecure("127.0.0.1", s.port())).build())) {
         for (int i = 0; i < 20; i++) {
           noCookies.execute("SELECT 1");
         }
+        assertEquals(before + 1, s.sessions().count());
       }
-      // Made-up session cookies do not create sessions under those ids (they would all be
-      // "claimed" and lock everyone out): each call just gets a new, unclaimed session.
+      awaitSessions(s, before);
+      // Made-up session cookies do not create sessions under those ids (they would lock everyone
+      // out): the calls fall through to the connection's session.
       try (FlightSqlClient forger = new FlightSqlClient(FlightClient.builder(a,
           Location.forGrpcInsecure("127.0.0.1", s.port())).build())) {
         for (int i = 0; i < 10; i++) {
@@ -139,34 +142,33 @@ class AdmissionAndIdleTest {
           h.insert("cookie", "arrow_flight_session_id=forged" + i);
           forger.execute("SELECT 1", new org.apache.arrow.flight.HeaderCallOption(h));
         }
+        assertEquals(before + 1, s.sessions().count());
       }
-      List<FlightSqlClient> cookieClients = new java.util.ArrayList<>();
+      awaitSessions(s, before);
+      List<FlightSqlClient> clients = new java.util.ArrayList<>();
       try {
         for (int i = 0; i < 3; i++) {
           FlightSqlClient c = new FlightSqlClient(FlightClient.builder(a,
               Location.forGrpcInsecure("127.0.0.1", s.port()))
               .intercept(new ClientCookieMiddleware.Factory()).build());
-          cookieClients.add(c);
+          clients.add(c);
           c.execute("SELECT 1");
-          c.execute("SELECT 2"); // comes back with its cookie: the session is claimed
+          c.execute("SELECT 2");
         }
         FlightSqlClient fourth = new FlightSqlClient(FlightClient.builder(a,
-            Location.forGrpcInsecure("127.0.0.1", s.port()))
-            .intercept(new ClientCookieMiddleware.Factory()).build());
-        cookieClients.add(fourth);
-        fourth.execute("SELECT 1");
+            Location.forGrpcInsecure("127.0.0.1", s.port())).build());
+        clients.add(fourth);
         FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
-            () -> fourth.execute("SELECT 2"));
+            () -> fourth.execute("SELECT 1"));
         assertEquals(FlightStatusCode.RESOURCE_EXHAUSTED, e.status().code());
         assertTrue(e.getMessage().contains("libra.sessions.max"), e.getMessage());
-        // The unclaimed sessions are gone after their short timeout; the claimed ones stay.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (s.sessions().count() > 3 && System.nanoTime() < deadline) {
-          Thread.sleep(100);
-        }
         assertEquals(3, s.sessions().count());
+        // One client leaving frees its session at once: the fourth gets in.
+        clients.remove(0).close();
+        awaitSessions(s, 2);
+        assertEquals(1, fourth.execute("SELECT 1").getEndpoints().size());
       } finally {
-        for (FlightSqlClient c : cookieClients) {
+        for (FlightSqlClient c : clients) {
           c.close();
         }
       }
@@ -174,8 +176,70 @@ class AdmissionAndIdleTest {
   }
 
   @Test
-  void abandonedConnectionsAreReclaimedAfterTheIdleTimeout() throws Exception {
-    try (LibraServer s = server(Map.of("libra.sessions.idle-timeout-seconds", "5"))) {
+  void metadataCallsPassAdmissionLikeStatements() throws Exception {
+    try (LibraServer s = server(Map.of("libra.operations.max-concurrent", "1",
+        "libra.operations.admission-wait-ms", "100"));
+        RootAllocator a = new RootAllocator();
+        FlightSqlClient busy = new FlightSqlClient(FlightClient.builder(a,
+            Location.forGrpcInsecure("127.0.0.1", s.port())).build());
+        FlightSqlClient meta = new FlightSqlClient(FlightClient.builder(a,
+            Location.forGrpcInsecure("127.0.0.1", s.port())).build())) {
+      FlightInfo slow = busy.execute(SLEEP);
+      CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+        try {
+          drain(busy, slow);
+        } catch (Exception e) {
+          // cancelled below
+        }
+      });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (s.runningOperations() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      FlightInfo tables = meta.getTables(null, null, null, null, false);
+      FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
+          () -> drain(meta, tables));
+      assertEquals(FlightStatusCode.RESOURCE_EXHAUSTED, e.status().code());
+      assertTrue(e.getMessage().contains("libra.operations.max-concurrent"), e.getMessage());
+      busy.cancelFlightInfo(new CancelFlightInfoRequest(slow));
+      reader.get(10, TimeUnit.SECONDS);
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (s.runningOperations() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      drain(meta, meta.getTables(null, null, null, null, false));
+    }
+  }
+
+  @Test
+  void withoutConnectionLookupsCookielessCallsGetShortLivedSessions() throws Exception {
+    // Behind a proxy (libra.sessions.identify-by without 'connection') a cookie-less client gets
+    // a new session per call; those do not count against the limit and go away quickly.
+    try (LibraServer s = server(Map.of("libra.sessions.max", "2",
+        "libra.sessions.unclaimed-timeout-seconds", "2",
+        "libra.sessions.identify-by", "cookie,token"));
+        RootAllocator a = new RootAllocator();
+        FlightSqlClient noCookies = new FlightSqlClient(FlightClient.builder(a,
+            Location.forGrpcInsecure("127.0.0.1", s.port())).build())) {
+      for (int i = 0; i < 10; i++) {
+        noCookies.execute("SELECT 1");
+      }
+      assertTrue(s.sessions().count() >= 5, "sessions: " + s.sessions().count());
+      awaitSessions(s, 0);
+    }
+  }
+
+  private static void awaitSessions(LibraServer s, long expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (s.sessions().count() != expected && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(expected, s.sessions().count());
+  }
+
+  @Test
+  void closedConnectionsReleaseTheirSessionsAtOnceAndIdleOnesExpire() throws Exception {
+    try (LibraServer s = server(Map.of("libra.sessions.idle-timeout-seconds", "3"))) {
       long sessionsBefore = s.sessions().count();
       long bytesBefore = s.allocatedBytes();
       String url = "jdbc:arrow-flight-sql://127.0.0.1:" + s.port() + "/?useEncryption=false";
@@ -184,16 +248,24 @@ class AdmissionAndIdleTest {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
           assertTrue(rs.next());
         }
-        c.close(); // the driver sends no CloseSession: the server session is abandoned
+        c.close(); // the driver sends no CloseSession: the connection's end closes the session
       }
-      // Sessions idle for 5 s expire even while the loop runs; the recent ones are still open.
-      assertTrue(s.sessions().count() >= sessionsBefore + 20, "sessions: " + s.sessions().count());
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while ((s.sessions().count() != sessionsBefore || s.allocatedBytes() != bytesBefore)
-          && System.nanoTime() < deadline) {
-        Thread.sleep(100);
+      long t0 = System.nanoTime();
+      awaitSessions(s, sessionsBefore);
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(2),
+          "sessions closed with their connections, not by the idle timeout");
+      // A connection that stays open but idle is reclaimed after the idle timeout.
+      try (Connection idle = DriverManager.getConnection(url)) {
+        try (Statement st = idle.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+          assertTrue(rs.next());
+        }
+        assertEquals(sessionsBefore + 1, s.sessions().count());
+        awaitSessions(s, sessionsBefore);
       }
-      assertEquals(sessionsBefore, s.sessions().count());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (s.allocatedBytes() != bytesBefore && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
       assertEquals(bytesBefore, s.allocatedBytes());
     }
   }

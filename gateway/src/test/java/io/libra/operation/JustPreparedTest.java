@@ -16,24 +16,29 @@ class JustPreparedTest {
   void handsTheDatasetToTheFirstExecutionOnlyWhileNothingChanged() throws Exception {
     AtomicLong writes = new AtomicLong();
     JustPrepared kept = new JustPrepared(writes::get);
-    ClientSession session = TestGateway.get().server.sessions().getOrCreate(
-        "just-prepared-test", "anonymous", false);
+    var sessions = TestGateway.get().server.sessions();
+    ClientSession session = sessions.getOrCreate("just-prepared-test", "anonymous", false, null);
+    Runnable nextCall = () -> sessions.getOrCreate(session.id(), "anonymous", false, null);
     try {
       Dataset<Row> ds = TestGateway.get().spark.sql("SELECT 1");
       kept.remember(session, "h1", ds);
+      nextCall.run();
       assertSame(ds, kept.take(session, "h1"), "the first execution");
       assertNull(kept.take(session, "h1"), "only once");
 
       kept.remember(session, "h1", ds);
+      nextCall.run();
       assertNull(kept.take(session, "h2"), "another handle");
       assertNull(kept.take(session, "h1"), "taken by the miss");
 
       kept.remember(session, "h1", ds);
+      nextCall.run();
       writes.incrementAndGet();
       assertNull(kept.take(session, "h1"), "a table was written since");
 
       kept.remember(session, "h1", ds);
-      kept.forget(session);
+      nextCall.run();
+      nextCall.run();
       assertNull(kept.take(session, "h1"), "the session made another call");
     } finally {
       TestGateway.get().server.sessions().close(session.id());

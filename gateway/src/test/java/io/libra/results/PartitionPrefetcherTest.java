@@ -81,6 +81,40 @@ class PartitionPrefetcherTest {
     assertNoResultBlocks(sc);
   }
 
+  @Test
+  void thePartitionBeingReadCountsAgainstTheBudgetBeforeItArrives() throws Exception {
+    SparkContext sc = TestGateway.get().spark.sparkContext();
+    // 16 small partitions (270,000 bytes, returned inline); every fourth one's task is slow, so
+    // it comes back after the three behind it — what a busy machine does at random.
+    int partitions = 16;
+    int size = 270_000;
+    long budget = 1L << 20; // three such partitions and a bit
+    JavaRDD<byte[]> rdd = JavaSparkContext.fromSparkContext(sc)
+        .parallelize(IntStream.range(0, partitions).boxed().toList(), partitions)
+        .mapPartitions((Iterator<Integer> it) -> {
+          int p = it.next();
+          if (p % 4 == 0 && p > 0) {
+            Thread.sleep(400);
+          }
+          byte[] b = new byte[size];
+          b[0] = (byte) p;
+          return List.of(b).iterator();
+        });
+    try (PartitionPrefetcher p = new PartitionPrefetcher(sc, rdd, 8, budget)) {
+      int seen = 0;
+      byte[] payload;
+      while ((payload = p.next()) != null) {
+        assertEquals(seen++, payload[0]);
+        Thread.sleep(30);
+      }
+      assertEquals(partitions, seen);
+      // Without the reservation for the partition being read: 4 x 270,004 = 1,080,016 stored.
+      assertTrue(p.peakBufferedBytes() <= budget, "peak " + p.peakBufferedBytes());
+      assertTrue(p.peakBufferedBytes() >= 2L * size, "it prefetched: " + p.peakBufferedBytes());
+    }
+    assertNoResultBlocks(sc);
+  }
+
   /** Released by the reader once it has the first payload of a partition still being computed. */
   private static final java.util.concurrent.CountDownLatch FIRST_READ =
       new java.util.concurrent.CountDownLatch(1);

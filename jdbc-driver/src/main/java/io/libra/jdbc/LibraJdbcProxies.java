@@ -17,14 +17,17 @@ import org.apache.arrow.driver.jdbc.LibraFlightMeta;
  * are {@link LibraResultSet}s and {@code getConnection}/{@code getStatement} return the wrappers;
  * a plain statement's {@code executeQuery(String)} runs as a statement query
  * ({@link LibraFlightMeta#statementQuery}); closing the connection also stops the Arrow driver's
- * stream-reading threads ({@link LibraConnectionThreads}); every other call goes to the Arrow
- * driver unchanged.
+ * stream-reading threads ({@link LibraConnectionThreads}); a statement's query timeout
+ * ({@code setQueryTimeout(n)}) becomes the server's statement timeout for it ({@link QueryTimeouts}),
+ * so the server cancels the statement and its Spark jobs after n seconds; every other call goes to
+ * the Arrow driver unchanged.
  * {@code unwrap} still reaches the Arrow driver's objects.
  */
 final class LibraJdbcProxies {
   private LibraJdbcProxies() {}
 
   static Connection connection(Connection delegate) {
+    QueryTimeouts timeouts = new QueryTimeouts(delegate);
     return proxy(Connection.class, delegate, (self, m, args) -> {
       if (m.getName().equals("close") && m.getParameterCount() == 0) {
         try {
@@ -37,25 +40,29 @@ final class LibraJdbcProxies {
       }
       Object r = invoke(delegate, m, args);
       if (r instanceof CallableStatement s) {
-        return statement(CallableStatement.class, s, self);
+        return statement(CallableStatement.class, s, self, timeouts);
       }
       if (r instanceof PreparedStatement s) {
-        return statement(PreparedStatement.class, s, self);
+        return statement(PreparedStatement.class, s, self, timeouts);
       }
       if (r instanceof Statement s) {
-        return statement(Statement.class, s, self);
+        return statement(Statement.class, s, self, timeouts);
       }
       return r;
     });
   }
 
-  private static <S extends Statement> S statement(Class<S> type, S delegate, Object connection) {
+  private static <S extends Statement> S statement(Class<S> type, S delegate, Object connection,
+      QueryTimeouts timeouts) {
     // The wrapper of the Arrow result set returned last, so that getResultSet() returns the very
     // object executeQuery did (JDBC callers compare them).
     ResultSet[] last = new ResultSet[2]; // {Arrow's, Libra's}
     return proxy(type, delegate, (self, m, args) -> {
       if (m.getName().equals("getConnection") && m.getParameterCount() == 0) {
         return connection;
+      }
+      if (m.getName().startsWith("execute")) {
+        timeouts.apply(delegate.getQueryTimeout());
       }
       Object r = type == Statement.class && m.getName().equals("executeQuery")
           ? statementQuery(delegate, m, args) : invoke(delegate, m, args);

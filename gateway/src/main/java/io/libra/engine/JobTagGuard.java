@@ -1,0 +1,73 @@
+package io.libra.engine;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+
+/**
+ * Makes a statement's cancel final: once a job tag is cancelled here, every Spark job carrying it
+ * is cancelled — the ones running now ({@code SparkContext.cancelJobsWithTag}) and any that start
+ * later (a {@link SparkListener} whose {@code onJobStart} cancels the job by id). That closes the
+ * window between "the statement was cancelled" and "its next job was submitted" (a broadcast, a
+ * subquery, the next result partition), whatever thread submits it.
+ *
+ * <p>Order matters: the tag is recorded before the running jobs are cancelled, so a job submitted
+ * concurrently is either active when Spark's scheduler handles the cancel or announced on the
+ * listener bus after the tag was recorded. Tags are read from the job's local property
+ * {@code spark.job.tags} ({@code SparkContext.SPARK_JOB_TAGS}, comma-separated). Cancelled tags are
+ * remembered for an hour (at most 100,000).
+ */
+public final class JobTagGuard extends SparkListener implements AutoCloseable {
+  static final String JOB_TAGS = "spark.job.tags";
+
+  private final SparkContext sc;
+  private final Cache<String, String> cancelled = Caffeine.newBuilder()
+      .expireAfterWrite(Duration.ofHours(1)).maximumSize(100_000).build();
+
+  private JobTagGuard(SparkContext sc) {
+    this.sc = sc;
+  }
+
+  /** Registers a guard on {@code sc}'s listener bus; {@link #close()} removes it. */
+  public static JobTagGuard install(SparkContext sc) {
+    JobTagGuard guard = new JobTagGuard(sc);
+    sc.addSparkListener(guard);
+    return guard;
+  }
+
+  /** Cancels every job with {@code tag}, now and whenever one starts later. */
+  public void cancel(String tag, String reason) {
+    cancelled.put(tag, reason);
+    sc.cancelJobsWithTag(tag, reason);
+  }
+
+  /** Whether {@code tag} was cancelled (and not forgotten yet). */
+  public boolean isCancelled(String tag) {
+    return cancelled.getIfPresent(tag) != null;
+  }
+
+  @Override
+  public void onJobStart(SparkListenerJobStart event) {
+    Properties props = event.properties();
+    String tags = props == null ? null : props.getProperty(JOB_TAGS);
+    if (tags == null || tags.isEmpty()) {
+      return;
+    }
+    for (String tag : tags.split(",")) {
+      String reason = cancelled.getIfPresent(tag);
+      if (reason != null) {
+        sc.cancelJob(event.jobId(), reason + " (job started after the cancel)");
+        return;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    sc.removeSparkListener(this);
+  }
+}

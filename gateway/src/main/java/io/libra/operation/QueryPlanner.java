@@ -1,0 +1,85 @@
+package io.libra.operation;
+
+import java.util.List;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.classic.Dataset;
+
+/**
+ * The first step of a query statement ({@code GetFlightInfo} of {@code CommandStatementQuery} or
+ * {@code CommandPreparedStatementQuery}): creates the statement, analyses it and leaves its ticket
+ * (the statement id) in the session with the Dataset to stream and the schema the FlightInfo
+ * promises. A DDL/DML statement sent as a query (ADBC's {@code execute()}) runs here, once per
+ * parameter row, and its ticket streams an empty result with no columns. Also {@code GetSchema}.
+ */
+final class QueryPlanner {
+  private final OperationRunner runner;
+  private final SessionSql sql;
+  private final JustPrepared justPrepared;
+  private final UpdateRunner updates;
+
+  QueryPlanner(OperationRunner runner, SessionSql sql, JustPrepared justPrepared,
+      UpdateRunner updates) {
+    this.runner = runner;
+    this.sql = sql;
+    this.justPrepared = justPrepared;
+    this.updates = updates;
+  }
+
+  /** {@code GetSchema} of a statement: analysis only, as a statement of its own. */
+  Schema schema(StatementContext ctx, String text) throws Exception {
+    StatementText statementText = sql.classify(text);
+    AnalyzedStatement statement = runner.run(ctx, text, () -> sql.analyze(ctx, statementText));
+    return SessionSql.arrowSchema(ctx, statement.schema());
+  }
+
+  /** An ad-hoc query: analysed and planned in the statement's first step. */
+  QueryTicket plan(StatementContext ctx, String text) throws Exception {
+    StatementText statementText = sql.classify(text);
+    Operation op = runner.newStatement(ctx, text);
+    StatementAnalyzer.Analysis analysis = runner.step(ctx, op,
+        () -> sql.analyzeForExecution(ctx, statementText));
+    return plan(ctx, op, analysis.statement(), analysis.dataset());
+  }
+
+  /**
+   * A new statement of a prepared one. Analysed again at each execution, so the plan sees the
+   * tables as they are now — except the first execution right after the prepare
+   * ({@link JustPrepared}; binding parameters registers a new handle, so a bound statement never
+   * matches).
+   */
+  QueryTicket planPrepared(StatementContext ctx, String handle) throws Exception {
+    Dataset<Row> kept = justPrepared.take(ctx.session(), handle);
+    AnalyzedStatement statement = ctx.session().prepared().get(handle);
+    return plan(ctx, runner.newStatement(ctx, statement.sql()), statement, kept);
+  }
+
+  /** The rest of the first step; ends {@code op} when it fails. */
+  private QueryTicket plan(StatementContext ctx, Operation op, AnalyzedStatement statement,
+      Dataset<Row> analysed) throws Exception {
+    try {
+      List<Object[]> rows = SessionSql.executions(statement, List.of());
+      if (statement.kind() == StatementKind.UPDATE) {
+        runner.step(ctx, op, () -> updates.run(ctx, statement, rows));
+        return register(ctx, op, null, new Schema(List.of()));
+      }
+      Dataset<Row> query = analysed != null ? analysed
+          : runner.step(ctx, op, () -> sql.query(ctx, statement, rows));
+      // The promised schema comes from the analysed one (VARIANT keeps its TYPE_NAME); the stream
+      // sends VARIANT as JSON text.
+      Schema schema = SessionSql.arrowSchema(ctx, query.schema());
+      Dataset<Row> dataset = !io.libra.results.VariantAsJson.hasVariant(query.schema()) ? query
+          : runner.step(ctx, op, () -> io.libra.results.VariantAsJson.apply(query));
+      return register(ctx, op, dataset, schema);
+    } catch (Throwable t) {
+      OperationRunner.end(ctx.session(), op);
+      throw t;
+    }
+  }
+
+  private static QueryTicket register(StatementContext ctx, Operation op, Dataset<Row> dataset,
+      Schema schema) {
+    return new QueryTicket(ctx.session().pending().register(
+        new PendingQuery(ctx, op, dataset, schema)), schema);
+  }
+}
