@@ -66,6 +66,23 @@ public final class LibraConfig {
   public static final ConfigEntry<Integer> SESSION_UNCLAIMED_TIMEOUT_SECONDS = ConfigEntry.integer(
       "libra.sessions.unclaimed-timeout-seconds", 30, 1, Integer.MAX_VALUE,
       "Seconds a session no client came back to (no cookie support) is kept after its last call.");
+  public static final ConfigEntry<Long> SQL_MAX_TEXT_BYTES = ConfigEntry.longValue(
+      "libra.sql.max-text-bytes", 1L << 20, 1024, 1L << 30,
+      "Longest SQL text (UTF-8 bytes) a statement may have; longer ones get INVALID_ARGUMENT"
+          + " before they are parsed.");
+  public static final ConfigEntry<Integer> SQL_MAX_NESTING_DEPTH = ConfigEntry.integer(
+      "libra.sql.max-nesting-depth", 1000, 10, 100_000,
+      "Deepest nesting of parentheses and brackets a statement may have; deeper ones get"
+          + " INVALID_ARGUMENT before they are parsed (Spark's parser takes minutes or overflows"
+          + " its stack on them).");
+  public static final ConfigEntry<String> SQL_ALLOWED_PROVIDERS = ConfigEntry.string(
+      "libra.sql.allowed-providers", io.libra.engine.UserSqlBoundary.DEFAULT_PROVIDERS,
+      "Data source providers (USING ...) of the tables users without the 'files' role may create;"
+          + " any other provider (jdbc, hive SerDes, ...) needs the role. Authentication on only.");
+  public static final ConfigEntry<String> SQL_USER_SETTABLE_CONF = ConfigEntry.string(
+      "libra.sql.user-settable-conf", io.libra.engine.UserSqlBoundary.DEFAULT_SETTABLE,
+      "Spark settings users without the 'files' role may SET (keys, or prefixes ending in *);"
+          + " reading any setting and RESET stay open. Authentication on only.");
   public static final ConfigEntry<String> SESSION_IDENTIFY_BY = ConfigEntry.string(
       "libra.sessions.identify-by", "cookie,token,connection",
       "How a call finds its session, lookups tried in this order: 'cookie' (the"
@@ -166,7 +183,9 @@ public final class LibraConfig {
       SERVER_THREADS, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, SESSION_IDENTIFY_BY, MAX_SESSIONS,
-      STATEMENT_TIMEOUT_SECONDS, MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, ADMISSION_WAIT_MS, POOL_USER_MAP,
+      STATEMENT_TIMEOUT_SECONDS, SQL_MAX_TEXT_BYTES, SQL_MAX_NESTING_DEPTH,
+      SQL_ALLOWED_PROVIDERS, SQL_USER_SETTABLE_CONF,
+      MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, ADMISSION_WAIT_MS, POOL_USER_MAP,
       AUTH_ENABLED, AUTH_USERS_FILE, AUTH_TOKEN_TTL_SECONDS, TLS_ENABLED, TLS_CERT_FILE,
       TLS_KEY_FILE, DENIED_FUNCTIONS, AUTH_ROLES_FILE, JOBS_ALLOWED_DIRS, JOBS_DENIED_CONF,
       JOBS_MASTER, JOBS_DEPLOY_MODE, JOBS_SPARK_HOME, JOBS_PYSPARK_PYTHON,

@@ -15,6 +15,9 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
  * window between "the statement was cancelled" and "its next job was submitted" (a broadcast, a
  * subquery, the next result partition), whatever thread submits it.
  *
+ * <p>A job that started after the cancel may run until the guard hears of it (milliseconds, on
+ * its own listener queue); Libra's own result jobs check the cancel before they are submitted.
+ *
  * <p>Order matters: the tag is recorded before the running jobs are cancelled, so a job submitted
  * concurrently is either active when Spark's scheduler handles the cancel or announced on the
  * listener bus after the tag was recorded. Tags are read from the job's local property
@@ -32,12 +35,18 @@ public final class JobTagGuard extends SparkListener implements AutoCloseable {
     this.sc = sc;
   }
 
-  /** Registers a guard on {@code sc}'s listener bus; {@link #close()} removes it. */
+  /**
+   * Registers a guard on {@code sc}'s listener bus, in a queue of its own so that slow listeners
+   * (the UI's status store) never delay it; {@link #close()} removes it.
+   */
   public static JobTagGuard install(SparkContext sc) {
     JobTagGuard guard = new JobTagGuard(sc);
-    sc.addSparkListener(guard);
+    sc.listenerBus().addToQueue(guard, QUEUE);
     return guard;
   }
+
+  /** The listener bus queue the guards listen on. */
+  static final String QUEUE = "libraJobTagGuard";
 
   /** Cancels every job with {@code tag}, now and whenever one starts later. */
   public void cancel(String tag, String reason) {

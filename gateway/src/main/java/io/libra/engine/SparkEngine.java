@@ -61,6 +61,8 @@ public final class SparkEngine implements AutoCloseable {
           jar);
     }
     conf.setIfMissing("spark.scheduler.mode", "FAIR");
+    // Anyone who reaches the Spark UI could kill any user's job: off unless an admin turns it on.
+    conf.setIfMissing("spark.ui.killEnabled", "false");
     // Table libra.jobs (the job registry), read-only.
     conf.setIfMissing("spark.sql.catalog.libra", "io.libra.jobs.JobsCatalog");
     conf.setIfMissing("spark.sql.catalogImplementation", "hive");

@@ -78,6 +78,7 @@ public final class SqlGuard {
   /** Walks the plan: denied functions, and paths in SQL ({@link FileAccessGuard}). */
   static void check(SparkSession session, LogicalPlan plan, Set<String> denied) {
     FileAccessGuard.check(session, plan);
+    UserSqlBoundary.check(session, plan);
     if (plan instanceof ScriptTransformation && denied.contains("transform")) {
       throw refused("TRANSFORM ... USING (runs an OS command)");
     }

@@ -33,8 +33,9 @@ final class IngestHandler {
 
   Runnable ingest(StatementContext ctx, CommandStatementIngest command, FlightStream stream,
       StreamListener<PutResult> ack) {
+    TableIngest.BatchSource source = source(stream);
     return () -> PutResults.updateCount(allocator, ack,
-        () -> ingest.ingest(ctx, request(command), source(stream)));
+        () -> ingest.ingest(ctx, request(command), source));
   }
 
   static IngestRequest request(CommandStatementIngest c) {
@@ -69,8 +70,15 @@ final class IngestHandler {
         ifExists, ifMissing);
   }
 
+  /** The upload as a batch source; called on the DoPut call's thread (its gRPC context). */
   private static TableIngest.BatchSource source(FlightStream stream) {
+    io.grpc.Context call = io.grpc.Context.current();
     return new TableIngest.BatchSource() {
+      @Override
+      public boolean clientGone() {
+        return call.isCancelled();
+      }
+
       @Override
       public Schema schema() {
         return stream.getSchema();

@@ -234,6 +234,18 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   public Runnable acceptPut(CallContext context, FlightStream flightStream,
       StreamListener<PutResult> ackStream) {
     putWatchdog.awaitFirstMessage(flightStream);
+    FlightDescriptor descriptor = flightStream.getDescriptor();
+    if (!descriptor.isCommand()) {
+      throw CallStatus.INVALID_ARGUMENT.withDescription(
+          "Libra serves Flight SQL commands; DoPut with a path descriptor is not supported")
+          .toRuntimeException();
+    }
+    try {
+      Any.parseFrom(descriptor.getCommand());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw CallStatus.INVALID_ARGUMENT.withDescription(
+          "the descriptor's command is not a Flight SQL command").toRuntimeException();
+    }
     return super.acceptPut(context, flightStream, ackStream);
   }
 

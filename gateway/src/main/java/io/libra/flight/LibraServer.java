@@ -140,14 +140,21 @@ public final class LibraServer implements AutoCloseable {
         Duration.ofSeconds(config.get(LibraConfig.SESSION_UNCLAIMED_TIMEOUT_SECONDS)),
         config.get(LibraConfig.MAX_SESSIONS), ttl, config.deniedFunctions(),
         // Without authentication (loopback only) clients are local users of the host anyway.
-        user -> !auth || roles.has(user, UserRoles.FILES));
+        user -> !auth || roles.has(user, UserRoles.FILES),
+        !auth ? null : new io.libra.engine.UserSqlBoundary(
+            new java.util.HashSet<>(io.libra.engine.UserSqlBoundary.list(
+                config.get(LibraConfig.SQL_ALLOWED_PROVIDERS))),
+            io.libra.engine.UserSqlBoundary.list(config.get(LibraConfig.SQL_USER_SETTABLE_CONF)),
+            user -> roles.has(user, UserRoles.FILES), user -> roles.has(user, UserRoles.ADMIN)));
     io.libra.engine.JobTagGuard guard = io.libra.engine.JobTagGuard.install(
         session.sparkContext());
     OperationRunner runner = new OperationRunner(operations, guard,
         config.get(LibraConfig.STATEMENT_TIMEOUT_SECONDS));
     SqlBackend backend = new SqlBackend(runner, new ArrowResultStream(resultSettings),
         new LibraProcedures(JobProcedures.all(jobs)),
-        sessions::invalidateTableCaches, sessions::writeEpoch);
+        sessions::invalidateTableCaches, sessions::writeEpoch,
+        new io.libra.operation.SqlTextLimits(config.get(LibraConfig.SQL_MAX_TEXT_BYTES),
+            config.get(LibraConfig.SQL_MAX_NESTING_DEPTH)));
     TableIngest ingest = new TableIngest(runner,
         config.get(LibraConfig.INGEST_CHUNK_BYTES), sessions::invalidateTableCaches);
     int threads = config.get(LibraConfig.SERVER_THREADS);

@@ -46,6 +46,12 @@ public final class TableIngest {
     boolean next() throws Exception;
 
     VectorSchemaRoot root();
+
+    /**
+     * Whether the upload ended because its client went away (cancelled, disconnected) rather
+     * than completing it: then nothing is committed.
+     */
+    boolean clientGone();
   }
 
   private final OperationRunner runner;
@@ -99,6 +105,12 @@ public final class TableIngest {
         // The staging directory is the gateway's own path: allowed whatever the user's role.
         long rows = FileAccessGuard.asGateway(() -> {
           long staged = stage(spark, source, normalizer, allocator, staging);
+          if (source.clientGone()) {
+            // A stream that ends without the client completing it is no upload: commit nothing
+            // (the table is created only here, at commit).
+            throw new java.util.concurrent.CancellationException("the client went away during"
+                + " the upload of " + target + "; nothing was written");
+          }
           commit(spark.read().schema(normalizer.sparkSchema()).parquet(staging.toString()),
               target, exists, request.ifExists());
           return staged;

@@ -239,6 +239,7 @@ public final class JobManager implements AutoCloseable {
    * @throws JobNotFoundException when unknown or another user's (for non-admins)
    */
   public JobRecord status(String user, String id) {
+    requireWellFormed(id);
     JobRecord j;
     try {
       j = store.find(id).orElse(null);
@@ -312,6 +313,23 @@ public final class JobManager implements AutoCloseable {
     closed = true;
     events.shutdown();
     store.close();
+  }
+
+  /**
+   * Text that cannot be a job id (16 characters of {@code A-Z a-z 0-9 _ -}, {@link #newId()}) is
+   * never looked up: {@link JobNotFoundException}, or for text over 64 characters an
+   * {@link IllegalArgumentException} (INVALID_ARGUMENT, the text shortened in the message).
+   */
+  static void requireWellFormed(String id) {
+    if (id != null && id.matches("[A-Za-z0-9_-]{16}")) {
+      return;
+    }
+    if (id != null && id.length() <= 64) {
+      throw new JobNotFoundException(id.replaceAll("\\p{Cntrl}", "?"));
+    }
+    String shown = id == null ? "null" : id.substring(0, 40) + "…";
+    throw new IllegalArgumentException("'" + shown.replaceAll("\\p{Cntrl}", "?")
+        + "' is not a job id (16 characters of A-Z, a-z, 0-9, _ and -)");
   }
 
   private static String newId() {

@@ -19,6 +19,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * {@link ResultStreamer} (its last), {@link UpdateRunner}; {@link SessionSql} analyses and runs the
  * text by its kind ({@link StatementText}: Spark SQL or a {@code CALL libra.*} procedure).
  *
+ * <p>Every SQL text is checked against {@link SqlTextLimits} before it is parsed.
+ *
  * <p>Each statement runs once: updates when executed, row-returning commands (SHOW, SET, ...) when
  * their FlightInfo is requested, plain queries when their ticket is read.
  */
@@ -28,15 +30,18 @@ public final class SqlBackend {
   private final QueryPlanner planner;
   private final UpdateRunner updates;
   private final ResultStreamer streamer;
+  private final SqlTextLimits limits;
 
   /**
    * @param procedures {@code CALL libra.*} statements, answered here instead of by Spark
    * @param afterWrite run after every DDL/DML statement (other sessions' table caches)
    * @param writeEpoch grows with every table write of any session ({@link JustPrepared})
+   * @param limits checked on every SQL text before it is parsed
    */
   public SqlBackend(OperationRunner runner, ArrowResultStream results,
       io.libra.procedures.LibraProcedures procedures, Runnable afterWrite,
-      java.util.function.LongSupplier writeEpoch) {
+      java.util.function.LongSupplier writeEpoch, SqlTextLimits limits) {
+    this.limits = limits;
     SessionSql sql = new SessionSql(procedures);
     JustPrepared justPrepared = new JustPrepared(writeEpoch);
     this.runner = runner;
@@ -48,6 +53,7 @@ public final class SqlBackend {
 
   /** {@code CreatePreparedStatement}: analyses, never executes. */
   public PreparedInfo prepare(StatementContext ctx, String sql) throws Exception {
+    limits.check(sql);
     return prepared.prepare(ctx, sql);
   }
 
@@ -72,11 +78,13 @@ public final class SqlBackend {
 
   /** {@code GetSchema} of a statement: analysis only. */
   public Schema schemaOf(StatementContext ctx, String sql) throws Exception {
+    limits.check(sql);
     return planner.schema(ctx, sql);
   }
 
   /** {@code GetFlightInfo(CommandStatementQuery)}: the statement's first step. */
   public QueryTicket planQuery(StatementContext ctx, String sql) throws Exception {
+    limits.check(sql);
     return planner.plan(ctx, sql);
   }
 
@@ -91,6 +99,7 @@ public final class SqlBackend {
 
   /** {@code DoPut(CommandStatementUpdate)}: runs the statement, returns its update count. */
   public long executeUpdate(StatementContext ctx, String sql) throws Exception {
+    limits.check(sql);
     return updates.execute(ctx, sql);
   }
 

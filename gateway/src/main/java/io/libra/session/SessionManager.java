@@ -40,6 +40,7 @@ public final class SessionManager implements AutoCloseable {
   private final long unclaimedNanos;
   private final Duration handleTtl;
   private final java.util.Set<String> deniedFunctions;
+  private final io.libra.engine.UserSqlBoundary boundary;
   private final Map<String, ClientSession> sessions = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sweeper;
   private final java.util.concurrent.atomic.AtomicLong writeEpoch =
@@ -51,10 +52,14 @@ public final class SessionManager implements AutoCloseable {
    *     statements ({@link io.libra.engine.SqlGuard#deny})
    * @param mayUsePaths whether a user's sessions may use server paths in SQL; the others' Spark
    *     sessions are registered with {@link FileAccessGuard#deny}
+   * @param boundary what users may do in SQL by role (every session is registered with it), or
+   *     null for none (authentication off: every client is a local user)
    */
   public SessionManager(SparkSession root, BufferAllocator allocator, Duration idleTimeout,
       Duration unclaimedTimeout, int maxSessions, Duration handleTtl,
-      java.util.Set<String> deniedFunctions, Predicate<String> mayUsePaths) {
+      java.util.Set<String> deniedFunctions, Predicate<String> mayUsePaths,
+      io.libra.engine.UserSqlBoundary boundary) {
+    this.boundary = boundary;
     this.handleTtl = handleTtl;
     this.deniedFunctions = java.util.Set.copyOf(deniedFunctions);
     this.mayUsePaths = mayUsePaths;
@@ -90,6 +95,9 @@ public final class SessionManager implements AutoCloseable {
     ClientSession s = sessions.computeIfAbsent(id, key -> {
       SparkSession spark = root.newSession();
       io.libra.engine.SqlGuard.deny(spark, deniedFunctions);
+      if (boundary != null) {
+        boundary.restrict(spark, user);
+      }
       if (!mayUsePaths.test(user)) {
         FileAccessGuard.deny(spark, user);
       }

@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Test;
  * submitted (or up to 1.2 times the query's duration with four clients at once, when that is
  * longer, so that some trials finish first) — before its first job, between jobs, while streaming, after its result.
  * Every client
- * sees its full, correct result or CANCELLED, and no Spark job of any of the statements is left
- * running (counted by a SparkListener).
+ * sees its full, correct result or CANCELLED, no Spark job of any of the statements is left
+ * running, and no job that started after its statement's cancel was answered ran to success
+ * (both counted by a SparkListener).
  *
  * <p>{@code -Dlibra.cancelTrials=N} sets the number of trials (default 100, four clients at once;
  * {@code scripts/cancel-trials} runs 1,000).
@@ -49,6 +50,8 @@ class CancelRaceTest {
     TestGateway gateway = TestGateway.get();
     Map<String, AtomicInteger> outcomes = new ConcurrentHashMap<>();
     List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
+    // Statement id -> when its cancel was answered CANCELLED (ms since the epoch).
+    Map<String, Long> cancelledAt = new ConcurrentHashMap<>();
     try (JobRecorder jobs = new JobRecorder(gateway.spark.sparkContext());
         RootAllocator allocator = new RootAllocator()) {
       int clients = 4;
@@ -83,7 +86,7 @@ class CancelRaceTest {
           try (FlightSqlClient sql = new FlightSqlClient(FlightClient.builder(allocator,
               Location.forGrpcInsecure("127.0.0.1", gateway.server.port())).build())) {
             while (next.getAndIncrement() < trials) {
-              String outcome = trial(sql, pool, maxDelayMillis);
+              String outcome = trial(sql, pool, maxDelayMillis, cancelledAt);
               outcomes.computeIfAbsent(outcome.startsWith("wrong") ? "wrong" : outcome,
                   k -> new AtomicInteger()).incrementAndGet();
               if (outcome.startsWith("wrong")) {
@@ -110,6 +113,18 @@ class CancelRaceTest {
           + jobs.runningWithTag("libra-").size());
       assertEquals(List.of(), wrong, "every client sees its full result or CANCELLED");
       assertEquals(List.of(), jobs.runningWithTag("libra-"), "Spark jobs left running");
+      List<String> ranAfterCancel = new ArrayList<>();
+      for (JobRecorder.Job j : jobs.started) {
+        for (Map.Entry<String, Long> c : cancelledAt.entrySet()) {
+          if (j.tags().contains("-op-" + c.getKey()) && jobs.succeeded.contains(j.id())
+              && jobs.startMillis.get(j.id()) > c.getValue()) {
+            ranAfterCancel.add("job " + j.id() + " of statement " + c.getKey());
+          }
+        }
+      }
+      System.out.println("CancelRaceTest: jobs started after their statement's cancel and"
+          + " succeeded: " + ranAfterCancel.size());
+      assertEquals(List.of(), ranAfterCancel, "jobs that started after the cancel and succeeded");
       assertTrue(outcomes.containsKey("cancelled"), "some trials were cancelled: " + outcomes);
       assertEquals(0, gateway.server.liveStatements(), "statements not ended");
     }
@@ -117,8 +132,8 @@ class CancelRaceTest {
   }
 
   /** One statement, cancelled after a random delay; returns how it ended for the client. */
-  private static String trial(FlightSqlClient sql, ExecutorService pool, int maxDelayMillis)
-      throws Exception {
+  private static String trial(FlightSqlClient sql, ExecutorService pool, int maxDelayMillis,
+      Map<String, Long> cancelledAt) throws Exception {
     long delayNanos = TimeUnit.MILLISECONDS.toNanos(
         ThreadLocalRandom.current().nextInt(maxDelayMillis + 1));
     long t0 = System.nanoTime();
@@ -128,7 +143,12 @@ class CancelRaceTest {
     if (wait > 0) {
       TimeUnit.NANOSECONDS.sleep(wait);
     }
-    sql.cancelFlightInfo(new CancelFlightInfoRequest(info));
+    if (sql.cancelFlightInfo(new CancelFlightInfoRequest(info)).getStatus()
+        == org.apache.arrow.flight.CancelStatus.CANCELLED) {
+      cancelledAt.put(com.google.protobuf.Any.parseFrom(info.getEndpoints().get(0).getTicket()
+          .getBytes()).unpack(org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery.class)
+          .getStatementHandle().toStringUtf8(), System.currentTimeMillis());
+    }
     try {
       long n = reader.get(2, TimeUnit.MINUTES);
       return n == EXPECTED ? "full result" : "wrong result " + n;

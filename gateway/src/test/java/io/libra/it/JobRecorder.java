@@ -15,10 +15,18 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 final class JobRecorder extends SparkListener implements AutoCloseable {
   record Job(int id, String pool, String tags, String description) {}
 
+  /** A statement of one Spark job whose four tasks sleep ten minutes (java_method allowed). */
+  static final String SLEEPING_JOB = "SELECT count(*) FROM range(0, 4, 1, 4)"
+      + " WHERE java_method('java.lang.Thread', 'sleep', 600000L) IS NULL";
+
   private final SparkContext sc;
   final List<Job> started = new CopyOnWriteArrayList<>();
   final Set<Integer> running = ConcurrentHashMap.newKeySet();
   final Map<Integer, Job> byId = new ConcurrentHashMap<>();
+  /** When each job was submitted (ms since the epoch, Spark's clock). */
+  final Map<Integer, Long> startMillis = new ConcurrentHashMap<>();
+  /** Jobs that ended with JobSucceeded. */
+  final Set<Integer> succeeded = ConcurrentHashMap.newKeySet();
 
   JobRecorder(SparkContext sc) {
     this.sc = sc;
@@ -33,11 +41,15 @@ final class JobRecorder extends SparkListener implements AutoCloseable {
         p == null ? "" : p.getProperty("spark.job.description", ""));
     started.add(job);
     byId.put(job.id(), job);
+    startMillis.put(job.id(), start.time());
     running.add(job.id());
   }
 
   @Override
   public void onJobEnd(SparkListenerJobEnd end) {
+    if (end.jobResult() == org.apache.spark.scheduler.JobSucceeded$.MODULE$) {
+      succeeded.add(end.jobId());
+    }
     running.remove(end.jobId());
   }
 
@@ -45,6 +57,20 @@ final class JobRecorder extends SparkListener implements AutoCloseable {
   List<Job> runningWithTag(String fragment) {
     return running.stream().map(byId::get).filter(j -> j != null && j.tags().contains(fragment))
         .toList();
+  }
+
+  /**
+   * Waits up to {@code seconds} until exactly {@code expected} jobs with a Libra tag run, asserts
+   * it, and returns when that was ({@code System.nanoTime()}).
+   */
+  long awaitLibraJobs(int expected, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+    while (runningWithTag("libra-").size() != expected && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    org.junit.jupiter.api.Assertions.assertEquals(expected, runningWithTag("libra-").size(),
+        "running Libra jobs: " + runningWithTag("libra-"));
+    return System.nanoTime();
   }
 
   /** Waits (bounded) until Spark's listener bus has delivered everything posted so far. */

@@ -34,8 +34,7 @@ import org.junit.jupiter.api.Test;
  * statements at once; CloseSession closes only the caller's own session.
  */
 class SessionOwnershipTest {
-  private static final String SLOW = "SELECT count(*) FROM range(0, 4, 1, 4)"
-      + " WHERE java_method('java.lang.Thread', 'sleep', 600000L) IS NULL";
+  private static final String SLOW = JobRecorder.SLEEPING_JOB;
   private static TestGateway gateway;
   private static RootAllocator allocator;
   private static JobRecorder jobs;
@@ -194,10 +193,6 @@ class SessionOwnershipTest {
   }
 
   private static void awaitJobs(int expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (jobs.runningWithTag("libra-").size() != expected && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertEquals(expected, jobs.runningWithTag("libra-").size());
+    jobs.awaitLibraJobs(expected, 20);
   }
 }

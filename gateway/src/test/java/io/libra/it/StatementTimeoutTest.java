@@ -39,9 +39,7 @@ import org.junit.jupiter.api.Test;
  * TIMED_OUT naming the timeout, and its Spark jobs stop within 2 s of it.
  */
 class StatementTimeoutTest {
-  /** One Spark job whose 4 tasks sleep for 10 minutes. */
-  private static final String SLOW = "SELECT count(*) FROM range(0, 4, 1, 4)"
-      + " WHERE java_method('java.lang.Thread', 'sleep', 600000L) IS NULL";
+  private static final String SLOW = JobRecorder.SLEEPING_JOB;
   private static TestGateway gateway;
   private static RootAllocator allocator;
   private static JobRecorder jobs;
@@ -60,19 +58,20 @@ class StatementTimeoutTest {
     gateway.assertAllocatorReleased();
   }
 
-  /** Waits until no Libra job runs; returns when (nanoTime). */
-  private static long awaitNoJob() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!jobs.runningWithTag("libra-").isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertEquals(java.util.List.of(), jobs.runningWithTag("libra-"));
-    return System.nanoTime();
+  /** Reads the query's stream, which must fail; the failure. */
+  private static FlightRuntimeException readFails(FlightSqlClient sql, FlightInfo info) {
+    return assertThrows(FlightRuntimeException.class, () -> {
+      try (FlightStream s = sql.getStream(info.getEndpoints().get(0).getTicket())) {
+        while (s.next()) {
+          // reads until the timeout
+        }
+      }
+    });
   }
 
   private static void assertStopsInTime(long t0, long timedOutAt, int timeoutSeconds)
       throws Exception {
-    long stopped = awaitNoJob();
+    long stopped = jobs.awaitLibraJobs(0, 30);
     double elapsed = (timedOutAt - t0) / 1e9;
     double jobsStopped = (stopped - t0) / 1e9;
     System.out.printf("StatementTimeoutTest: timeout %d s, client told after %.2f s,"
@@ -90,14 +89,7 @@ class StatementTimeoutTest {
           SessionOptionValueFactory.makeSessionOptionValue("2"))));
       assertTrue(result.getErrors().isEmpty(), result.getErrors().toString());
       long t0 = System.nanoTime();
-      FlightInfo info = sql.execute(SLOW);
-      FlightRuntimeException e = assertThrows(FlightRuntimeException.class, () -> {
-        try (FlightStream s = sql.getStream(info.getEndpoints().get(0).getTicket())) {
-          while (s.next()) {
-            // reads until the timeout
-          }
-        }
-      });
+      FlightRuntimeException e = readFails(sql, sql.execute(SLOW));
       long timedOut = System.nanoTime();
       assertEquals(FlightStatusCode.TIMED_OUT, e.status().code(), e.getMessage());
       assertTrue(e.getMessage().contains("timeout of 2 s")
@@ -164,14 +156,7 @@ class StatementTimeoutTest {
         FlightSqlClient sql = new FlightSqlClient(FlightClient.builder(allocator,
             Location.forGrpcInsecure("127.0.0.1", s.port())).build())) {
       long t0 = System.nanoTime();
-      FlightInfo info = sql.execute(SLOW);
-      FlightRuntimeException e = assertThrows(FlightRuntimeException.class, () -> {
-        try (FlightStream st = sql.getStream(info.getEndpoints().get(0).getTicket())) {
-          while (st.next()) {
-            // reads until the timeout
-          }
-        }
-      });
+      FlightRuntimeException e = readFails(sql, sql.execute(SLOW));
       long timedOut = System.nanoTime();
       assertEquals(FlightStatusCode.TIMED_OUT, e.status().code(), e.getMessage());
       assertTrue(e.getMessage().contains("libra.operations.statement-timeout-seconds"),

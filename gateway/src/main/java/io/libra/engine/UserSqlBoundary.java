@@ -1,0 +1,182 @@
+package io.libra.engine;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.function.Predicate;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable;
+import org.apache.spark.sql.catalyst.plans.logical.CreateNamespace;
+import org.apache.spark.sql.catalyst.plans.logical.CreateTable;
+import org.apache.spark.sql.catalyst.plans.logical.CreateTableAsSelect;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.ReplaceTable;
+import org.apache.spark.sql.catalyst.plans.logical.ReplaceTableAsSelect;
+import org.apache.spark.sql.catalyst.plans.logical.SetNamespaceLocation;
+import org.apache.spark.sql.catalyst.plans.logical.TableSpecBase;
+import org.apache.spark.sql.execution.command.AlterTableAddPartitionCommand;
+import org.apache.spark.sql.execution.command.CreateDataSourceTableAsSelectCommand;
+import org.apache.spark.sql.execution.command.CreateDataSourceTableCommand;
+import org.apache.spark.sql.execution.command.CreateFunctionCommand;
+import org.apache.spark.sql.execution.command.CreateTableCommand;
+import org.apache.spark.sql.execution.command.SetCommand;
+import scala.Option;
+import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * What a user may do in SQL beyond reading and writing managed tables, decided on analysed plans
+ * (run by {@link SqlGuard}'s check rule beside {@link FileAccessGuard}, so also inside views and
+ * {@code EXECUTE IMMEDIATE}) for the sessions of users registered with {@link #restrict}:
+ * <ul>
+ *   <li>without the {@code files} role: tables only of the data source providers in
+ *       {@code libra.sql.allowed-providers} (an allow-list; {@code jdbc} and every other provider
+ *       reach other systems — such as the gateway's own Derby databases — or load classes);
+ *       no {@code LOCATION} for databases ({@code CREATE DATABASE … LOCATION},
+ *       {@code ALTER DATABASE … SET LOCATION}) or partitions ({@code ADD PARTITION … LOCATION});
+ *       {@code SET} only of the Spark settings in {@code libra.sql.user-settable-conf} (an
+ *       allow-list; never {@code spark.sql.catalog.*}, the warehouse, {@code spark.hadoop.*}), reading
+ *       and {@code RESET} stay open;</li>
+ *   <li>without the {@code admin} role: no {@code CREATE [TEMPORARY] FUNCTION … AS 'class'} (a
+ *       class loaded into the gateway JVM, such as Hive's {@code GenericUDFReflect}).</li>
+ * </ul>
+ * A refusal is a {@link SecurityException} (Flight UNAUTHORIZED) naming the user, what was
+ * refused and the role or setting that allows it.
+ */
+public final class UserSqlBoundary {
+  /** The settings a user may change by default ({@code libra.sql.user-settable-conf}). */
+  public static final String DEFAULT_SETTABLE = "spark.sql.shuffle.partitions,"
+      + "spark.sql.session.timeZone,spark.sql.ansi.enabled,spark.sql.adaptive.*,"
+      + "spark.sql.autoBroadcastJoinThreshold,spark.sql.files.maxPartitionBytes,"
+      + "spark.sql.files.openCostInBytes,spark.sql.caseSensitive,spark.sql.legacy.timeParserPolicy,"
+      + "spark.sql.datetime.java8API.enabled,spark.sql.cbo.*,spark.sql.join.preferSortMergeJoin,"
+      + "spark.sql.parquet.compression.codec,spark.sql.orc.compression.codec,"
+      + "spark.sql.sources.partitionOverwriteMode,spark.sql.storeAssignmentPolicy,"
+      + "spark.sql.crossJoin.enabled,spark.sql.optimizer.excludedRules,spark.sql.timestampType,"
+      + "spark.sql.variable.substitute,libra.statement_timeout";
+  /** The providers of managed tables a user may create by default. */
+  public static final String DEFAULT_PROVIDERS = "parquet,orc,csv,json,text,avro";
+
+  private record Rights(String user, boolean files, boolean admin, UserSqlBoundary boundary) {}
+
+  private static final Map<SparkSession, Rights> RESTRICTED =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  private final Set<String> providers;
+  private final List<String> settable;
+  private final Predicate<String> hasFiles;
+  private final Predicate<String> isAdmin;
+
+  /**
+   * @param providers {@code libra.sql.allowed-providers}, lower case
+   * @param settable {@code libra.sql.user-settable-conf}: keys, or prefixes ending in {@code *}
+   * @param hasFiles whether a user has the {@code files} role
+   * @param isAdmin whether a user has the {@code admin} role
+   */
+  public UserSqlBoundary(Set<String> providers, List<String> settable, Predicate<String> hasFiles,
+      Predicate<String> isAdmin) {
+    this.providers = Set.copyOf(providers);
+    this.settable = List.copyOf(settable);
+    this.hasFiles = hasFiles;
+    this.isAdmin = isAdmin;
+  }
+
+  /** Applies this boundary to {@code session}, a session of {@code user}. */
+  public void restrict(SparkSession session, String user) {
+    RESTRICTED.put(session, new Rights(user, hasFiles.test(user), isAdmin.test(user), this));
+  }
+
+  /** Parses a comma-separated setting into trimmed, lower-cased entries. */
+  public static List<String> list(String text) {
+    return java.util.Arrays.stream(text.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
+        .filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** @throws SecurityException when {@code plan} (one node) is beyond the session's rights */
+  static void check(SparkSession session, LogicalPlan plan) {
+    Rights rights = RESTRICTED.get(session);
+    if (rights == null) {
+      return;
+    }
+    UserSqlBoundary boundary = rights.boundary();
+    if (!rights.admin() && plan instanceof CreateFunctionCommand) {
+      throw refused(rights, "CREATE FUNCTION ... AS a class", "the 'admin' role");
+    }
+    if (rights.files()) {
+      return;
+    }
+    String location = locationUse(plan);
+    if (location != null) {
+      throw refused(rights, location, "the 'files' role");
+    }
+    String provider = provider(session, plan);
+    if (provider != null && !boundary.providers.contains(provider.toLowerCase(Locale.ROOT))) {
+      throw refused(rights, "a table of provider '" + provider + "'",
+          "the 'files' role or libra.sql.allowed-providers");
+    }
+    if (plan instanceof SetCommand set && set.kv().isDefined()) {
+      Tuple2<String, Option<String>> kv = set.kv().get();
+      if (kv._2().isDefined() && !boundary.settable(kv._1())) {
+        throw refused(rights, "SET " + kv._1(), "libra.sql.user-settable-conf");
+      }
+    }
+  }
+
+  private boolean settable(String key) {
+    String k = key.trim().toLowerCase(Locale.ROOT);
+    for (String s : settable) {
+      if (s.endsWith("*") ? k.startsWith(s.substring(0, s.length() - 1)) : k.equals(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String locationUse(LogicalPlan plan) {
+    if (plan instanceof CreateNamespace c && c.properties().contains("location")) {
+      return "CREATE DATABASE ... LOCATION";
+    }
+    if (plan instanceof SetNamespaceLocation) {
+      return "ALTER DATABASE ... SET LOCATION";
+    }
+    if (plan instanceof AlterTableAddPartitionCommand c) {
+      for (Tuple2<?, Option<String>> p : CollectionConverters.asJava(c.partitionSpecsAndLocs())) {
+        if (p._2().isDefined()) {
+          return "ALTER TABLE ... ADD PARTITION ... LOCATION";
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The provider of a table this node creates (the session's default when none is named). */
+  private static String provider(SparkSession session, LogicalPlan plan) {
+    CatalogTable table = plan instanceof CreateDataSourceTableCommand c ? c.table()
+        : plan instanceof CreateDataSourceTableAsSelectCommand c ? c.table()
+        : plan instanceof CreateTableCommand c ? c.table() : null;
+    Option<String> named = null;
+    if (table != null) {
+      named = table.provider();
+    }
+    Object spec = plan instanceof CreateTable c ? c.tableSpec()
+        : plan instanceof CreateTableAsSelect c ? c.tableSpec()
+        : plan instanceof ReplaceTable c ? c.tableSpec()
+        : plan instanceof ReplaceTableAsSelect c ? c.tableSpec() : null;
+    if (spec instanceof TableSpecBase s) {
+      named = s.provider();
+    }
+    if (named == null) {
+      return null;
+    }
+    return named.isDefined() ? named.get()
+        : session.sessionState().conf().defaultDataSourceName();
+  }
+
+  private static SecurityException refused(Rights rights, String what, String needs) {
+    return new SecurityException("user '" + rights.user() + "' may not use " + what
+        + " in SQL; that needs " + needs);
+  }
+}

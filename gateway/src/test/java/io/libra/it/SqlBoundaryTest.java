@@ -1,0 +1,116 @@
+package io.libra.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.libra.auth.UserStore;
+import io.libra.config.LibraConfig;
+import io.libra.flight.LibraServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.arrow.flight.FlightStatusCode;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attacked as a logged-in user without roles would (alice; authentication on; through the Arrow
+ * Flight SQL JDBC driver): a database at a server path, a partition at a server path, a
+ * {@code USING jdbc} table on the gateway's own Derby job registry, a session JDBC catalog by
+ * {@code SET spark.sql.catalog.*}, and a Hive UDF class that calls Java methods are each refused
+ * with UNAUTHORIZED naming the role or setting, and no file appears in the server directory. What
+ * alice may do still works; carol, with the files and admin roles, may do each of them.
+ */
+class SqlBoundaryTest {
+  @Test
+  void aUserWithoutRolesStaysInsideTheAllowList() throws Exception {
+    Path conf = Files.createTempDirectory("libra-boundary-");
+    for (String user : new String[] {"alice", "carol"}) {
+      UserStore.put(conf.resolve("users.properties"), user, (user + "-pw").toCharArray());
+    }
+    Files.writeString(conf.resolve("roles.properties"), "carol = files, admin\n");
+    Path serverDir = Files.createDirectories(conf.resolve("server-dir"));
+    Files.writeString(serverDir.resolve("keep.txt"), "server file\n");
+    Path jobsDb = conf.resolve("jobs_db");
+    LibraConfig config = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
+        "libra.auth.enabled", "true", "libra.work-dir", conf.toString()));
+    try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
+        Connection alice = connect(server, "alice");
+        Connection carol = connect(server, "carol")) {
+      query(alice, "CREATE TABLE boundary_parts (a INT, p INT) USING parquet PARTITIONED BY (p)");
+      Map<String, String> refused = Map.of(
+          "CREATE DATABASE boundary_db LOCATION '" + serverDir + "'", "'files' role",
+          "ALTER TABLE boundary_parts ADD PARTITION (p = 1) LOCATION '" + serverDir + "'",
+          "'files' role",
+          "CREATE TABLE boundary_jobs USING jdbc OPTIONS (url 'jdbc:derby:" + jobsDb
+              + "', dbtable 'JOBS')", "libra.sql.allowed-providers",
+          "SET spark.sql.catalog.derby ="
+              + " org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog",
+          "libra.sql.user-settable-conf",
+          "SET spark.sql.warehouse.dir = " + serverDir, "libra.sql.user-settable-conf",
+          "SET spark.hadoop.fs.defaultFS = file:///", "libra.sql.user-settable-conf",
+          "CREATE TEMPORARY FUNCTION boundary_reflect AS"
+              + " 'org.apache.hadoop.hive.ql.udf.generic.GenericUDFReflect'", "'admin' role");
+      for (Map.Entry<String, String> attack : refused.entrySet()) {
+        SQLException e = assertThrows(SQLException.class, () -> query(alice, attack.getKey()),
+            attack.getKey());
+        assertEquals(FlightStatusCode.UNAUTHORIZED, JobsClient.status(e), attack.getKey() + ": " + e);
+        assertTrue(e.getMessage().contains("user 'alice' may not use")
+            && e.getMessage().contains(attack.getValue()), e.getMessage());
+      }
+      try (Stream<Path> files = Files.list(serverDir)) {
+        assertEquals(List.of(serverDir.resolve("keep.txt")), files.toList(),
+            "nothing was written to the server directory");
+      }
+      // Not a wall: managed tables, session-safe settings, reading settings.
+      query(alice, "SET spark.sql.shuffle.partitions = 3");
+      assertEquals("3", second(alice, "SET spark.sql.shuffle.partitions"));
+      query(alice, "SET TIME ZONE 'Asia/Tokyo'");
+      second(alice, "SET spark.sql.catalog.derby");
+      query(alice, "INSERT INTO boundary_parts VALUES (1, 1)");
+      assertEquals("1", query(alice, "SELECT count(*) FROM boundary_parts"));
+      query(alice, "DROP TABLE boundary_parts");
+      query(alice, "CREATE DATABASE boundary_managed");
+      query(alice, "DROP DATABASE boundary_managed");
+      // The roles allow each of them.
+      query(carol, "CREATE DATABASE boundary_db LOCATION '" + serverDir.resolve("db") + "'");
+      query(carol, "DROP DATABASE boundary_db");
+      query(carol, "SET spark.sql.catalog.derby ="
+          + " org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog");
+      query(carol, "CREATE TEMPORARY FUNCTION boundary_upper AS"
+          + " 'org.apache.hadoop.hive.ql.udf.generic.GenericUDFUpper'");
+    }
+  }
+
+  /** Runs the statement; returns the first column of the first row, or null. */
+  private static String query(Connection c, String sql) throws SQLException {
+    return column(c, sql, 1);
+  }
+
+  private static String second(Connection c, String sql) throws SQLException {
+    return column(c, sql, 2);
+  }
+
+  private static String column(Connection c, String sql, int column) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      if (!s.execute(sql)) {
+        return null;
+      }
+      try (ResultSet rs = s.getResultSet()) {
+        return rs.next() ? rs.getString(column) : null;
+      }
+    }
+  }
+
+  private static Connection connect(LibraServer server, String user) throws SQLException {
+    return DriverManager.getConnection("jdbc:arrow-flight-sql://127.0.0.1:" + server.port()
+        + "/?useEncryption=false&user=" + user + "&password=" + user + "-pw");
+  }
+}
