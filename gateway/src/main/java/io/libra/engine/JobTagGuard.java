@@ -35,23 +35,47 @@ public final class JobTagGuard extends SparkListener implements AutoCloseable {
     this.sc = sc;
   }
 
+  private static final java.util.Map<SparkContext, JobTagGuard> GUARDS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   /**
-   * Registers a guard on {@code sc}'s listener bus, in a queue of its own so that slow listeners
-   * (the UI's status store) never delay it; {@link #close()} removes it.
+   * The guard of {@code sc}: one per SparkContext, registered on its listener bus the first time
+   * (in a queue of its own, so that slow listeners such as the UI's status store never delay it)
+   * and kept for the context's life — a job a cancelled statement's adaptive execution submits
+   * late (a shuffle map stage started from another thread) must still meet it, also after the
+   * server that cancelled the statement has closed.
    */
   public static JobTagGuard install(SparkContext sc) {
-    JobTagGuard guard = new JobTagGuard(sc);
-    sc.listenerBus().addToQueue(guard, QUEUE);
-    return guard;
+    synchronized (GUARDS) {
+      return GUARDS.computeIfAbsent(sc, c -> {
+        JobTagGuard guard = new JobTagGuard(c);
+        c.listenerBus().addToQueue(guard, QUEUE);
+        return guard;
+      });
+    }
   }
 
   /** The listener bus queue the guards listen on. */
   static final String QUEUE = "libraJobTagGuard";
 
-  /** Cancels every job with {@code tag}, now and whenever one starts later. */
+  private final java.util.concurrent.ScheduledExecutorService sweeps =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "libra-job-tag-guard");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /**
+   * Cancels every job with {@code tag}, now and whenever one starts later; once more by tag
+   * after 1 and 5 seconds, for a job whose start the listener bus has not delivered yet.
+   */
   public void cancel(String tag, String reason) {
     cancelled.put(tag, reason);
     sc.cancelJobsWithTag(tag, reason);
+    for (long seconds : new long[] {1, 5}) {
+      sweeps.schedule(() -> sc.cancelJobsWithTag(tag, reason), seconds,
+          java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   /** Whether {@code tag} was cancelled (and not forgotten yet). */
@@ -75,8 +99,7 @@ public final class JobTagGuard extends SparkListener implements AutoCloseable {
     }
   }
 
+  /** Nothing to release: the guard stays with its SparkContext ({@link #install}). */
   @Override
-  public void close() {
-    sc.removeSparkListener(this);
-  }
+  public void close() {}
 }

@@ -168,17 +168,7 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
 
   @Override
   public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
-    if (!descriptor.isCommand()) {
-      throw CallStatus.INVALID_ARGUMENT.withDescription(
-          "Libra serves Flight SQL commands; path descriptors are not supported")
-          .toRuntimeException();
-    }
-    try {
-      Any.parseFrom(descriptor.getCommand());
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw CallStatus.INVALID_ARGUMENT.withDescription(
-          "the descriptor's command is not a Flight SQL command").toRuntimeException();
-    }
+    requireCommand(descriptor);
     return super.getFlightInfo(context, descriptor);
   }
 
@@ -234,10 +224,18 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   public Runnable acceptPut(CallContext context, FlightStream flightStream,
       StreamListener<PutResult> ackStream) {
     putWatchdog.awaitFirstMessage(flightStream);
-    FlightDescriptor descriptor = flightStream.getDescriptor();
+    requireCommand(flightStream.getDescriptor());
+    return super.acceptPut(context, flightStream, ackStream);
+  }
+
+  /**
+   * GetFlightInfo and DoPut take Flight SQL commands only: a path descriptor, or a command that
+   * is not a protobuf {@code Any}, is INVALID_ARGUMENT (Arrow would answer INTERNAL).
+   */
+  private static void requireCommand(FlightDescriptor descriptor) {
     if (!descriptor.isCommand()) {
       throw CallStatus.INVALID_ARGUMENT.withDescription(
-          "Libra serves Flight SQL commands; DoPut with a path descriptor is not supported")
+          "Libra serves Flight SQL commands; path descriptors are not supported")
           .toRuntimeException();
     }
     try {
@@ -246,7 +244,6 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
       throw CallStatus.INVALID_ARGUMENT.withDescription(
           "the descriptor's command is not a Flight SQL command").toRuntimeException();
     }
-    return super.acceptPut(context, flightStream, ackStream);
   }
 
   @Override

@@ -15,9 +15,9 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 final class JobRecorder extends SparkListener implements AutoCloseable {
   record Job(int id, String pool, String tags, String description) {}
 
-  /** A statement of one Spark job whose four tasks sleep ten minutes (java_method allowed). */
+  /** A statement of one Spark job whose four tasks sleep two minutes (java_method allowed). */
   static final String SLEEPING_JOB = "SELECT count(*) FROM range(0, 4, 1, 4)"
-      + " WHERE java_method('java.lang.Thread', 'sleep', 600000L) IS NULL";
+      + " WHERE java_method('java.lang.Thread', 'sleep', 120000L) IS NULL";
 
   private final SparkContext sc;
   final List<Job> started = new CopyOnWriteArrayList<>();
@@ -63,14 +63,24 @@ final class JobRecorder extends SparkListener implements AutoCloseable {
    * Waits up to {@code seconds} until exactly {@code expected} jobs with a Libra tag run, asserts
    * it, and returns when that was ({@code System.nanoTime()}).
    */
-  long awaitLibraJobs(int expected, int seconds) throws InterruptedException {
+  long awaitLibraJobs(int expected, int seconds) throws Exception {
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
-    while (runningWithTag("libra-").size() != expected && System.nanoTime() < deadline) {
+    long reached = 0;
+    while (System.nanoTime() < deadline) {
+      if (runningWithTag("libra-").size() == expected) {
+        reached = System.nanoTime();
+        // Jobs submitted late (adaptive execution's stages) are announced asynchronously:
+        // count again once the listener bus has delivered everything posted so far.
+        drain();
+        if (runningWithTag("libra-").size() == expected) {
+          break;
+        }
+      }
       Thread.sleep(10);
     }
     org.junit.jupiter.api.Assertions.assertEquals(expected, runningWithTag("libra-").size(),
         "running Libra jobs: " + runningWithTag("libra-"));
-    return System.nanoTime();
+    return reached;
   }
 
   /** Waits (bounded) until Spark's listener bus has delivered everything posted so far. */

@@ -69,6 +69,11 @@ class StatementTimeoutTest {
     });
   }
 
+  /**
+   * The client was told no earlier than the timeout (and not unboundedly later: the submission,
+   * analysis and the timer run on a loaded machine too), and the statement's Spark jobs had
+   * stopped within 2 s of that.
+   */
   private static void assertStopsInTime(long t0, long timedOutAt, int timeoutSeconds)
       throws Exception {
     long stopped = jobs.awaitLibraJobs(0, 30);
@@ -76,8 +81,10 @@ class StatementTimeoutTest {
     double jobsStopped = (stopped - t0) / 1e9;
     System.out.printf("StatementTimeoutTest: timeout %d s, client told after %.2f s,"
         + " jobs stopped after %.2f s%n", timeoutSeconds, elapsed, jobsStopped);
-    assertTrue(elapsed >= timeoutSeconds - 0.1 && elapsed < timeoutSeconds + 5, "after " + elapsed);
-    assertTrue(jobsStopped < timeoutSeconds + 2.0, "jobs stopped after " + jobsStopped + " s");
+    assertTrue(elapsed >= timeoutSeconds - 0.1 && elapsed < timeoutSeconds + 10,
+        "told after " + elapsed + " s");
+    assertTrue(jobsStopped - elapsed < 2.0, "jobs stopped " + (jobsStopped - elapsed)
+        + " s after the client was told");
   }
 
   @Test
@@ -126,6 +133,11 @@ class StatementTimeoutTest {
           new Properties())) {
         Statement st = c.createStatement();
         st.setQueryTimeout(2);
+        // The first execution with a new timeout also sends it (SET libra.statement_timeout):
+        // timed from the slow statement itself.
+        try (var rs = st.executeQuery("SELECT 1")) {
+          assertTrue(rs.next());
+        }
         long t0 = System.nanoTime();
         assertThrows(SQLException.class, () -> st.executeQuery(SLOW).next());
         long timedOut = System.nanoTime();
