@@ -211,13 +211,6 @@ public final class Operation {
     tryTransition(OperationState.CLOSED);
   }
 
-  /** Whether the statement has reached its end (FINISHED, FAILED, CANCELLED or CLOSED). */
-  public boolean isDone() {
-    OperationState s = state.get();
-    return s != OperationState.PENDING && s != OperationState.RUNNING
-        && s != OperationState.COMPLETING;
-  }
-
   /**
    * Result memory of this statement's stream: the most result-block bytes stored at once for
    * it and the largest block fetched into the driver (bytes; 0 before it streamed).
