@@ -51,6 +51,20 @@ public final class LibraConfig {
           + " Spark's BlockManager; partitions under 1 MiB in the driver's heap) before it stops"
           + " prefetching (the next partition always runs); the driver itself holds one block"
           + " (about 8 MiB) at a time.");
+  public static final ConfigEntry<Long> MAX_SPILL_BYTES = ConfigEntry.longValue(
+      "libra.results.max-spill-bytes", 1L << 30, 16L << 20, Long.MAX_VALUE,
+      "Bytes of converted, unsent result blocks (on the executors' disks; the gateway's with a"
+          + " local master) one statement may hold, running partitions included: a client that"
+          + " pauses its stream holds at most this much, then the tasks producing its result wait"
+          + " (holding their cores) until it reads on, is cancelled or goes away.");
+  public static final ConfigEntry<Long> MAX_SPILL_BYTES_TOTAL = ConfigEntry.longValue(
+      "libra.results.max-spill-bytes-total", 8L << 30, 16L << 20, Long.MAX_VALUE,
+      "Bytes of unsent result blocks of all statements one executor (the gateway, with a local"
+          + " master) may hold; a task that finds no room within spill-wait-seconds fails its"
+          + " statement with RESOURCE_EXHAUSTED naming this setting.");
+  public static final ConfigEntry<Integer> SPILL_WAIT_SECONDS = ConfigEntry.integer(
+      "libra.results.spill-wait-seconds", 30, 0, 86_400,
+      "How long a task waits for room under max-spill-bytes-total before its statement fails.");
   public static final ConfigEntry<Long> INGEST_CHUNK_BYTES = ConfigEntry.longValue(
       "libra.ingest.chunk-bytes", 64L << 20, 1L << 10, 1L << 31,
       "Bulk ingest: serialized Arrow bytes of uploaded batches gathered on the driver before they"
@@ -181,7 +195,8 @@ public final class LibraConfig {
   /** Every entry, in documentation order. */
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
       SERVER_THREADS, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
-      PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
+      PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_SPILL_BYTES, MAX_SPILL_BYTES_TOTAL,
+      SPILL_WAIT_SECONDS, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, SESSION_IDENTIFY_BY, MAX_SESSIONS,
       STATEMENT_TIMEOUT_SECONDS, SQL_MAX_TEXT_BYTES, SQL_MAX_NESTING_DEPTH,
       SQL_ALLOWED_PROVIDERS, SQL_USER_SETTABLE_CONF,

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link HandleNotFoundException}, {@code JobNotFoundException}: NOT_FOUND.</li>
  *   <li>A statement past its timeout ({@code StatementTimeoutException}): TIMED_OUT.</li>
  *   <li>Cancelled jobs or streams: CANCELLED.</li>
- *   <li>{@code AdmissionException} (a limit reached): RESOURCE_EXHAUSTED.</li>
+ *   <li>{@code AdmissionException} (a limit reached), {@code SpillLimitException} (no disk room
+ *       for result blocks): RESOURCE_EXHAUSTED.</li>
  *   <li>{@link SecurityException} (another user's session; {@code JobAccessDeniedException}:
  *       a job action the user may not take): UNAUTHORIZED, which is gRPC PERMISSION_DENIED.</li>
  *   <li>{@link FlightRuntimeException}: passed through.</li>
@@ -57,6 +58,12 @@ public final class FlightErrors {
     if (t instanceof HandleNotFoundException || t instanceof io.libra.jobs.JobNotFoundException) {
       LOG.info("not found: {}", t.getMessage());
       return CallStatus.NOT_FOUND.withDescription(t.getMessage()).toRuntimeException();
+    }
+    io.libra.results.SpillLimitException spill = find(t,
+        io.libra.results.SpillLimitException.class);
+    if (spill != null) {
+      LOG.info("rejected: {}", spill.getMessage());
+      return CallStatus.RESOURCE_EXHAUSTED.withDescription(spill.getMessage()).toRuntimeException();
     }
     io.libra.operation.StatementTimeoutException timeout = find(t,
         io.libra.operation.StatementTimeoutException.class);

@@ -95,7 +95,8 @@ public final class ArrowResultStream {
                   settings.maxRecordsPerBatch(), settings.maxBatchBytes());
               try (PartitionPrefetcher prefetcher = new PartitionPrefetcher(
                   dataset.sparkSession().sparkContext(), batches, settings.prefetchPartitions(),
-                  settings.maxBufferedBytes(), control::beforeJob, ResultSizeEstimate.bytes(qe))) {
+                  settings.maxBufferedBytes(), control::beforeJob, ResultSizeEstimate.bytes(qe),
+                  settings.spillBudget())) {
                 try {
                   return sendAll(prefetcher, root, allocator, listener, gate);
                 } finally {

@@ -81,6 +81,7 @@ public final class PartitionPrefetcher implements PayloadSource {
   private final ArrayDeque<byte[]> payloads = new ArrayDeque<>();
   private final Runnable beforeSubmit;
   private final long estimatedBytes;
+  private final SpillBudget spill;
   private volatile boolean closed;
   private long peakFetchedBytes;
   /** The partition being read, or -1. */
@@ -118,6 +119,14 @@ public final class PartitionPrefetcher implements PayloadSource {
    */
   public PartitionPrefetcher(SparkContext sc, JavaRDD<byte[]> batches, int maxInFlight,
       long maxBufferedBytes, Runnable beforeSubmit, long estimatedBytes) {
+    this(sc, batches, maxInFlight, maxBufferedBytes, beforeSubmit, estimatedBytes,
+        SpillBudget.NONE);
+  }
+
+  /** @param spill the disk bound its tasks keep while storing blocks */
+  PartitionPrefetcher(SparkContext sc, JavaRDD<byte[]> batches, int maxInFlight,
+      long maxBufferedBytes, Runnable beforeSubmit, long estimatedBytes, SpillBudget spill) {
+    this.spill = spill;
     this.estimatedBytes = estimatedBytes;
     this.beforeSubmit = beforeSubmit;
     this.sc = sc;
@@ -298,7 +307,7 @@ public final class PartitionPrefetcher implements PayloadSource {
       ids.add(from + i);
     }
     SimpleFutureAction<BoxedUnit> action = sc.submitJob(rdd,
-        new ResultBlocks.Store(streamId, BLOCK_BYTES, ResultBlocks.storageLevel(sc.master())),
+        new ResultBlocks.Store(streamId, BLOCK_BYTES, ResultBlocks.storageLevel(sc.master()), spill),
         CollectionConverters.asScala(ids).toSeq(),
         new AbstractFunction2<Object, ResultBlocks.BlockRef[], BoxedUnit>() {
           @Override

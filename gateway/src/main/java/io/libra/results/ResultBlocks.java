@@ -35,6 +35,8 @@ import scala.runtime.AbstractFunction1;
  * <p>Block ids are {@code TestBlockId("libra_<stream>_<partition>_<attempt>_<n>")} (Spark's
  * developer-API id for blocks outside RDDs, broadcasts and shuffles). A failed or killed task
  * removes the blocks it stored; the driver removes what it did not read when the stream closes.
+ * Before storing a block the task waits for room in its {@link SpillBudget} (disk is bounded as
+ * well as the driver's memory).
  */
 final class ResultBlocks {
   private ResultBlocks() {}
@@ -98,11 +100,13 @@ final class ResultBlocks {
     private final String streamId;
     private final long blockBytes;
     private final StorageLevel level;
+    private final SpillBudget budget;
 
-    Store(String streamId, long blockBytes, StorageLevel level) {
+    Store(String streamId, long blockBytes, StorageLevel level, SpillBudget budget) {
       this.streamId = streamId;
       this.blockBytes = blockBytes;
       this.level = level;
+      this.budget = budget;
     }
 
     @Override
@@ -110,11 +114,8 @@ final class ResultBlocks {
       TaskContext tc = TaskContext.get();
       BlockManager bm = SparkEnv.get().blockManager();
       List<BlockRef> refs = new ArrayList<>();
-      tc.addTaskFailureListener((ctx, error) -> {
-        for (BlockRef r : refs) {
-          bm.removeBlock(BlockId.apply(r.name()), true);
-        }
-      });
+      tc.addTaskFailureListener((org.apache.spark.util.TaskFailureListener)
+          (ctx, error) -> removeStored(bm, refs));
       ByteArrayOutputStream buffer = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(buffer);
       int payloads = 0;
@@ -127,7 +128,7 @@ final class ResultBlocks {
           // Blocks grow from FIRST_BLOCK_BYTES to blockBytes: the first is ready early.
           long target = Math.min(blockBytes, FIRST_BLOCK_BYTES << Math.min(refs.size(), 20));
           if (buffer.size() >= target) {
-            refs.add(put(bm, tc, refs.size(), buffer, payloads));
+            refs.add(put(bm, tc, refs, buffer, payloads));
             buffer.reset();
             payloads = 0;
           }
@@ -136,7 +137,7 @@ final class ResultBlocks {
           // A small partition (SELECT 1, an aggregate): back in the task result, no block.
           refs.add(new BlockRef(null, buffer.size(), payloads, buffer.toByteArray()));
         } else if (payloads > 0) {
-          refs.add(put(bm, tc, refs.size(), buffer, payloads));
+          refs.add(put(bm, tc, refs, buffer, payloads));
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -144,15 +145,43 @@ final class ResultBlocks {
       return refs.toArray(new BlockRef[0]);
     }
 
-    private BlockRef put(BlockManager bm, TaskContext tc, int n, ByteArrayOutputStream buffer,
-        int payloads) {
+    /**
+     * A failed or killed task's blocks: removed one by one, each failure logged and passed over.
+     * A killed task's thread is interrupted, and removing a block asks the BlockManagerMaster
+     * ({@code askSync}), which an interrupt aborts: the flag is cleared for the removal and set
+     * again after.
+     */
+    private static void removeStored(BlockManager bm, List<BlockRef> refs) {
+      boolean interrupted = Thread.interrupted();
+      try {
+        for (BlockRef r : refs) {
+          try {
+            bm.removeBlock(BlockId.apply(r.name()), true);
+          } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(ResultBlocks.class)
+                .warn("could not remove result block {}: {}", r.name(), e.toString());
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    /** Stores the buffer as block {@code n}, once the spill budget has room for it. */
+    private BlockRef put(BlockManager bm, TaskContext tc, List<BlockRef> refs,
+        ByteArrayOutputStream buffer, int payloads) {
+      int n = refs.size();
       TestBlockId id = new TestBlockId(blockName(streamId, tc.partitionId(), tc.attemptNumber(),
           n));
+      budget.awaitRoom(tc, bm, refs, buffer.size());
       byte[] bytes = buffer.toByteArray();
       if (!bm.putBytes(id, new ChunkedByteBuffer(ByteBuffer.wrap(bytes)),
           level, true, ClassTag$.MODULE$.apply(byte[].class))) {
         throw new IllegalStateException("the executor could not store result block " + id);
       }
+      SpillBudget.stored(id, bytes.length);
       return new BlockRef(id.name(), bytes.length, payloads);
     }
   }

@@ -8,6 +8,20 @@ package io.libra.results;
  * @param prefetchPartitions partitions converted ahead of the one streaming
  * @param maxBufferedBytes bytes of converted, unsent result blocks of finished partitions (kept in
  *     Spark's BlockManager) before prefetching pauses
+ * @param maxSpillBytes bytes of stored, unread result blocks one statement may hold before its
+ *     tasks wait ({@code libra.results.max-spill-bytes}; {@link SpillBudget})
+ * @param maxSpillBytesTotal bytes of stored, unread result blocks of all statements one executor
+ *     (the gateway, with a local master) may hold ({@code libra.results.max-spill-bytes-total})
+ * @param spillWaitMillis how long a task waits for room under {@code maxSpillBytesTotal} before
+ *     its statement fails with RESOURCE_EXHAUSTED ({@code libra.results.spill-wait-seconds})
  */
 public record ResultSettings(int maxRecordsPerBatch, long maxBatchBytes, int prefetchPartitions,
-    long maxBufferedBytes) {}
+    long maxBufferedBytes, long maxSpillBytes, long maxSpillBytesTotal, long spillWaitMillis) {
+
+  /** The disk bound of one statement's tasks ({@link SpillBudget}). */
+  SpillBudget spillBudget() {
+    // The partition being read and the ones prefetched run at once.
+    return SpillBudget.forStatement(maxSpillBytes, maxSpillBytesTotal, spillWaitMillis,
+        prefetchPartitions + 1);
+  }
+}

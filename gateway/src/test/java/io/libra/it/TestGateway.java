@@ -78,6 +78,11 @@ public final class TestGateway {
 
   /** Waits (bounded) until the server has released every Arrow buffer, then asserts it. */
   public void assertAllocatorReleased() throws InterruptedException {
+    awaitAllocatorReleased(server);
+  }
+
+  /** Waits up to 10 s for {@code server}'s Arrow memory to be back at zero, and asserts it. */
+  public static void awaitAllocatorReleased(LibraServer server) throws InterruptedException {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (server.allocatedBytes() != 0 && System.nanoTime() < deadline) {
       Thread.sleep(20);
