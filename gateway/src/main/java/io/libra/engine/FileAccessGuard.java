@@ -82,6 +82,11 @@ public final class FileAccessGuard {
     }
   }
 
+  /** Whether the calling thread is in {@link #asGateway} (the gateway's own work on a session). */
+  static boolean isGatewayWork() {
+    return GATEWAY_WORK.get();
+  }
+
   /** From now on, refuses file access in {@code session}'s statements ({@code user}: its user). */
   public static void deny(SparkSession session, String user) {
     DENIED.put(session, user);

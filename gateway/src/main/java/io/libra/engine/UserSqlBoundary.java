@@ -22,6 +22,7 @@ import org.apache.spark.sql.execution.command.CreateDataSourceTableAsSelectComma
 import org.apache.spark.sql.execution.command.CreateDataSourceTableCommand;
 import org.apache.spark.sql.execution.command.CreateFunctionCommand;
 import org.apache.spark.sql.execution.command.CreateTableCommand;
+import org.apache.spark.sql.execution.command.DropFunctionCommand;
 import org.apache.spark.sql.execution.command.SetCommand;
 import scala.Option;
 import scala.Tuple2;
@@ -32,7 +33,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * (run by {@link SqlGuard}'s check rule beside {@link FileAccessGuard}, so also inside views and
  * {@code EXECUTE IMMEDIATE}) for the sessions of users registered with {@link #restrict}:
  * <ul>
- *   <li>without the {@code files} role: tables only of the data source providers in
+ *   <li>without the {@code files} role: only the statement kinds of {@link StatementKinds} (an
+ *       allow-list of Spark's commands); nothing dropped, truncated or written outside the
+ *       warehouse ({@link WarehouseLocations}); tables only of the data source providers in
  *       {@code libra.sql.allowed-providers} (an allow-list; {@code jdbc} and every other provider
  *       reach other systems — such as the gateway's own Derby databases — or load classes);
  *       no {@code LOCATION} for databases ({@code CREATE DATABASE … LOCATION},
@@ -41,7 +44,8 @@ import scala.jdk.javaapi.CollectionConverters;
  *       allow-list; never {@code spark.sql.catalog.*}, the warehouse, {@code spark.hadoop.*}), reading
  *       and {@code RESET} stay open;</li>
  *   <li>without the {@code admin} role: no {@code CREATE [TEMPORARY] FUNCTION … AS 'class'} (a
- *       class loaded into the gateway JVM, such as Hive's {@code GenericUDFReflect}).</li>
+ *       class loaded into the gateway JVM, such as Hive's {@code GenericUDFReflect}) and no
+ *       {@code DROP FUNCTION} of a permanent function.</li>
  * </ul>
  * A refusal is a {@link SecurityException} (Flight UNAUTHORIZED) naming the user, what was
  * refused and the role or setting that allows it.
@@ -98,19 +102,30 @@ public final class UserSqlBoundary {
   /** @throws SecurityException when {@code plan} (one node) is beyond the session's rights */
   static void check(SparkSession session, LogicalPlan plan) {
     Rights rights = RESTRICTED.get(session);
-    if (rights == null) {
+    if (rights == null || FileAccessGuard.isGatewayWork()) {
       return;
     }
     UserSqlBoundary boundary = rights.boundary();
     if (!rights.admin() && plan instanceof CreateFunctionCommand) {
       throw refused(rights, "CREATE FUNCTION ... AS a class", "the 'admin' role");
     }
+    if (plan instanceof DropFunctionCommand drop && !drop.isTemp() && !rights.admin()) {
+      throw refused(rights, "DROP FUNCTION of a permanent function", "the 'admin' role");
+    }
     if (rights.files()) {
       return;
+    }
+    String command = StatementKinds.refusedWithoutFiles(plan);
+    if (command != null) {
+      throw refused(rights, "the statement " + command, "the 'files' role");
     }
     String location = locationUse(plan);
     if (location != null) {
       throw refused(rights, location, "the 'files' role");
+    }
+    String outside = WarehouseLocations.outside(session, plan);
+    if (outside != null) {
+      throw refused(rights, outside + ", outside the warehouse", "the 'files' role");
     }
     String provider = provider(session, plan);
     if (provider != null && !boundary.providers.contains(provider.toLowerCase(Locale.ROOT))) {

@@ -89,6 +89,89 @@ class SqlBoundaryTest {
     }
   }
 
+  @Test
+  void whatAFilesUserPutOutsideTheWarehouseCannotBeDroppedOrWrittenWithoutTheRole()
+      throws Exception {
+    Path conf = Files.createTempDirectory("libra-boundary-outside-");
+    for (String user : new String[] {"alice", "carol"}) {
+      UserStore.put(conf.resolve("users.properties"), user, (user + "-pw").toCharArray());
+    }
+    Files.writeString(conf.resolve("roles.properties"), "carol = files\n");
+    Path serverDir = Files.createDirectories(conf.resolve("server-dir"));
+    Files.writeString(serverDir.resolve("keep.txt"), "server file\n");
+    LibraConfig config = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
+        "libra.auth.enabled", "true", "libra.work-dir", conf.toString()));
+    try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
+        Connection alice = connect(server, "alice");
+        Connection carol = connect(server, "carol")) {
+      // carol (files) puts a table, a database and a partition at server paths.
+      query(carol, "CREATE TABLE outside_ext (a INT) USING parquet LOCATION '"
+          + serverDir.resolve("ext") + "'");
+      query(carol, "INSERT INTO outside_ext VALUES (1)");
+      query(carol, "CREATE DATABASE outside_db LOCATION '" + serverDir.resolve("db") + "'");
+      query(carol, "CREATE TABLE outside_db.t (a INT) USING parquet");
+      query(carol, "INSERT INTO outside_db.t VALUES (1)");
+      query(carol, "CREATE TABLE outside_parts (a INT, p INT) USING parquet PARTITIONED BY (p)");
+      query(carol, "ALTER TABLE outside_parts ADD PARTITION (p = 1) LOCATION '"
+          + serverDir.resolve("part") + "'");
+      query(carol, "INSERT INTO outside_parts PARTITION (p = 1) VALUES (5)");
+      List<String> before = tree(serverDir);
+      assertTrue(before.size() > 4, "carol's files: " + before);
+      List<String> attacks = List.of(
+          "DROP TABLE outside_ext",
+          "TRUNCATE TABLE outside_ext",
+          "INSERT OVERWRITE TABLE outside_ext SELECT 2",
+          "INSERT INTO outside_ext VALUES (3)",
+          "DROP DATABASE outside_db CASCADE",
+          "DROP TABLE outside_db.t",
+          "ALTER TABLE outside_parts DROP PARTITION (p = 1)",
+          "DROP TABLE outside_parts",
+          "INSERT OVERWRITE TABLE outside_parts PARTITION (p = 1) SELECT 9",
+          "LOAD DATA INPATH '" + serverDir.resolve("keep.txt") + "' INTO TABLE outside_ext",
+          "ALTER TABLE outside_ext SET SERDE 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe'",
+          "REFRESH \"" + serverDir + "\"",
+          "ADD JAR '" + serverDir.resolve("keep.txt") + "'");
+      for (String attack : attacks) {
+        SQLException e = assertThrows(SQLException.class, () -> query(alice, attack), attack);
+        assertEquals(FlightStatusCode.UNAUTHORIZED, JobsClient.status(e), attack + ": " + e);
+        assertTrue(e.getMessage().contains("user 'alice' may not use")
+            && e.getMessage().contains("'files' role"), e.getMessage());
+      }
+      assertEquals(before, tree(serverDir), "no file was deleted or written");
+      // Reading stays open, and alice's own managed tables are hers to change.
+      assertEquals("1", query(alice, "SELECT count(*) FROM outside_ext"));
+      for (String allowed : List.of(
+          "CREATE TABLE inside_t (a INT) USING parquet",
+          "INSERT INTO inside_t VALUES (1), (2)",
+          "INSERT OVERWRITE TABLE inside_t SELECT 3",
+          "ALTER TABLE inside_t ADD COLUMNS (b STRING)",
+          "ANALYZE TABLE inside_t COMPUTE STATISTICS",
+          "CACHE TABLE inside_t", "UNCACHE TABLE inside_t",
+          "CREATE VIEW inside_v AS SELECT a FROM inside_t",
+          "CREATE TEMPORARY VIEW inside_tv AS SELECT 1 AS x",
+          "SHOW TABLES", "DESCRIBE TABLE EXTENDED outside_ext", "SHOW CREATE TABLE inside_t",
+          "EXPLAIN SELECT * FROM inside_t", "USE default",
+          "ALTER TABLE inside_t RENAME TO inside_t2", "TRUNCATE TABLE inside_t2",
+          "DROP VIEW inside_v", "DROP TABLE inside_t2")) {
+        query(alice, allowed);
+      }
+      // carol's role allows it.
+      query(carol, "INSERT OVERWRITE TABLE outside_ext SELECT 2");
+      assertEquals("2", query(carol, "SELECT max(a) FROM outside_ext"));
+      query(carol, "ALTER TABLE outside_parts DROP PARTITION (p = 1)");
+      query(carol, "DROP TABLE outside_parts");
+      query(carol, "DROP DATABASE outside_db CASCADE");
+      query(carol, "DROP TABLE outside_ext");
+    }
+  }
+
+  /** Every file and directory under {@code dir}, relative, sorted. */
+  private static List<String> tree(Path dir) throws java.io.IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.map(p -> dir.relativize(p).toString()).sorted().toList();
+    }
+  }
+
   /** Runs the statement; returns the first column of the first row, or null. */
   private static String query(Connection c, String sql) throws SQLException {
     return column(c, sql, 1);
