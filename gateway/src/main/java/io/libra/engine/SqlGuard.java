@@ -75,10 +75,14 @@ public final class SqlGuard {
         .filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
   }
 
-  /** Walks the plan: denied functions, and paths in SQL ({@link FileAccessGuard}). */
+  /**
+   * Walks the plan: denied functions, paths in SQL ({@link FileAccessGuard}), the user's rights
+   * ({@link UserSqlBoundary}) and embedded Derby URLs ({@link EmbeddedDatabases}).
+   */
   static void check(SparkSession session, LogicalPlan plan, Set<String> denied) {
     FileAccessGuard.check(session, plan);
     UserSqlBoundary.check(session, plan);
+    EmbeddedDatabases.check(plan);
     if (plan instanceof ScriptTransformation && denied.contains("transform")) {
       throw refused("TRANSFORM ... USING (runs an OS command)");
     }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * {@code USING jdbc} table on the gateway's own Derby job registry, a session JDBC catalog by
  * {@code SET spark.sql.catalog.*}, and a Hive UDF class that calls Java methods are each refused
  * with UNAUTHORIZED naming the role or setting, and no file appears in the server directory. What
- * alice may do still works; carol, with the files and admin roles, may do each of them.
+ * alice may do still works; carol, with the files and admin roles, may do each of them — but no
+ * one opens a JDBC connection to an embedded Derby database (the job registry, the metastore).
  */
 class SqlBoundaryTest {
   @Test
@@ -86,6 +87,20 @@ class SqlBoundaryTest {
           + " org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog");
       query(carol, "CREATE TEMPORARY FUNCTION boundary_upper AS"
           + " 'org.apache.hadoop.hive.ql.udf.generic.GenericUDFUpper'");
+      // No role reaches the gateway's own Derby databases (or any Derby, which runs in its JVM).
+      Path metastore = conf.resolve("metastore_db");
+      for (String derby : List.of(
+          "CREATE TABLE boundary_jobs USING jdbc OPTIONS (url 'jdbc:derby:" + jobsDb
+              + "', dbtable 'JOBS')",
+          "CREATE TABLE boundary_meta USING org.apache.spark.sql.jdbc OPTIONS"
+              + " (URL 'jdbc:derby:;databaseName=" + metastore + "', dbtable 'TBLS')",
+          "CREATE TEMPORARY VIEW boundary_mem USING jdbc OPTIONS"
+              + " (url 'jdbc:derby:memory:x;create=true', dbtable 'SYS.SYSTABLES')",
+          "SET spark.sql.catalog.derby.url = jdbc:derby:" + jobsDb)) {
+        SQLException e = assertThrows(SQLException.class, () -> query(carol, derby), derby);
+        assertEquals(FlightStatusCode.UNAUTHORIZED, JobsClient.status(e), derby + ": " + e);
+        assertTrue(e.getMessage().contains("embedded Derby"), e.getMessage());
+      }
     }
   }
 
