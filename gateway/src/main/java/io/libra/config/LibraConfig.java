@@ -26,6 +26,11 @@ public final class LibraConfig {
   public static final ConfigEntry<Integer> SERVER_THREADS = ConfigEntry.integer(
       "libra.server.executor-threads", 64, 2, 4096,
       "Size of the bounded thread pool that runs Flight calls (gRPC handlers and result streams).");
+  public static final ConfigEntry<Integer> SERVER_MAX_HEADER_BYTES = ConfigEntry.integer(
+      "libra.server.max-header-bytes", 8192, 1024, 1 << 20,
+      "Largest total size (bytes of names and values) of one call's headers; larger calls get"
+          + " INVALID_ARGUMENT naming this setting (gRPC's own limit, 1 MiB here, ends larger"
+          + " ones with a transport error).");
   public static final ConfigEntry<String> WORK_DIR = ConfigEntry.string("libra.work-dir", "work",
       "Work directory: pid, log, Hive metastore (Derby) and warehouse. Relative to LIBRA_HOME.");
   public static final ConfigEntry<Double> TPCH_SCALE = ConfigEntry.nonNegativeDouble(
@@ -194,7 +199,7 @@ public final class LibraConfig {
 
   /** Every entry, in documentation order. */
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
-      SERVER_THREADS, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
+      SERVER_THREADS, SERVER_MAX_HEADER_BYTES, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_SPILL_BYTES, MAX_SPILL_BYTES_TOTAL,
       SPILL_WAIT_SECONDS, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, SESSION_IDENTIFY_BY, MAX_SESSIONS,

@@ -173,7 +173,11 @@ public final class LibraServer implements AutoCloseable {
                   session.version(), Duration.ofSeconds(
                       config.get(LibraConfig.PUT_FIRST_MESSAGE_TIMEOUT_SECONDS)), lookups))
           .executor(executor)
-          .middleware(SessionCookieMiddleware.KEY, new SessionCookieMiddleware.Factory());
+          // First: middleware runs in registration order, the authenticator's last.
+          .middleware(CallHeaderLimits.KEY, new CallHeaderLimits(
+              config.get(LibraConfig.SERVER_MAX_HEADER_BYTES)))
+          .middleware(SessionCookieMiddleware.KEY, new SessionCookieMiddleware.Factory())
+          .setMaxHeaderListSize(CallHeaderLimits.TRANSPORT_LIMIT_BYTES);
       if (lookups.contains("connection")) {
         ClientConnections connections = new ClientConnections(sessions::closeConnection);
         // Arrow's hook for the underlying gRPC server builder (FlightServer's

@@ -146,27 +146,22 @@ final class ResultBlocks {
     }
 
     /**
-     * A failed or killed task's blocks: removed one by one, each failure logged and passed over.
-     * A killed task's thread is interrupted, and removing a block asks the BlockManagerMaster
-     * ({@code askSync}), which an interrupt aborts: the flag is cleared for the removal and set
-     * again after.
+     * A failed or killed task's blocks, removed off the task's thread: a killed task's thread is
+     * interrupted (once or more, while it ends), and removing a block asks the BlockManagerMaster
+     * ({@code askSync}), which an interrupt aborts. Each failure is logged and passed over.
      */
     private static void removeStored(BlockManager bm, List<BlockRef> refs) {
-      boolean interrupted = Thread.interrupted();
-      try {
-        for (BlockRef r : refs) {
+      List<BlockRef> stored = List.copyOf(refs);
+      java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
+        for (BlockRef r : stored) {
           try {
             bm.removeBlock(BlockId.apply(r.name()), true);
-          } catch (RuntimeException e) {
+          } catch (Throwable e) { // Scala code may throw checked exceptions undeclared
             org.slf4j.LoggerFactory.getLogger(ResultBlocks.class)
                 .warn("could not remove result block {}: {}", r.name(), e.toString());
           }
         }
-      } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      });
     }
 
     /** Stores the buffer as block {@code n}, once the spill budget has room for it. */

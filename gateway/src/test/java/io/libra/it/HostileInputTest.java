@@ -169,6 +169,26 @@ class HostileInputTest {
   }
 
   @Test
+  void oversizedHeadersAreInvalidArgumentAndTheConnectionGoesOn() throws Exception {
+    try (Client alice = login("alice", "alice-secret")) {
+      org.apache.arrow.flight.FlightCallHeaders big = new org.apache.arrow.flight.FlightCallHeaders();
+      big.insert("x-padding", "x".repeat(64 * 1024));
+      FlightRuntimeException e = fails(() -> alice.sql().execute("SELECT 1", alice.auth(),
+          new org.apache.arrow.flight.HeaderCallOption(big)));
+      assertEquals(FlightStatusCode.INVALID_ARGUMENT, e.status().code(), e.getMessage());
+      assertTrue(e.getMessage().contains("libra.server.max-header-bytes"), e.getMessage());
+      // Also before logging in (the header check runs before authentication).
+      try (FlightClient raw = FlightClient.builder(allocator,
+          Location.forGrpcInsecure("127.0.0.1", server.port())).build()) {
+        FlightRuntimeException login = fails(() -> raw.authenticateBasicToken("alice",
+            "y".repeat(20_000)));
+        assertEquals(FlightStatusCode.INVALID_ARGUMENT, login.status().code(), login.getMessage());
+      }
+      assertEquals(1, rows(alice, alice.sql().execute("SELECT 1", alice.auth())));
+    }
+  }
+
+  @Test
   void anotherUsersStatementsAreNotFound() throws Exception {
     try (Client alice = login("alice", "alice-secret"); Client bob = login("bob", "bob-secret")) {
       // bob reads alice's ticket or executes her prepared statement: NOT_FOUND; hers still work.
