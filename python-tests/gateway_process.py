@@ -2,14 +2,32 @@
 directory, on free loopback ports, with authentication on; stops it afterwards."""
 
 import os
+import pwd
 import re
 import shutil
 import socket
 import subprocess
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "alice-secret-1"
+SERVICE_USER = "libra"
+
+
+def service_user():
+    """The user the gateway runs as when the tests run as root: `libra`, which scripts/setup
+    creates, if it exists and can read the build. None when not root or no such user (then the
+    gateway is allowed to run as root on purpose, libra.server.allow-root)."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        pwd.getpwnam(SERVICE_USER)
+    except KeyError:
+        return None
+    probe = subprocess.run(["runuser", "-u", SERVICE_USER, "--", "test", "-r",
+                            str(ROOT / "gateway" / "target" / "lib")], capture_output=True)
+    return SERVICE_USER if probe.returncode == 0 else None
 
 
 def free_port() -> int:
@@ -20,10 +38,16 @@ def free_port() -> int:
 
 class GatewayProcess:
     """`with GatewayProcess(base_dir) as gw:` gives gw.info: uri, user, password, ui (user and
-    password None with auth=False, the README's default gateway)."""
+    password None with auth=False, the README's default gateway). Run as root, the gateway runs
+    as the service user (service_user) where there is one."""
 
     def __init__(self, base: Path, tpch_scale: float = 0.01, heap: str = "2g", auth: bool = True):
         self.auth = auth
+        # Never as root when the machine has a service user; else root only on purpose.
+        self.run_as = service_user()
+        if self.run_as:
+            # pytest's own temporary directories are private to root: a directory of its own.
+            base = tempfile.mkdtemp(prefix="libra-test-")
         self.base = Path(base)
         conf = self.base / "conf"
         shutil.copytree(ROOT / "conf", conf, dirs_exist_ok=True)
@@ -38,6 +62,10 @@ class GatewayProcess:
         )
         self.script = str(ROOT / "scripts" / "libra")
         self.info = None
+        if self.run_as:
+            self.env["HOME"] = str(self.base)
+        elif os.geteuid() == 0:
+            self.env["LIBRA_SERVER_ALLOW_ROOT"] = "true"
 
     def __enter__(self):
         if self.auth:
@@ -45,8 +73,13 @@ class GatewayProcess:
                            input=PASSWORD + "\n", text=True, env=self.env, check=True,
                            capture_output=True)
         ui_port = free_port()
+        prefix = []
+        if self.run_as:
+            (self.base / "work").mkdir(exist_ok=True)
+            subprocess.run(["chown", "-R", self.run_as, str(self.base)], check=True)
+            prefix = ["runuser", "-m", "-u", self.run_as, "--"]
         started = subprocess.run(
-            [self.script, "start", "--conf", f"spark.ui.port={ui_port}",
+            prefix + [self.script, "start", "--conf", f"spark.ui.port={ui_port}",
              "--conf", "spark.master=local[2]"],
             env=self.env, text=True, capture_output=True, timeout=900)
         assert started.returncode == 0, started.stdout + started.stderr
@@ -78,3 +111,5 @@ class GatewayProcess:
     def __exit__(self, *exc):
         subprocess.run([self.script, "stop"], env=self.env, check=False, capture_output=True,
                        timeout=120)
+        if self.run_as:
+            shutil.rmtree(self.base, ignore_errors=True)

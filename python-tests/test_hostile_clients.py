@@ -124,3 +124,12 @@ def test_the_spark_ui_cannot_kill_jobs_and_listens_on_loopback(gateway):
                 "0000000000000000FFFF00000100007F")    # ::ffff:127.0.0.1
     assert all(a in loopback for a in listening), \
         f"the Spark UI listens beyond loopback: {listening}"
+
+
+def test_the_gateway_does_not_run_as_root(gateway):
+    from gateway_process import service_user
+
+    if os.geteuid() == 0 and service_user() is None:
+        pytest.skip("running as root without the service user scripts/setup creates")
+    pid = int((gateway["log"].parent / "libra.pid").read_text().strip())
+    assert os.stat(f"/proc/{pid}").st_uid != 0, "the gateway runs as root"

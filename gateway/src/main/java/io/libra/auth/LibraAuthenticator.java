@@ -13,17 +13,28 @@ import org.slf4j.LoggerFactory;
  * Flight header authentication ({@code auth2}): {@code authorization: Basic …} on the handshake or
  * any first call is checked against the {@link UserStore} and answered with
  * {@code authorization: Bearer <token>}; later calls send that bearer token. Anything else is
- * UNAUTHENTICATED with a message that says what is wrong. Passwords and tokens are never logged.
+ * UNAUTHENTICATED with a message that says what is wrong. Failed logins back off
+ * ({@link LoginThrottle}): an attempt made too soon is refused before its password is checked.
+ * Passwords and tokens are never logged.
  */
 public final class LibraAuthenticator implements CallHeaderAuthenticator {
   private static final Logger LOG = LoggerFactory.getLogger(LibraAuthenticator.class);
 
   private final UserStore users;
   private final TokenStore tokens;
+  private final LoginThrottle throttle;
+  private final java.util.function.Supplier<String> clientAddress;
 
-  public LibraAuthenticator(UserStore users, TokenStore tokens) {
+  /**
+   * @param throttle backs off failed logins per user and per client address
+   * @param clientAddress the address of the call being authenticated (null when unknown)
+   */
+  public LibraAuthenticator(UserStore users, TokenStore tokens, LoginThrottle throttle,
+      java.util.function.Supplier<String> clientAddress) {
     this.users = users;
     this.tokens = tokens;
+    this.throttle = throttle;
+    this.clientAddress = clientAddress;
   }
 
   @Override
@@ -39,7 +50,8 @@ public final class LibraAuthenticator implements CallHeaderAuthenticator {
       String user = tokens.user(token);
       if (user == null) {
         throw CallStatus.UNAUTHENTICATED.withDescription(
-            "bearer token unknown or expired: log in again with user name and password")
+            "bearer token unknown or expired (or its session was closed): log in again with"
+                + " user name and password")
             .toRuntimeException();
       }
       return () -> user;
@@ -57,11 +69,20 @@ public final class LibraAuthenticator implements CallHeaderAuthenticator {
       int colon = decoded.indexOf(':');
       String user = colon < 0 ? decoded : decoded.substring(0, colon);
       char[] password = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
+      String address = clientAddress.get();
+      long wait = throttle.waitMillis(user, address);
+      if (wait > 0) {
+        throw CallStatus.UNAUTHENTICATED.withDescription("too many failed logins for this user"
+            + " or client address: retry in " + (wait + 999) / 1000 + " s"
+            + " (libra.auth.max-failed-logins)").toRuntimeException();
+      }
       if (!users.check(user, password)) {
-        LOG.info("failed login for user '{}'", user);
+        throttle.failed(user, address);
+        LOG.info("failed login for user '{}' from {}", user, address);
         throw CallStatus.UNAUTHENTICATED.withDescription("invalid user name or password")
             .toRuntimeException();
       }
+      throttle.succeeded(user);
       String token = tokens.issue(user);
       LOG.info("user '{}' logged in", user);
       return new AuthResult() {

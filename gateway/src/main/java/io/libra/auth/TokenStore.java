@@ -2,16 +2,23 @@ package io.libra.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /**
  * Bearer tokens issued after a successful Basic login: 256 random bits ({@link SecureRandom}),
- * valid for {@code ttl} after issue, mapped to their user. Tokens are never logged.
+ * bound to their user, valid for {@code ttl} after issue until revoked ({@link #revoke}: the
+ * session they were used on closed — CloseSession, idle expiry). Kept by their {@link #hash}
+ * only, so neither the heap nor any log holds a usable token.
  */
 public final class TokenStore {
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Token hash to user. */
   private final Cache<String, String> tokens;
 
   public TokenStore(Duration ttl) {
@@ -23,12 +30,30 @@ public final class TokenStore {
     byte[] b = new byte[32];
     RANDOM.nextBytes(b);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    tokens.put(token, user);
+    tokens.put(hash(token), user);
     return token;
   }
 
-  /** The user of a valid token, or null when unknown or expired. */
+  /** The user of a valid token, or null when unknown, expired or revoked. */
   public String user(String token) {
-    return tokens.getIfPresent(token);
+    return tokens.getIfPresent(hash(token));
+  }
+
+  /** Ends the token whose {@link #hash} this is; later calls with it are UNAUTHENTICATED. */
+  public void revoke(String tokenHash) {
+    tokens.invalidate(tokenHash);
+  }
+
+  /**
+   * A token's stand-in where one must be named (session ids, logs): 128 bits of its SHA-256, as
+   * 32 hex digits; the token cannot be recovered from it.
+   */
+  public static String hash(String token) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(token.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

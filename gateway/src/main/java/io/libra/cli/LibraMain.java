@@ -36,6 +36,11 @@ public final class LibraMain implements Callable<Integer> {
         cmd.getErr().println("libra: configuration error: " + e.getMessage());
         return 2;
       }
+      if (e instanceof IllegalStateException && e.getMessage().startsWith("refusing to run")) {
+        cmd.getErr().println("libra: " + e.getMessage());
+        LOG.error(e.getMessage());
+        return 2;
+      }
       cmd.getErr().println("libra: " + e);
       LOG.error("failed", e);
       return 1;
@@ -55,6 +60,7 @@ public final class LibraMain implements Callable<Integer> {
     public Integer call() throws Exception {
       long t0 = System.nanoTime();
       LibraConfig config = options.libraConfig();
+      RootCheck.check(config, RootCheck.currentUid());
       String host = config.get(LibraConfig.SERVER_HOST);
       boolean loopback = InetAddress.getByName(host).isLoopbackAddress();
       SparkEngine engine = SparkEngine.start(options.sparkConfig(config), config.workDir(),

@@ -26,6 +26,10 @@ public final class LibraConfig {
   public static final ConfigEntry<Integer> SERVER_THREADS = ConfigEntry.integer(
       "libra.server.executor-threads", 64, 2, 4096,
       "Size of the bounded thread pool that runs Flight calls (gRPC handlers and result streams).");
+  public static final ConfigEntry<Boolean> SERVER_ALLOW_ROOT = ConfigEntry.bool(
+      "libra.server.allow-root", false,
+      "Let the gateway run as root (uid 0). Off: 'libra run' (scripts/libra start/run) refuses"
+          + " to start as root and says how to use a service user.");
   public static final ConfigEntry<Integer> SERVER_MAX_HEADER_BYTES = ConfigEntry.integer(
       "libra.server.max-header-bytes", 8192, 1024, 1 << 20,
       "Largest total size (bytes of names and values) of one call's headers; larger calls get"
@@ -145,6 +149,11 @@ public final class LibraConfig {
   public static final ConfigEntry<Integer> AUTH_TOKEN_TTL_SECONDS = ConfigEntry.integer(
       "libra.auth.token-ttl-seconds", 3600, 1, Integer.MAX_VALUE,
       "Seconds a bearer token stays valid after login.");
+  public static final ConfigEntry<Integer> AUTH_MAX_FAILED_LOGINS = ConfigEntry.integer(
+      "libra.auth.max-failed-logins", 5, 1, 1000,
+      "Failed logins for one user name (four times as many from one client address) before"
+          + " each further attempt must wait: 1 s after the last failure, doubling per failure,"
+          + " at most a minute; an attempt made sooner is refused at once, its password unchecked.");
   public static final ConfigEntry<Boolean> TLS_ENABLED = ConfigEntry.bool("libra.tls.enabled",
       false, "Serve TLS (grpc+tls) with the certificate chain and key below.");
   public static final ConfigEntry<String> TLS_CERT_FILE = ConfigEntry.string(
@@ -199,14 +208,14 @@ public final class LibraConfig {
 
   /** Every entry, in documentation order. */
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
-      SERVER_THREADS, SERVER_MAX_HEADER_BYTES, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
+      SERVER_THREADS, SERVER_ALLOW_ROOT, SERVER_MAX_HEADER_BYTES, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_SPILL_BYTES, MAX_SPILL_BYTES_TOTAL,
       SPILL_WAIT_SECONDS, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, SESSION_IDENTIFY_BY, MAX_SESSIONS,
       STATEMENT_TIMEOUT_SECONDS, SQL_MAX_TEXT_BYTES, SQL_MAX_NESTING_DEPTH,
       SQL_ALLOWED_PROVIDERS, SQL_USER_SETTABLE_CONF,
       MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, ADMISSION_WAIT_MS, POOL_USER_MAP,
-      AUTH_ENABLED, AUTH_USERS_FILE, AUTH_TOKEN_TTL_SECONDS, TLS_ENABLED, TLS_CERT_FILE,
+      AUTH_ENABLED, AUTH_USERS_FILE, AUTH_TOKEN_TTL_SECONDS, AUTH_MAX_FAILED_LOGINS, TLS_ENABLED, TLS_CERT_FILE,
       TLS_KEY_FILE, DENIED_FUNCTIONS, AUTH_ROLES_FILE, JOBS_ALLOWED_DIRS, JOBS_DENIED_CONF,
       JOBS_MASTER, JOBS_DEPLOY_MODE, JOBS_SPARK_HOME, JOBS_PYSPARK_PYTHON,
       JOBS_IN_PROCESS_ENABLED);

@@ -1,13 +1,11 @@
 package io.libra.flight;
 
+import io.libra.auth.TokenStore;
 import io.libra.operation.CallCancellation;
 import io.libra.operation.StatementContext;
 import io.libra.session.ClientSession;
 import io.libra.session.PoolAssigner;
 import io.libra.session.SessionManager;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import org.apache.arrow.flight.FlightProducer.CallContext;
@@ -69,7 +67,20 @@ final class CallSessions {
     return peer == null || peer.isEmpty() ? ANONYMOUS : peer;
   }
 
+  /**
+   * The call's session, found by the configured lookups or created; the call's bearer token is
+   * noted on it, so closing the session revokes the token.
+   */
   ClientSession session(CallContext context) {
+    ClientSession s = findOrCreate(context);
+    String token = bearerHash(context.getMiddleware(SessionCookieMiddleware.KEY));
+    if (token != null) {
+      s.noteToken(token);
+    }
+    return s;
+  }
+
+  private ClientSession findOrCreate(CallContext context) {
     SessionCookieMiddleware call = context.getMiddleware(SessionCookieMiddleware.KEY);
     String user = user(context);
     String connection = lookups.contains("connection") ? ClientConnections.current() : null;
@@ -157,19 +168,16 @@ final class CallSessions {
 
   /** The session id a validated bearer token stands for (cookie-less clients), or null. */
   private static String bearerSessionId(SessionCookieMiddleware call) {
-    String auth = call.header("authorization");
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return "bearer-" + sha256(auth.substring(7).trim());
-    }
-    return null;
+    String hash = bearerHash(call);
+    return hash == null ? null : "bearer-" + hash;
   }
 
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  /** {@link TokenStore#hash} of the call's bearer token, or null. */
+  static String bearerHash(SessionCookieMiddleware call) {
+    String auth = call.header("authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return TokenStore.hash(auth.substring(7).trim());
     }
+    return null;
   }
 }

@@ -178,22 +178,28 @@ public final class LibraServer implements AutoCloseable {
               config.get(LibraConfig.SERVER_MAX_HEADER_BYTES)))
           .middleware(SessionCookieMiddleware.KEY, new SessionCookieMiddleware.Factory())
           .setMaxHeaderListSize(CallHeaderLimits.TRANSPORT_LIMIT_BYTES);
-      if (lookups.contains("connection")) {
-        ClientConnections connections = new ClientConnections(sessions::closeConnection);
-        // Arrow's hook for the underlying gRPC server builder (FlightServer's
-        // "grpc.builderConsumer" transport hint).
-        builder.transportHint("grpc.builderConsumer",
-            (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>) b -> {
+      ClientConnections connections = lookups.contains("connection")
+          ? new ClientConnections(sessions::closeConnection) : null;
+      // Arrow's hook for the underlying gRPC server builder (FlightServer's
+      // "grpc.builderConsumer" transport hint).
+      builder.transportHint("grpc.builderConsumer",
+          (java.util.function.Consumer<io.grpc.netty.NettyServerBuilder>) b -> {
+            b.addStreamTracerFactory(new ClientAddresses());
+            if (connections != null) {
               b.addTransportFilter(connections);
               b.intercept(connections);
-            });
-      }
+            }
+          });
       if (tls) {
         builder.useTls(cert, key);
       }
       if (auth) {
-        builder.headerAuthenticator(new LibraAuthenticator(users, new TokenStore(
-            Duration.ofSeconds(config.get(LibraConfig.AUTH_TOKEN_TTL_SECONDS)))));
+        TokenStore tokens = new TokenStore(
+            Duration.ofSeconds(config.get(LibraConfig.AUTH_TOKEN_TTL_SECONDS)));
+        sessions.onLogout(tokens::revoke);
+        builder.headerAuthenticator(new LibraAuthenticator(users, tokens,
+            new io.libra.auth.LoginThrottle(config.get(LibraConfig.AUTH_MAX_FAILED_LOGINS)),
+            ClientAddresses::current));
       }
       server = builder.build();
       server.start();

@@ -42,6 +42,8 @@ public final class ClientSession implements AutoCloseable {
   private volatile boolean claimed;
   private volatile long lastAccessNanos = System.nanoTime();
   private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+  /** Hashes of the bearer tokens calls on this session carried (revoked when it closes). */
+  private final java.util.Set<String> tokenHashes = ConcurrentHashMap.newKeySet();
 
   /**
    * @param connectionId the client connection this session lives and dies with, or null
@@ -65,6 +67,16 @@ public final class ClientSession implements AutoCloseable {
 
   public String user() {
     return user;
+  }
+
+  /** Notes that a call on this session carried the bearer token of this hash. */
+  public void noteToken(String tokenHash) {
+    tokenHashes.add(tokenHash);
+  }
+
+  /** Hashes of the bearer tokens calls on this session carried. */
+  public java.util.Set<String> tokenHashes() {
+    return java.util.Set.copyOf(tokenHashes);
   }
 
   /** The client connection (transport) that opened this session, or null. */

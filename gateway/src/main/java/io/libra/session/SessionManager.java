@@ -125,6 +125,8 @@ public final class SessionManager implements AutoCloseable {
     return sessions.values().stream().filter(ClientSession::isClaimed).count();
   }
 
+  private volatile java.util.function.Consumer<String> revokeToken = hash -> { };
+
   private void sweep() {
     try {
       for (ClientSession s : sessions.values()) {
@@ -135,6 +137,7 @@ public final class SessionManager implements AutoCloseable {
             LOG.info("session {} of {} closed ({})", s.id(), s.user(),
                 s.isClaimed() ? "idle timeout" : "never reused");
             s.close();
+            logOut(s);
           }
         }
       }
@@ -163,12 +166,29 @@ public final class SessionManager implements AutoCloseable {
     return writeEpoch.get();
   }
 
-  /** Closes a session; unknown ids are ignored. Returns whether one was closed. */
+  /**
+   * From now on, a session closed by CloseSession ({@link #close(String)}) or idle expiry hands
+   * each bearer token hash its calls carried to {@code revoke}: logging out logs out. A session
+   * whose connection ended keeps its tokens (the client may reconnect with them).
+   */
+  public void onLogout(java.util.function.Consumer<String> revoke) {
+    this.revokeToken = revoke;
+  }
+
+  private void logOut(ClientSession s) {
+    s.tokenHashes().forEach(revokeToken);
+  }
+
+  /**
+   * Closes a session (CloseSession; also what revokes its tokens, {@link #onLogout}); unknown ids
+   * are ignored. Returns whether one was closed.
+   */
   public boolean close(String id) {
     ClientSession s = sessions.remove(id);
     if (s != null) {
       LOG.info("session {} of {} closed (CloseSession)", id, s.user());
       s.close();
+      logOut(s);
       return true;
     }
     return false;

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A gateway with TLS (a self-signed certificate made by the test with openssl) and password
  * authentication: Basic login gives a bearer token; wrong, missing and expired credentials are
- * UNAUTHENTICATED with a clear text; a plaintext client fails fast.
+ * UNAUTHENTICATED with a clear text; a token ends with its session (CloseSession, idle expiry);
+ * a plaintext client fails fast.
  */
 class AuthTlsTest {
   private static LibraServer server;
@@ -119,6 +120,49 @@ class AuthTlsTest {
           () -> sql.execute("SELECT 1", new CallOption[] {bearer.get()}));
       assertEquals(FlightStatusCode.UNAUTHENTICATED, expired.status().code());
       assertTrue(expired.getMessage().contains("unknown or expired"), expired.getMessage());
+    }
+  }
+
+  @Test
+  void closeSessionEndsTheBearerToken() throws Exception {
+    try (RootAllocator a = new RootAllocator(); FlightClient client = FlightClient.builder(a,
+        Location.forGrpcTls("127.0.0.1", server.port())).verifyServer(false).build()) {
+      CredentialCallOption bearer = client.authenticateBasicToken("alice", "alice-secret")
+          .orElseThrow();
+      FlightSqlClient sql = new FlightSqlClient(client);
+      assertEquals(1, sql.execute("SELECT 1", bearer).getEndpoints().size());
+      assertEquals(org.apache.arrow.flight.CloseSessionResult.Status.CLOSED, client.closeSession(
+          new org.apache.arrow.flight.CloseSessionRequest(), bearer).getStatus());
+      FlightRuntimeException after = assertThrows(FlightRuntimeException.class,
+          () -> sql.execute("SELECT 1", bearer));
+      assertEquals(FlightStatusCode.UNAUTHENTICATED, after.status().code(), after.getMessage());
+      // Logging in again works.
+      CredentialCallOption again = client.authenticateBasicToken("alice", "alice-secret")
+          .orElseThrow();
+      assertEquals(1, sql.execute("SELECT 1", again).getEndpoints().size());
+    }
+  }
+
+  @Test
+  void idleExpiryEndsTheBearerToken() throws Exception {
+    LibraConfig idle = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
+        "libra.auth.enabled", "true", "libra.sessions.idle-timeout-seconds", "1"));
+    try (LibraServer short_ = LibraServer.start(idle, TestGateway.get().spark);
+        RootAllocator a = new RootAllocator(); FlightClient client = FlightClient.builder(a,
+        Location.forGrpcInsecure("127.0.0.1", short_.port())).build()) {
+      CredentialCallOption bearer = client.authenticateBasicToken("alice", "alice-secret")
+          .orElseThrow();
+      FlightSqlClient sql = new FlightSqlClient(client);
+      assertEquals(1, sql.execute("SELECT 1", bearer).getEndpoints().size());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (short_.sessions().count(id -> id.startsWith("bearer-")) > 0
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(0, short_.sessions().count(id -> id.startsWith("bearer-")), "session expired");
+      FlightRuntimeException after = assertThrows(FlightRuntimeException.class,
+          () -> sql.execute("SELECT 1", bearer));
+      assertEquals(FlightStatusCode.UNAUTHENTICATED, after.status().code(), after.getMessage());
     }
   }
 
