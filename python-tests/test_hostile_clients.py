@@ -133,3 +133,36 @@ def test_the_gateway_does_not_run_as_root(gateway):
         pytest.skip("running as root without the service user scripts/setup creates")
     pid = int((gateway["log"].parent / "libra.pid").read_text().strip())
     assert os.stat(f"/proc/{pid}").st_uid != 0, "the gateway runs as root"
+
+
+def test_the_log_holds_no_token_session_id_or_statement_handle(gateway):
+    import re
+    import pyarrow.flight as flight
+    from test_pyarrow_flight import statement_query
+
+    client = flight.FlightClient(gateway["uri"])
+    try:
+        header = client.authenticate_basic_token(gateway["user"], gateway["password"])
+        token = header[1].decode().split(" ", 1)[1]
+        options = flight.FlightCallOptions(headers=[header])
+        info = client.get_flight_info(flight.FlightDescriptor.for_command(
+            statement_query("SELECT id FROM range(5)")), options)
+        ticket = info.endpoints[0].ticket
+        assert client.do_get(ticket, options).read_all().num_rows == 5
+        with pytest.raises(Exception):  # a bad statement is logged with its error
+            client.get_flight_info(flight.FlightDescriptor.for_command(
+                statement_query("SELECT nope FROM nowhere")), options)
+        with pytest.raises(Exception):  # a ticket read twice: NOT_FOUND, logged
+            client.do_get(ticket, options).read_all()
+        list(client.do_action(flight.Action("CloseSession", b""), options))
+    finally:
+        client.close()
+    handles = re.findall(rb"[0-9a-f]{32}", ticket.ticket)
+    assert handles, ticket.ticket
+    log = gateway["log"].read_text(errors="replace")
+    assert token not in log
+    for handle in handles:
+        assert handle.decode() not in log, "a statement handle is in the log"
+    assert not re.search(r"(bearer|connection)-[0-9a-f]{32}", log), "a session id is in the log"
+    assert re.search(r"session [0-9a-f]{12} of alice closed \(CloseSession\)", log), \
+        "sessions are logged by their public id"

@@ -1,5 +1,6 @@
 package io.libra.flight;
 
+import io.libra.util.PublicIds;
 import io.libra.session.ClientSession;
 import io.libra.session.PoolAssigner;
 import java.util.HashMap;
@@ -50,7 +51,7 @@ final class SessionOptionsHandler {
     }
     for (String key : options.keySet()) {
       if (!KEYS.contains(key)) {
-        LOG.info("session {}: unknown session option '{}'", session.id(), key);
+        LOG.info("session {}: unknown session option '{}'", PublicIds.of(session.id()), key);
         errors.put(key, new SetSessionOptionsResult.Error(
             SetSessionOptionsResult.ErrorValue.INVALID_NAME));
       }
@@ -78,7 +79,8 @@ final class SessionOptionsHandler {
         default -> throw new IllegalStateException(key);
       }
     } catch (Exception e) {
-      LOG.info("session {}: bad value for session option '{}': {}", session.id(), key,
+      LOG.info("session {}: bad value for session option '{}': {}", PublicIds.of(session.id()),
+          key,
           e.getMessage());
       errors.put(key, new SetSessionOptionsResult.Error(
           SetSessionOptionsResult.ErrorValue.INVALID_VALUE));

@@ -1,5 +1,6 @@
 package io.libra.operation;
 
+import io.libra.util.PublicIds;
 import io.libra.engine.JobTagGuard;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ScheduledFuture;
@@ -50,21 +51,25 @@ public final class Operation {
     this.sessionId = sessionId;
     this.sql = sql;
     this.guard = guard;
-    this.jobTag = "libra-user-" + safe(user) + "-session-" + shortId(sessionId) + "-op-" + id;
+    this.jobTag = "libra-user-" + safe(user) + "-session-" + PublicIds.of(sessionId) + "-op-"
+        + publicId();
   }
 
   private static String safe(String s) {
     return s.replaceAll("[^A-Za-z0-9_.@-]", "_");
   }
 
-  /** The last 12 letters or digits of a session id (ids end in random hex; prefixes repeat). */
-  private static String shortId(String s) {
-    String compact = s.replaceAll("[^A-Za-z0-9]", "");
-    return compact.length() > 12 ? compact.substring(compact.length() - 12) : compact;
-  }
-
+  /** The statement handle: a capability of its session's client, never logged or shown. */
   public String id() {
     return id;
+  }
+
+  /**
+   * How this statement is named in logs, job tags, thread names and messages
+   * ({@link PublicIds}): not its handle.
+   */
+  public String publicId() {
+    return PublicIds.of(id);
   }
 
   public String user() {
@@ -98,7 +103,7 @@ public final class Operation {
       OperationState current = state.get();
       if (!current.canMoveTo(next)) {
         throw new IllegalStateException(
-            "operation " + id + ": illegal transition " + current + " -> " + next);
+            "operation " + publicId() + ": illegal transition " + current + " -> " + next);
       }
       if (state.compareAndSet(current, next)) {
         return;
@@ -168,7 +173,7 @@ public final class Operation {
       }
     }
     if (moved) {
-      LOG.info("statement {} cancelled: {}", id, reason);
+      LOG.info("statement {} cancelled: {}", publicId(), reason);
       guard.cancel(jobTag, reason);
       Thread t = runner;
       if (t != null) {
@@ -250,7 +255,7 @@ public final class Operation {
       return t;
     }
     String reason = cancelReason;
-    return new CancellationException("statement " + id + " was cancelled"
+    return new CancellationException("statement " + publicId() + " was cancelled"
         + (reason == null ? " (" + state.get() + ")" : ": " + reason));
   }
 }

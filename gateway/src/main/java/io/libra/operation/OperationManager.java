@@ -79,7 +79,7 @@ public final class OperationManager implements AutoCloseable {
       future = executor.submit(() -> {
         Thread me = Thread.currentThread();
         String oldName = me.getName();
-        me.setName("libra-op-" + op.id());
+        me.setName("libra-op-" + op.publicId());
         op.bindRunner(me);
         try {
           op.checkNotCancelled();

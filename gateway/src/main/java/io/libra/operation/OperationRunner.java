@@ -62,7 +62,7 @@ public final class OperationRunner {
       source = "libra.operations.statement-timeout-seconds";
     }
     if (seconds > 0) {
-      String message = "statement " + op.id() + " exceeded its timeout of " + seconds + " s ("
+      String message = "statement " + op.publicId() + " exceeded its timeout of " + seconds + " s ("
           + source + ") and was cancelled";
       op.setTimer(operations.schedule(() -> op.timeOut(new StatementTimeoutException(message)),
           seconds));

@@ -33,7 +33,7 @@ final class ResultStreamer {
     StatementContext streamCtx = query.context().withCall(ctx.call());
     ClientSession session = streamCtx.session();
     try (BufferAllocator allocator = session.allocator().newChildAllocator(
-        "stream-" + op.id(), 0, Long.MAX_VALUE)) {
+        "stream-" + op.publicId(), 0, Long.MAX_VALUE)) {
       if (query.dataset() == null) {
         return runner.execute(streamCtx, op, () -> {
           try (VectorSchemaRoot root = VectorSchemaRoot.create(query.arrowSchema(), allocator)) {
@@ -69,7 +69,7 @@ final class ResultStreamer {
               }
             });
         LOG.info("statement {} streamed {} rows in {} ms (result blocks stored at most {} bytes,"
-            + " largest block fetched {} bytes)", op.id(), rows,
+            + " largest block fetched {} bytes)", op.publicId(), rows,
             (System.nanoTime() - t0) / 1_000_000, op.peakStoredBytes(), op.peakFetchedBytes());
         return rows;
       });

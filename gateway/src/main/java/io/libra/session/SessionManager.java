@@ -1,5 +1,6 @@
 package io.libra.session;
 
+import io.libra.util.PublicIds;
 import io.libra.engine.FileAccessGuard;
 import io.libra.operation.AdmissionException;
 import java.time.Duration;
@@ -101,8 +102,9 @@ public final class SessionManager implements AutoCloseable {
       if (!mayUsePaths.test(user)) {
         FileAccessGuard.deny(spark, user);
       }
-      BufferAllocator child = allocator.newChildAllocator("session-" + key, 0, Long.MAX_VALUE);
-      LOG.info("session {} opened for {}", key, user);
+      BufferAllocator child = allocator.newChildAllocator("session-" + PublicIds.of(key), 0,
+          Long.MAX_VALUE);
+      LOG.info("session {} opened for {}", PublicIds.of(key), user);
       return new ClientSession(key, user, connectionId, spark, child, handleTtl);
     });
     if (!s.user().equals(user)) {
@@ -134,7 +136,7 @@ public final class SessionManager implements AutoCloseable {
         s.pending().cleanUp();
         if (s.runningSteps() == 0 && s.idleNanos() > limit) {
           if (sessions.remove(s.id(), s)) {
-            LOG.info("session {} of {} closed ({})", s.id(), s.user(),
+            LOG.info("session {} of {} closed ({})", PublicIds.of(s.id()), s.user(),
                 s.isClaimed() ? "idle timeout" : "never reused");
             s.close();
             logOut(s);
@@ -186,7 +188,7 @@ public final class SessionManager implements AutoCloseable {
   public boolean close(String id) {
     ClientSession s = sessions.remove(id);
     if (s != null) {
-      LOG.info("session {} of {} closed (CloseSession)", id, s.user());
+      LOG.info("session {} of {} closed (CloseSession)", PublicIds.of(id), s.user());
       s.close();
       logOut(s);
       return true;
@@ -204,7 +206,8 @@ public final class SessionManager implements AutoCloseable {
     int n = 0;
     for (ClientSession s : sessions.values()) {
       if (connectionId.equals(s.connectionId()) && sessions.remove(s.id(), s)) {
-        LOG.info("session {} of {} closed (its connection ended)", s.id(), s.user());
+        LOG.info("session {} of {} closed (its connection ended)", PublicIds.of(s.id()),
+            s.user());
         s.close();
         n++;
       }

@@ -116,7 +116,7 @@ class CancelRaceTest {
       List<String> ranAfterCancel = new ArrayList<>();
       for (JobRecorder.Job j : jobs.started) {
         for (Map.Entry<String, Long> c : cancelledAt.entrySet()) {
-          if (j.tags().contains("-op-" + c.getKey()) && jobs.succeeded.contains(j.id())
+          if (j.tags().contains("-op-" + io.libra.util.PublicIds.of(c.getKey())) && jobs.succeeded.contains(j.id())
               && jobs.startMillis.get(j.id()) > c.getValue()) {
             ranAfterCancel.add("job " + j.id() + " of statement " + c.getKey());
           }

@@ -35,7 +35,8 @@ class OperationStateTest {
     var sc = io.libra.it.TestGateway.get().spark.sparkContext();
     try (io.libra.engine.JobTagGuard guard = io.libra.engine.JobTagGuard.install(sc)) {
       Operation op = new Operation("op1", "alice", "session1", "SELECT 1", guard);
-      assertEquals("libra-user-alice-session-session1-op-op1", op.jobTag());
+      assertEquals("libra-user-alice-session-" + io.libra.util.PublicIds.of("session1") + "-op-"
+          + io.libra.util.PublicIds.of("op1"), op.jobTag());
       op.transition(OperationState.RUNNING);
       assertTrue(op.tryComplete());
       op.transition(OperationState.FINISHED);
