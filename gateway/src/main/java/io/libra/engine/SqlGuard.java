@@ -52,6 +52,13 @@ public final class SqlGuard {
   public static final class Extension extends AbstractFunction1<SparkSessionExtensions, BoxedUnit> {
     @Override
     public BoxedUnit apply(SparkSessionExtensions extensions) {
+      extensions.injectPostHocResolutionRule(new AbstractFunction1<SparkSession,
+          org.apache.spark.sql.catalyst.rules.Rule<LogicalPlan>>() {
+        @Override
+        public org.apache.spark.sql.catalyst.rules.Rule<LogicalPlan> apply(SparkSession session) {
+          return new TableOwners.Rule(session);
+        }
+      });
       extensions.injectCheckRule(new AbstractFunction1<SparkSession,
           Function1<LogicalPlan, BoxedUnit>>() {
         @Override

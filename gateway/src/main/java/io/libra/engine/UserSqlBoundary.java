@@ -43,6 +43,7 @@ import scala.jdk.javaapi.CollectionConverters;
  *       {@code SET} only of the Spark settings in {@code libra.sql.user-settable-conf} (an
  *       allow-list; never {@code spark.sql.catalog.*}, the warehouse, {@code spark.hadoop.*}), reading
  *       and {@code RESET} stay open;</li>
+ *   <li>for every user: tables, views and databases of others unchanged ({@link TableOwners});</li>
  *   <li>without the {@code admin} role: no {@code CREATE [TEMPORARY] FUNCTION … AS 'class'} (a
  *       class loaded into the gateway JVM, such as Hive's {@code GenericUDFReflect}) and no
  *       {@code DROP FUNCTION} of a permanent function.</li>
@@ -93,6 +94,23 @@ public final class UserSqlBoundary {
     RESTRICTED.put(session, new Rights(user, hasFiles.test(user), isAdmin.test(user), this));
   }
 
+  /** The user of {@code session} when it is restricted (authentication on), else null. */
+  static String userOf(SparkSession session) {
+    Rights rights = RESTRICTED.get(session);
+    return rights == null ? null : rights.user();
+  }
+
+  /** Whether {@code session}'s user has the {@code admin} role (false when unrestricted). */
+  public static boolean isAdmin(SparkSession session) {
+    Rights rights = RESTRICTED.get(session);
+    return rights != null && rights.admin();
+  }
+
+  /** Whether {@code session} is restricted (a session of an authenticated user). */
+  public static boolean isRestricted(SparkSession session) {
+    return RESTRICTED.containsKey(session);
+  }
+
   /** Parses a comma-separated setting into trimmed, lower-cased entries. */
   public static List<String> list(String text) {
     return java.util.Arrays.stream(text.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT))
@@ -105,16 +123,21 @@ public final class UserSqlBoundary {
     if (rights == null || FileAccessGuard.isGatewayWork()) {
       return;
     }
-    UserSqlBoundary boundary = rights.boundary();
     if (!rights.admin() && plan instanceof CreateFunctionCommand) {
       throw refused(rights, "CREATE FUNCTION ... AS a class", "the 'admin' role");
     }
     if (plan instanceof DropFunctionCommand drop && !drop.isTemp() && !rights.admin()) {
       throw refused(rights, "DROP FUNCTION of a permanent function", "the 'admin' role");
     }
-    if (rights.files()) {
-      return;
+    if (!rights.files()) {
+      checkWithoutFiles(session, plan, rights);
     }
+    TableOwners.check(session, plan, rights.user(), rights.admin());
+  }
+
+  /** What a user without the {@code files} role is refused. */
+  private static void checkWithoutFiles(SparkSession session, LogicalPlan plan, Rights rights) {
+    UserSqlBoundary boundary = rights.boundary();
     String command = StatementKinds.refusedWithoutFiles(plan);
     if (command != null) {
       throw refused(rights, "the statement " + command, "the 'files' role");

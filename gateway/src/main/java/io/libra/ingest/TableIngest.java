@@ -14,6 +14,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.classic.Dataset;
 import org.apache.spark.sql.classic.SparkSession;
 import org.apache.spark.sql.execution.arrow.ArrowConverters$;
@@ -94,6 +95,14 @@ public final class TableIngest {
       }
       if (!exists && request.ifMissing() == IngestRequest.IfMissing.FAIL) {
         throw new TableMissingException(target);
+      }
+      if (exists && io.libra.engine.UserSqlBoundary.isRestricted(spark)) {
+        // append and replace change the table: its owner's or an admin's (the write itself runs
+        // as the gateway's own work, past the SQL boundary).
+        io.libra.engine.TableOwners.requireMayChange(spark, new TableIdentifier(request.table(),
+            scala.Option.apply(request.schema() != null ? request.schema()
+                : spark.catalog().currentDatabase())), ctx.session().user(),
+            io.libra.engine.UserSqlBoundary.isAdmin(spark), "ingest into");
       }
       ArrowBatchNormalizer normalizer = new ArrowBatchNormalizer(source.schema(),
           spark.sessionState().conf().sessionLocalTimeZone());

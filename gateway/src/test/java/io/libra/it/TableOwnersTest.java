@@ -1,0 +1,180 @@
+package io.libra.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.libra.auth.UserStore;
+import io.libra.config.LibraConfig;
+import io.libra.flight.LibraServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.flight.sql.FlightSqlClient.ExecuteIngestOptions;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableExistsOption;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableNotExistOption;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Tables, views and databases have owners (authentication on; through the Arrow Flight SQL JDBC
+ * driver and FlightSqlClient's bulk ingest): bob cannot drop, alter, truncate, insert into,
+ * replace or ingest into alice's; he can read them; alice and the admin dave can change them. The
+ * TPC-H sample belongs to the gateway. Nobody but an admin sets the owner property.
+ */
+class TableOwnersTest {
+  @Test
+  void onlyTheOwnerOrAnAdminChangesATable() throws Exception {
+    Path conf = Files.createTempDirectory("libra-owners-");
+    for (String user : new String[] {"alice", "bob", "dave"}) {
+      UserStore.put(conf.resolve("users.properties"), user, (user + "-pw").toCharArray());
+    }
+    Files.writeString(conf.resolve("roles.properties"), "dave = admin\n");
+    LibraConfig config = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
+        "libra.auth.enabled", "true", "libra.work-dir", conf.toString()));
+    try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
+        Connection alice = connect(server, "alice");
+        Connection bob = connect(server, "bob");
+        Connection dave = connect(server, "dave")) {
+      query(alice, "CREATE TABLE owned_t (id BIGINT) USING parquet");
+      query(alice, "INSERT INTO owned_t VALUES (1), (2)");
+      query(alice, "CREATE VIEW owned_v AS SELECT id FROM owned_t");
+      query(alice, "CREATE DATABASE owned_db");
+      query(alice, "CREATE TABLE owned_db.t (id BIGINT) USING parquet");
+      assertEquals("alice", property(alice, "owned_t"));
+      List<String> attacks = List.of(
+          "DROP TABLE owned_t", "INSERT INTO owned_t VALUES (3)",
+          "INSERT OVERWRITE TABLE owned_t SELECT 9", "TRUNCATE TABLE owned_t",
+          "ALTER TABLE owned_t ADD COLUMNS (x INT)", "ALTER TABLE owned_t RENAME TO stolen_t",
+          "ALTER TABLE owned_t SET TBLPROPERTIES ('k' = 'v')",
+          "ANALYZE TABLE owned_t COMPUTE STATISTICS",
+          "CREATE OR REPLACE VIEW owned_v AS SELECT 2 AS id", "DROP VIEW owned_v",
+          "ALTER VIEW owned_v AS SELECT 3 AS id",
+          "DROP DATABASE owned_db CASCADE", "ALTER DATABASE owned_db SET DBPROPERTIES ('k' = 'v')",
+          "DROP TABLE owned_db.t");
+      for (String attack : attacks) {
+        SQLException e = assertThrows(SQLException.class, () -> query(bob, attack), attack);
+        assertEquals(FlightStatusCode.UNAUTHORIZED, JobsClient.status(e), attack + ": " + e);
+        assertTrue(e.getMessage().contains("user 'bob' may not")
+            && e.getMessage().contains("belongs to 'alice'"), attack + ": " + e.getMessage());
+      }
+      // The sample data is the gateway's.
+      for (String attack : List.of("INSERT INTO tpch.nation SELECT * FROM tpch.nation LIMIT 1",
+          "DROP TABLE tpch.region")) {
+        SQLException e = assertThrows(SQLException.class, () -> query(bob, attack), attack);
+        assertTrue(e.getMessage().contains("belongs to the gateway"), e.getMessage());
+      }
+      // Ingest: append and replace are changes too.
+      for (TableExistsOption mode : List.of(TableExistsOption.TABLE_EXISTS_OPTION_APPEND,
+          TableExistsOption.TABLE_EXISTS_OPTION_REPLACE)) {
+        FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
+            () -> ingest(server, "bob", "owned_t", mode));
+        assertEquals(FlightStatusCode.UNAUTHORIZED, e.status().code(), e.getMessage());
+        assertTrue(e.getMessage().contains("belongs to 'alice'"), e.getMessage());
+      }
+      // Reading stays open; nothing changed.
+      assertEquals("2", query(bob, "SELECT count(*) FROM owned_t"));
+      assertEquals("2", query(bob, "SELECT count(*) FROM owned_v"));
+      // Nobody but an admin names an owner: not alice for bob, not bob for himself.
+      SQLException give = assertThrows(SQLException.class, () -> query(alice,
+          "ALTER TABLE owned_t SET TBLPROPERTIES ('libra.owner' = 'bob')"));
+      assertTrue(give.getMessage().contains("libra.owner"), give.getMessage());
+      query(bob, "CREATE TABLE bobs_t (id BIGINT) USING parquet"
+          + " TBLPROPERTIES ('libra.owner' = 'alice')");
+      assertEquals("bob", property(bob, "bobs_t"), "the creator owns it, whatever it says");
+      // Ingest creates tables owned by the uploader.
+      assertEquals(4, ingest(server, "bob", "bobs_ingest",
+          TableExistsOption.TABLE_EXISTS_OPTION_FAIL));
+      assertEquals("bob", property(bob, "bobs_ingest"));
+      // The owner and the admin may.
+      assertEquals(4, ingest(server, "alice", "owned_t",
+          TableExistsOption.TABLE_EXISTS_OPTION_APPEND));
+      query(alice, "INSERT INTO owned_t VALUES (3)");
+      query(dave, "INSERT INTO owned_t VALUES (4)");
+      assertEquals("8", query(bob, "SELECT count(*) FROM owned_t"));
+      query(alice, "CREATE OR REPLACE VIEW owned_v AS SELECT 2 AS id");
+      query(dave, "DROP VIEW owned_v");
+      query(alice, "DROP TABLE owned_t");
+      query(alice, "DROP DATABASE owned_db CASCADE");
+      query(bob, "DROP TABLE bobs_t");
+      query(dave, "DROP TABLE bobs_ingest");
+    }
+  }
+
+  private static String property(Connection c, String table) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW TBLPROPERTIES " + table + " ('libra.owner')")) {
+      assertTrue(rs.next());
+      return rs.getString(2);
+    }
+  }
+
+  /** Bulk ingest (CommandStatementIngest) of one batch of 4 rows as {@code user}. */
+  private static long ingest(LibraServer server, String user, String table,
+      TableExistsOption ifExists) throws Exception {
+    try (RootAllocator a = new RootAllocator(); FlightClient raw = FlightClient.builder(a,
+        Location.forGrpcInsecure("127.0.0.1", server.port())).build()) {
+      CallOption auth = raw.authenticateBasicToken(user, user + "-pw").orElseThrow();
+      FlightSqlClient sql = new FlightSqlClient(raw);
+      Schema schema = new Schema(List.of(Field.nullable("id", new ArrowType.Int(64, true))));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, a);
+          ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
+        writer.start();
+        BigIntVector id = (BigIntVector) root.getVector("id");
+        root.allocateNew();
+        for (int i = 0; i < 4; i++) {
+          id.setSafe(i, 100 + i);
+        }
+        root.setRowCount(4);
+        writer.writeBatch();
+        writer.end();
+      }
+      TableDefinitionOptions options = TableDefinitionOptions.newBuilder().setIfExists(ifExists)
+          .setIfNotExist(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE).build();
+      try (ArrowStreamReader reader = new ArrowStreamReader(
+          new ByteArrayInputStream(out.toByteArray()), a)) {
+        return sql.executeIngest(reader, new ExecuteIngestOptions(table, options, null, "default",
+            Map.of()), auth);
+      }
+    }
+  }
+
+  private static String query(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      if (!s.execute(sql)) {
+        return null;
+      }
+      try (ResultSet rs = s.getResultSet()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  private static Connection connect(LibraServer server, String user) throws SQLException {
+    return DriverManager.getConnection("jdbc:arrow-flight-sql://127.0.0.1:" + server.port()
+        + "/?useEncryption=false&user=" + user + "&password=" + user + "-pw");
+  }
+}
