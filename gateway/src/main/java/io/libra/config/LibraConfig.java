@@ -106,6 +106,11 @@ public final class LibraConfig {
       "libra.sql.user-settable-conf", io.libra.engine.UserSqlBoundary.DEFAULT_SETTABLE,
       "Spark settings users without the 'files' role may SET (keys, or prefixes ending in *);"
           + " reading any setting and RESET stay open. Authentication on only.");
+  public static final ConfigEntry<Boolean> SQL_PRIVATE_BY_DEFAULT = ConfigEntry.bool(
+      "libra.sql.private-by-default", false,
+      "Users read only their own tables and views (and the gateway's, such as the TPC-H sample);"
+          + " off: every user reads every table, and changes only their own. Authentication on"
+          + " only; admins read everything.");
   public static final ConfigEntry<String> SESSION_IDENTIFY_BY = ConfigEntry.string(
       "libra.sessions.identify-by", "cookie,token,connection",
       "How a call finds its session, lookups tried in this order: 'cookie' (the"
@@ -213,7 +218,7 @@ public final class LibraConfig {
       SPILL_WAIT_SECONDS, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, SESSION_IDENTIFY_BY, MAX_SESSIONS,
       STATEMENT_TIMEOUT_SECONDS, SQL_MAX_TEXT_BYTES, SQL_MAX_NESTING_DEPTH,
-      SQL_ALLOWED_PROVIDERS, SQL_USER_SETTABLE_CONF,
+      SQL_ALLOWED_PROVIDERS, SQL_USER_SETTABLE_CONF, SQL_PRIVATE_BY_DEFAULT,
       MAX_CONCURRENT_OPERATIONS, MAX_CONCURRENT_OPERATIONS_PER_USER, ADMISSION_WAIT_MS, POOL_USER_MAP,
       AUTH_ENABLED, AUTH_USERS_FILE, AUTH_TOKEN_TTL_SECONDS, AUTH_MAX_FAILED_LOGINS, TLS_ENABLED, TLS_CERT_FILE,
       TLS_KEY_FILE, DENIED_FUNCTIONS, AUTH_ROLES_FILE, JOBS_ALLOWED_DIRS, JOBS_DENIED_CONF,

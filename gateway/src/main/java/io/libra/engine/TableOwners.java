@@ -194,6 +194,29 @@ public final class TableOwners {
   }
 
   /**
+   * With {@code libra.sql.private-by-default}: a table or view (one plan node: a relation read, a
+   * view expanded) of another user is not read either. Ownerless ones (the gateway's: the TPC-H
+   * sample) stay readable. A view is checked with the tables it reads (no definer's rights).
+   *
+   * @throws SecurityException when {@code plan} reads another user's table or view
+   */
+  static void checkRead(LogicalPlan plan, String user) {
+    CatalogTable t = plan instanceof org.apache.spark.sql.execution.datasources.LogicalRelation r
+        && r.catalogTable().isDefined() ? r.catalogTable().get()
+        : plan instanceof org.apache.spark.sql.catalyst.catalog.HiveTableRelation h ? h.tableMeta()
+        : plan instanceof org.apache.spark.sql.catalyst.plans.logical.View v ? v.desc() : null;
+    if (t == null) {
+      return;
+    }
+    String owner = owner(CollectionConverters.asJava(t.properties()));
+    if (owner != null && !owner.equals(user)) {
+      throw new SecurityException("user '" + user + "' may not read "
+          + t.identifier().unquotedString() + ": it belongs to '" + owner
+          + "' (libra.sql.private-by-default)");
+    }
+  }
+
+  /**
    * @throws SecurityException when table {@code name} exists, is not {@code user}'s and
    *     {@code admin} is false
    */

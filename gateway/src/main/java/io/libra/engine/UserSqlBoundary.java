@@ -74,15 +74,19 @@ public final class UserSqlBoundary {
   private final List<String> settable;
   private final Predicate<String> hasFiles;
   private final Predicate<String> isAdmin;
+  private final boolean privateByDefault;
 
   /**
    * @param providers {@code libra.sql.allowed-providers}, lower case
    * @param settable {@code libra.sql.user-settable-conf}: keys, or prefixes ending in {@code *}
    * @param hasFiles whether a user has the {@code files} role
    * @param isAdmin whether a user has the {@code admin} role
+   * @param privateByDefault {@code libra.sql.private-by-default}: another user's tables and views
+   *     cannot be read either
    */
   public UserSqlBoundary(Set<String> providers, List<String> settable, Predicate<String> hasFiles,
-      Predicate<String> isAdmin) {
+      Predicate<String> isAdmin, boolean privateByDefault) {
+    this.privateByDefault = privateByDefault;
     this.providers = Set.copyOf(providers);
     this.settable = List.copyOf(settable);
     this.hasFiles = hasFiles;
@@ -133,6 +137,9 @@ public final class UserSqlBoundary {
       checkWithoutFiles(session, plan, rights);
     }
     TableOwners.check(session, plan, rights.user(), rights.admin());
+    if (rights.boundary().privateByDefault && !rights.admin()) {
+      TableOwners.checkRead(plan, rights.user());
+    }
   }
 
   /** What a user without the {@code files} role is refused. */

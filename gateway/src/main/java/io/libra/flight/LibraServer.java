@@ -147,7 +147,8 @@ public final class LibraServer implements AutoCloseable {
             new java.util.HashSet<>(io.libra.engine.UserSqlBoundary.list(
                 config.get(LibraConfig.SQL_ALLOWED_PROVIDERS))),
             io.libra.engine.UserSqlBoundary.list(config.get(LibraConfig.SQL_USER_SETTABLE_CONF)),
-            user -> roles.has(user, UserRoles.FILES), user -> roles.has(user, UserRoles.ADMIN)));
+            user -> roles.has(user, UserRoles.FILES), user -> roles.has(user, UserRoles.ADMIN),
+            config.get(LibraConfig.SQL_PRIVATE_BY_DEFAULT)));
     io.libra.engine.JobTagGuard guard = io.libra.engine.JobTagGuard.install(
         session.sparkContext());
     OperationRunner runner = new OperationRunner(operations, guard,

@@ -123,6 +123,38 @@ class TableOwnersTest {
     }
   }
 
+  @Test
+  void privateByDefaultKeepsOthersFromReadingToo() throws Exception {
+    Path conf = Files.createTempDirectory("libra-private-");
+    for (String user : new String[] {"alice", "bob", "dave"}) {
+      UserStore.put(conf.resolve("users.properties"), user, (user + "-pw").toCharArray());
+    }
+    Files.writeString(conf.resolve("roles.properties"), "dave = admin\n");
+    LibraConfig config = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
+        "libra.auth.enabled", "true", "libra.work-dir", conf.toString(),
+        "libra.sql.private-by-default", "true"));
+    try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
+        Connection alice = connect(server, "alice");
+        Connection bob = connect(server, "bob");
+        Connection dave = connect(server, "dave")) {
+      query(alice, "CREATE TABLE private_t (id BIGINT) USING parquet");
+      query(alice, "INSERT INTO private_t VALUES (1), (2)");
+      assertEquals("2", query(alice, "SELECT count(*) FROM private_t"));
+      assertEquals("2", query(dave, "SELECT count(*) FROM private_t"));
+      assertEquals("25", query(bob, "SELECT count(*) FROM tpch.nation"), "the gateway's data");
+      for (String read : List.of("SELECT count(*) FROM private_t",
+          "SELECT * FROM (SELECT id FROM private_t WHERE id > 0)",
+          "CREATE VIEW bobs_window AS SELECT * FROM private_t",
+          "CREATE TABLE bobs_copy USING parquet AS SELECT * FROM private_t")) {
+        SQLException e = assertThrows(SQLException.class, () -> query(bob, read), read);
+        assertEquals(FlightStatusCode.UNAUTHORIZED, JobsClient.status(e), read + ": " + e);
+        assertTrue(e.getMessage().contains("belongs to 'alice'")
+            && e.getMessage().contains("libra.sql.private-by-default"), e.getMessage());
+      }
+      query(alice, "DROP TABLE private_t");
+    }
+  }
+
   private static String property(Connection c, String table) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SHOW TBLPROPERTIES " + table + " ('libra.owner')")) {
