@@ -24,6 +24,8 @@ public final class LibraAuthenticator implements CallHeaderAuthenticator {
   private final TokenStore tokens;
   private final LoginThrottle throttle;
   private final java.util.function.Supplier<String> clientAddress;
+  private volatile Runnable onFailed = () -> { };
+  private volatile Runnable onThrottled = () -> { };
 
   /**
    * @param throttle backs off failed logins per user and per client address
@@ -35,6 +37,14 @@ public final class LibraAuthenticator implements CallHeaderAuthenticator {
     this.tokens = tokens;
     this.throttle = throttle;
     this.clientAddress = clientAddress;
+  }
+
+  /** From now on, {@code failed} runs for each failed password check, {@code throttled} for each
+   * attempt the back-off refused (metrics). */
+  public LibraAuthenticator observe(Runnable failed, Runnable throttled) {
+    this.onFailed = failed;
+    this.onThrottled = throttled;
+    return this;
   }
 
   @Override
@@ -72,12 +82,14 @@ public final class LibraAuthenticator implements CallHeaderAuthenticator {
       String address = clientAddress.get();
       long wait = throttle.waitMillis(user, address);
       if (wait > 0) {
+        onThrottled.run();
         throw CallStatus.UNAUTHENTICATED.withDescription("too many failed logins for this user"
             + " or client address: retry in " + (wait + 999) / 1000 + " s"
             + " (libra.auth.max-failed-logins)").toRuntimeException();
       }
       if (!users.check(user, password)) {
         throttle.failed(user, address);
+        onFailed.run();
         LOG.info("failed login for user '{}' from {}", user, address);
         throw CallStatus.UNAUTHENTICATED.withDescription("invalid user name or password")
             .toRuntimeException();

@@ -63,13 +63,15 @@ public final class LibraMain implements Callable<Integer> {
       RootCheck.check(config, RootCheck.currentUid());
       String host = config.get(LibraConfig.SERVER_HOST);
       boolean loopback = InetAddress.getByName(host).isLoopbackAddress();
+      // Live (not ready) while Spark starts and the catalog warms.
+      io.libra.metrics.OpsServer ops = io.libra.metrics.OpsServer.start(config);
       SparkEngine engine = SparkEngine.start(options.sparkConfig(config), config.workDir(),
           loopback);
       double scale = config.get(LibraConfig.TPCH_SCALE);
       if (scale > 0 && !TpchLoader.exists(engine.rootSession())) {
         TpchLoader.load(engine.rootSession(), scale);
       }
-      LibraServer server = LibraServer.start(config, engine.rootSession());
+      LibraServer server = LibraServer.start(config, engine.rootSession(), ops);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
           server.close();

@@ -30,6 +30,17 @@ public final class LibraConfig {
       "libra.server.allow-root", false,
       "Let the gateway run as root (uid 0). Off: 'libra run' (scripts/libra start/run) refuses"
           + " to start as root and says how to use a service user.");
+  public static final ConfigEntry<String> METRICS_HOST = ConfigEntry.string("libra.metrics.host",
+      "127.0.0.1", "Address of the operations port: /metrics (Prometheus), /health/live,"
+          + " /health/ready. Loopback by default: metrics name users and pools.");
+  public static final ConfigEntry<Integer> METRICS_PORT = ConfigEntry.integer("libra.metrics.port",
+      0, -1, 65535, "Operations port (/metrics, /health/live, /health/ready); 0 picks a free one"
+          + " (logged at start), -1 turns it off.");
+  public static final ConfigEntry<Integer> DRAIN_SECONDS = ConfigEntry.integer(
+      "libra.server.drain-seconds", 20, 0, 86_400,
+      "At stop: seconds running statements may take to finish while new calls get UNAVAILABLE"
+          + " and /health/ready answers 503; then the rest are cancelled (scripts/libra stop"
+          + " waits 60 s in all).");
   public static final ConfigEntry<Integer> SERVER_MAX_HEADER_BYTES = ConfigEntry.integer(
       "libra.server.max-header-bytes", 8192, 1024, 1 << 20,
       "Largest total size (bytes of names and values) of one call's headers; larger calls get"
@@ -213,7 +224,8 @@ public final class LibraConfig {
 
   /** Every entry, in documentation order. */
   public static final List<ConfigEntry<?>> ENTRIES = List.of(SERVER_HOST, SERVER_PORT,
-      SERVER_THREADS, SERVER_ALLOW_ROOT, SERVER_MAX_HEADER_BYTES, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
+      SERVER_THREADS, SERVER_ALLOW_ROOT, SERVER_MAX_HEADER_BYTES, METRICS_HOST, METRICS_PORT,
+      DRAIN_SECONDS, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_SPILL_BYTES, MAX_SPILL_BYTES_TOTAL,
       SPILL_WAIT_SECONDS, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, SESSION_IDENTIFY_BY, MAX_SESSIONS,

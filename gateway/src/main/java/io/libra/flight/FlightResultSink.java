@@ -4,21 +4,34 @@ import io.libra.results.ResultSink;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
-/** A {@link ResultSink} that is a Flight {@code DoGet} stream ({@link ServerStreamListener}). */
+/**
+ * A {@link ResultSink} that is a Flight {@code DoGet} stream ({@link ServerStreamListener}); every
+ * batch's rows and Arrow buffer bytes go to {@code libra_result_rows_total} and
+ * {@code libra_result_bytes_total}.
+ */
 final class FlightResultSink implements ResultSink {
   private final ServerStreamListener listener;
+  private final io.libra.metrics.LibraMetrics metrics;
+  private VectorSchemaRoot root;
 
-  FlightResultSink(ServerStreamListener listener) {
+  FlightResultSink(ServerStreamListener listener, io.libra.metrics.LibraMetrics metrics) {
     this.listener = listener;
+    this.metrics = metrics;
   }
 
   @Override
   public void start(VectorSchemaRoot root) {
+    this.root = root;
     listener.start(root);
   }
 
   @Override
   public void putNext() {
+    long bytes = 0;
+    for (org.apache.arrow.vector.FieldVector v : root.getFieldVectors()) {
+      bytes += v.getBufferSize();
+    }
+    metrics.sent(root.getRowCount(), bytes);
     listener.putNext();
   }
 

@@ -77,12 +77,13 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
    */
   public LibraFlightSqlProducer(SqlBackend backend, TableIngest ingest, SessionManager sessions,
       PoolAssigner pools, BufferAllocator allocator, String sparkVersion,
-      java.time.Duration putFirstMessageTimeout, List<String> sessionLookups) {
+      java.time.Duration putFirstMessageTimeout, List<String> sessionLookups,
+      io.libra.metrics.LibraMetrics metrics) {
     this.backend = backend;
     this.putWatchdog = new FirstMessageWatchdog(putFirstMessageTimeout);
     this.allocator = allocator;
     this.sessions = sessions;
-    this.statements = new StatementHandler(backend, allocator);
+    this.statements = new StatementHandler(backend, allocator, metrics);
     this.calls = new CallSessions(sessions, pools, sessionLookups);
     this.sessionOptions = new SessionOptionsHandler(pools);
     this.sqlInfo = LibraSqlInfo.build(sparkVersion);

@@ -55,10 +55,15 @@ public final class LibraServer implements AutoCloseable {
   private final ExecutorService executor;
   private final JobManager jobs;
   private final io.libra.engine.JobTagGuard guard;
+  private final io.libra.metrics.OpsServer ops;
+  private final int drainSeconds;
 
   private LibraServer(BufferAllocator rootAllocator, SqlBackend backend, SessionManager sessions,
       OperationManager operations, FlightServer server, ExecutorService executor,
-      JobManager jobs, io.libra.engine.JobTagGuard guard) {
+      JobManager jobs, io.libra.engine.JobTagGuard guard, io.libra.metrics.OpsServer ops,
+      int drainSeconds) {
+    this.ops = ops;
+    this.drainSeconds = drainSeconds;
     this.jobs = jobs;
     this.guard = guard;
     this.rootAllocator = rootAllocator;
@@ -75,6 +80,23 @@ public final class LibraServer implements AutoCloseable {
    * @throws IOException when the port cannot be bound
    */
   public static LibraServer start(LibraConfig config, SparkSession session) throws IOException {
+    io.libra.metrics.OpsServer ops = io.libra.metrics.OpsServer.start(config);
+    try {
+      return start(config, session, ops);
+    } catch (IOException | RuntimeException e) {
+      ops.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts serving with an operations port started before ({@link io.libra.metrics.OpsServer},
+   * live but not ready while Spark starts); it becomes ready once the Flight server accepts calls,
+   * and is closed with this server.
+   */
+  public static LibraServer start(LibraConfig config, SparkSession session,
+      io.libra.metrics.OpsServer ops) throws IOException {
+    io.libra.metrics.LibraMetrics metrics = ops.metrics();
     String host = config.get(LibraConfig.SERVER_HOST);
     boolean auth = config.get(LibraConfig.AUTH_ENABLED);
     if (!auth && !java.net.InetAddress.getByName(host).isLoopbackAddress()) {
@@ -153,6 +175,20 @@ public final class LibraServer implements AutoCloseable {
         session.sparkContext());
     OperationRunner runner = new OperationRunner(operations, guard,
         config.get(LibraConfig.STATEMENT_TIMEOUT_SECONDS));
+    runner.onStatementClosed(op -> metrics.statementEnded(op.kind(),
+        String.valueOf(op.finalState()), op.ageSeconds()));
+    operations.onRejected(metrics::admissionRejected);
+    sessions.onRejected(metrics::admissionRejected);
+    metrics.gauge("libra_sessions_open", "Client sessions open", sessions::count);
+    metrics.labelledGauge("libra_statements_running", "Statements running now, by FAIR pool",
+        "pool", sessions::runningByPool);
+    metrics.gauge("libra_statements_admitted",
+        "Statements holding a slot of libra.operations.max-concurrent", operations::running);
+    metrics.gauge("libra_arrow_allocated_bytes", "Bytes held by the gateway's Arrow allocator",
+        root::getAllocatedMemory);
+    JobManager jobsForMetrics = jobs;
+    metrics.labelledGauge("libra_jobs", "Isolated jobs by state", "state",
+        jobsForMetrics::countByState);
     SqlBackend backend = new SqlBackend(runner, new ArrowResultStream(resultSettings),
         new LibraProcedures(JobProcedures.all(jobs)),
         sessions::invalidateTableCaches, sessions::writeEpoch,
@@ -172,9 +208,12 @@ public final class LibraServer implements AutoCloseable {
       FlightServer.Builder builder = FlightServer.builder(root, location,
               new LibraFlightSqlProducer(backend, ingest, sessions, pools, root,
                   session.version(), Duration.ofSeconds(
-                      config.get(LibraConfig.PUT_FIRST_MESSAGE_TIMEOUT_SECONDS)), lookups))
+                      config.get(LibraConfig.PUT_FIRST_MESSAGE_TIMEOUT_SECONDS)), lookups,
+                  metrics))
           .executor(executor)
           // First: middleware runs in registration order, the authenticator's last.
+          .middleware(RpcMetrics.KEY, new RpcMetrics(metrics))
+          .middleware(DrainGate.KEY, new DrainGate(ops::isDraining))
           .middleware(CallHeaderLimits.KEY, new CallHeaderLimits(
               config.get(LibraConfig.SERVER_MAX_HEADER_BYTES)))
           .middleware(SessionCookieMiddleware.KEY, new SessionCookieMiddleware.Factory())
@@ -200,7 +239,7 @@ public final class LibraServer implements AutoCloseable {
         sessions.onLogout(tokens::revoke);
         builder.headerAuthenticator(new LibraAuthenticator(users, tokens,
             new io.libra.auth.LoginThrottle(config.get(LibraConfig.AUTH_MAX_FAILED_LOGINS)),
-            ClientAddresses::current));
+            ClientAddresses::current).observe(metrics::failedLogin, metrics::throttledLogin));
       }
       server = builder.build();
       server.start();
@@ -217,7 +256,13 @@ public final class LibraServer implements AutoCloseable {
     }
     LOG.info("Flight SQL server listening on {}:{} ({}, authentication {}; pools: {})", host,
         server.getPort(), tls ? "TLS" : "plaintext", auth ? "on" : "off", poolNames);
-    return new LibraServer(root, backend, sessions, operations, server, executor, jobs, guard);
+    if (ops.port() >= 0) {
+      LOG.info("metrics and health on http://{}:{}/metrics, /health/live, /health/ready",
+          config.get(LibraConfig.METRICS_HOST), ops.port());
+    }
+    ops.ready();
+    return new LibraServer(root, backend, sessions, operations, server, executor, jobs, guard,
+        ops, config.get(LibraConfig.DRAIN_SECONDS));
   }
 
   private static void closeJobs(JobManager jobs) {
@@ -287,6 +332,13 @@ public final class LibraServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    // Drain: not ready, new calls UNAVAILABLE, running statements get drainSeconds to finish.
+    ops.draining();
+    long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(drainSeconds);
+    while (sessions.runningByPool().values().stream().mapToLong(Long::longValue).sum() > 0
+        && System.nanoTime() < drainEnd) {
+      Thread.sleep(50);
+    }
     server.shutdown();
     if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
       server.close();
@@ -308,5 +360,11 @@ public final class LibraServer implements AutoCloseable {
       // server is being replaced, so report instead of failing the shutdown.
       LOG.warn("Arrow memory still held at shutdown: {}", e.getMessage());
     }
+    ops.close();
+  }
+
+  /** The operations port (metrics, health), or -1 when off. */
+  public int opsPort() {
+    return ops.port();
   }
 }

@@ -43,8 +43,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
 final class StatementHandler {
   private final SqlBackend backend;
   private final BufferAllocator allocator;
+  private final io.libra.metrics.LibraMetrics metrics;
 
-  StatementHandler(SqlBackend backend, BufferAllocator allocator) {
+  StatementHandler(SqlBackend backend, BufferAllocator allocator,
+      io.libra.metrics.LibraMetrics metrics) {
+    this.metrics = metrics;
     this.backend = backend;
     this.allocator = allocator;
   }
@@ -73,7 +76,7 @@ final class StatementHandler {
       ServerStreamListener listener) {
     try {
       backend.stream(ctx.get(), handle(ticket.getStatementHandle()),
-          new FlightResultSink(listener));
+          new FlightResultSink(listener, metrics));
     } catch (Throwable t) {
       listener.error(FlightErrors.toFlight(t));
     }

@@ -288,6 +288,19 @@ public final class JobManager implements AutoCloseable {
     return DriverLog.tail(Path.of(status(user, id).logPath()), lines);
   }
 
+  /** Jobs by state, all users (metrics); empty when the registry cannot be read. */
+  public Map<String, Long> countByState() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    try {
+      for (JobRecord j : store.list()) {
+        out.merge(j.state().name(), 1L, Long::sum);
+      }
+    } catch (SQLException e) {
+      // a scrape must not fail for it
+    }
+    return out;
+  }
+
   /** Every job {@code user} may see (all for admins), oldest first. */
   public List<JobRecord> list(String user) throws SQLException {
     return access.visible(user, store.list());

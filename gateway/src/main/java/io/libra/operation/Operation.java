@@ -37,6 +37,13 @@ public final class Operation {
   private volatile StatementTimeoutException timeout;
   private volatile ScheduledFuture<?> timer;
 
+  private final long createdNanos = System.nanoTime();
+  private volatile String kind = "query";
+  private volatile String pool = "default";
+  private volatile java.util.function.Consumer<Operation> onClosed;
+  private volatile OperationState finalState;
+  private volatile long rowsSent;
+
   private volatile long peakStoredBytes;
   private volatile long peakFetchedBytes;
 
@@ -213,7 +220,61 @@ public final class Operation {
     if (s == OperationState.RUNNING || s == OperationState.COMPLETING) {
       tryTransition(OperationState.FAILED);
     }
-    tryTransition(OperationState.CLOSED);
+    OperationState last = state.get();
+    if (tryTransition(OperationState.CLOSED)) {
+      finalState = last == OperationState.PENDING ? OperationState.CANCELLED : last;
+      java.util.function.Consumer<Operation> listener = onClosed;
+      if (listener != null) {
+        listener.accept(this);
+      }
+    }
+  }
+
+  /** What kind of statement this is, for metrics: query, update, ingest, procedure. */
+  public String kind() {
+    return kind;
+  }
+
+  public void setKind(String kind) {
+    this.kind = kind;
+  }
+
+  /** The FAIR pool its Spark jobs run in (set when a step starts). */
+  public String pool() {
+    return pool;
+  }
+
+  void setPool(String pool) {
+    this.pool = pool;
+  }
+
+  /** Whether a step of it runs now. */
+  public boolean isRunning() {
+    return state.get() == OperationState.RUNNING;
+  }
+
+  /** Called once when this statement closes (metrics, history). */
+  void onClosed(java.util.function.Consumer<Operation> listener) {
+    this.onClosed = listener;
+  }
+
+  /** FINISHED, FAILED or CANCELLED once closed; null before. */
+  public OperationState finalState() {
+    return finalState;
+  }
+
+  /** Seconds since this statement was submitted. */
+  public double ageSeconds() {
+    return (System.nanoTime() - createdNanos) / 1e9;
+  }
+
+  /** Rows this statement sent to its client. */
+  public long rowsSent() {
+    return rowsSent;
+  }
+
+  public void recordRowsSent(long rows) {
+    this.rowsSent = rows;
   }
 
   /**

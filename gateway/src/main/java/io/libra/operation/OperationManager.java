@@ -30,6 +30,8 @@ public final class OperationManager implements AutoCloseable {
         return t;
       });
 
+  private volatile java.util.function.Consumer<String> onRejected = limit -> { };
+
   public OperationManager(OperationLimits limits) {
     this.limits = limits;
     // Admission is the semaphore (released when a body ends, before its caller is answered); the
@@ -65,13 +67,15 @@ public final class OperationManager implements AutoCloseable {
     Semaphore mine = runningPerUser.computeIfAbsent(op.user(),
         u -> new Semaphore(limits.maxConcurrentPerUser()));
     if (!mine.tryAcquire(limits.admissionWaitMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AdmissionException("user '" + op.user() + "' already runs "
+      throw rejected("libra.operations.max-concurrent-per-user", "user '" + op.user()
+          + "' already runs "
           + limits.maxConcurrentPerUser() + " statements (libra.operations.max-concurrent-per-user);"
           + " wait for one to finish or cancel one, then retry");
     }
     if (!slots.tryAcquire(limits.admissionWaitMillis(), TimeUnit.MILLISECONDS)) {
       mine.release();
-      throw new AdmissionException("the gateway already runs " + limits.maxConcurrent()
+      throw rejected("libra.operations.max-concurrent", "the gateway already runs "
+          + limits.maxConcurrent()
           + " statements (libra.operations.max-concurrent); retry later");
     }
     Future<T> future;
@@ -95,7 +99,7 @@ public final class OperationManager implements AutoCloseable {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       mine.release();
       slots.release();
-      throw new AdmissionException("the gateway is shutting down; retry later");
+      throw rejected("shutdown", "the gateway is shutting down; retry later");
     }
     try {
       return future.get();
@@ -110,6 +114,16 @@ public final class OperationManager implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw e;
     }
+  }
+
+  /** From now on, told the limit of every statement refused with RESOURCE_EXHAUSTED. */
+  public void onRejected(java.util.function.Consumer<String> listener) {
+    this.onRejected = listener;
+  }
+
+  private AdmissionException rejected(String limit, String message) {
+    onRejected.accept(limit);
+    return new AdmissionException(limit, message);
   }
 
   /** Operations currently admitted (running a body). */

@@ -32,6 +32,8 @@ public final class OperationRunner {
    * @param guard cancels statements' jobs by tag
    * @param defaultTimeoutSeconds {@code libra.operations.statement-timeout-seconds} (0 = none)
    */
+  private volatile java.util.function.Consumer<Operation> closedObserver = op -> { };
+
   public OperationRunner(OperationManager operations, JobTagGuard guard,
       int defaultTimeoutSeconds) {
     this.operations = operations;
@@ -45,9 +47,16 @@ public final class OperationRunner {
    *
    * @throws CancellationException when the session is closed
    */
+  /** From now on, told of every statement as it closes (metrics). */
+  public void onStatementClosed(java.util.function.Consumer<Operation> observer) {
+    this.closedObserver = observer;
+  }
+
   public Operation newStatement(StatementContext ctx, String sql) {
     ClientSession s = ctx.session();
     Operation op = new Operation(Handles.newHandle(), s.user(), s.id(), sql, guard);
+    op.onClosed(closedObserver);
+    op.setKind(kindOf(sql));
     s.add(op);
     String source;
     int seconds;
@@ -110,6 +119,7 @@ public final class OperationRunner {
       if (session.isClosed()) {
         op.cancel("session closed");
       }
+      op.setPool(ctx.pool());
       return operations.run(op, () -> {
         op.start();
         session.stepStarted();
@@ -154,6 +164,21 @@ public final class OperationRunner {
   public static void end(ClientSession session, Operation op) {
     op.close();
     session.remove(op);
+  }
+
+  /** The statement's kind for metrics, from its text or description. */
+  static String kindOf(String sql) {
+    String s = sql.strip();
+    if (s.endsWith("(bulk ingest)")) {
+      return "ingest";
+    }
+    String first = s.split("\\s+", 2)[0].toUpperCase(java.util.Locale.ROOT);
+    return switch (first) {
+      case "SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "VALUES", "TABLE", "FROM",
+          "SET", "LIST" -> "query";
+      case "CALL" -> "procedure";
+      default -> "update";
+    };
   }
 
   private static String abbreviate(String sql) {

@@ -69,6 +69,11 @@ public final class ClientSession implements AutoCloseable {
     return user;
   }
 
+  /** The statements of this session not ended yet. */
+  public java.util.Collection<Operation> liveOperations() {
+    return java.util.List.copyOf(statements.values());
+  }
+
   /** Notes that a call on this session carried the bearer token of this hash. */
   public void noteToken(String tokenHash) {
     tokenHashes.add(tokenHash);

@@ -90,7 +90,7 @@ public final class SessionManager implements AutoCloseable {
    */
   public ClientSession getOrCreate(String id, String user, boolean claim, String connectionId) {
     if (claim && !sessions.containsKey(id) && claimedCount() >= maxSessions) {
-      throw new AdmissionException("the gateway has " + maxSessions
+      throw rejected("the gateway has " + maxSessions
           + " open sessions (libra.sessions.max); close idle connections or retry later");
     }
     ClientSession s = sessions.computeIfAbsent(id, key -> {
@@ -111,7 +111,7 @@ public final class SessionManager implements AutoCloseable {
       throw new SecurityException("session belongs to another user");
     }
     if (claim && !s.isClaimed() && claimedCount() >= maxSessions) {
-      throw new AdmissionException("the gateway has " + maxSessions
+      throw rejected("the gateway has " + maxSessions
           + " open sessions (libra.sessions.max); close idle connections or retry later");
     }
     s.touch(claim);
@@ -244,6 +244,31 @@ public final class SessionManager implements AutoCloseable {
   /** Statements not ended yet (running or waiting for their DoGet), over all sessions. */
   public long liveStatements() {
     return sessions.values().stream().mapToLong(ClientSession::liveStatements).sum();
+  }
+
+  private volatile java.util.function.Consumer<String> onRejected = limit -> { };
+
+  /** From now on, told of every session refused for libra.sessions.max. */
+  public void onRejected(java.util.function.Consumer<String> listener) {
+    this.onRejected = listener;
+  }
+
+  private AdmissionException rejected(String message) {
+    onRejected.accept("libra.sessions.max");
+    return new AdmissionException("libra.sessions.max", message);
+  }
+
+  /** Statements running now (a step executing), by FAIR pool, for metrics. */
+  public Map<String, Long> runningByPool() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (ClientSession s : sessions.values()) {
+      for (io.libra.operation.Operation op : s.liveOperations()) {
+        if (op.isRunning()) {
+          out.merge(op.pool(), 1L, Long::sum);
+        }
+      }
+    }
+    return out;
   }
 
   /** Open sessions whose id matches, for tests and metrics. */
