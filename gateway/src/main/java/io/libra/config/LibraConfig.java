@@ -179,11 +179,12 @@ public final class LibraConfig {
       "libra.tls.key-file", "tls/server.key", "PEM PKCS#8 private key (relative to the conf dir).");
 
   public static final ConfigEntry<String> DENIED_FUNCTIONS = ConfigEntry.string(
-      "libra.sql.denied-functions", "reflect,java_method,try_reflect,transform",
+      "libra.sql.denied-functions", io.libra.engine.SqlGuard.DEFAULT,
       "Comma-separated SQL functions refused in every statement, also inside EXECUTE IMMEDIATE,"
           + " SQL functions and CTAS/INSERT queries. The defaults call arbitrary static Java methods"
-          + " inside the gateway JVM; 'transform' is TRANSFORM ... USING (an OS command); empty"
-          + " allows all.");
+          + " inside the gateway JVM; 'transform' is TRANSFORM ... USING (an OS command); the"
+          + " xpath functions resolve external entities (they fetch URLs and probe server files);"
+          + " empty allows all.");
 
   public static final ConfigEntry<String> AUTH_ROLES_FILE = ConfigEntry.string(
       "libra.auth.roles-file", "roles.properties",

@@ -39,14 +39,41 @@ final class EmbeddedDatabases {
   static void check(LogicalPlan plan) {
     String url = jdbcUrl(plan);
     if (url != null && isDerby(url)) {
-      throw new SecurityException("JDBC connections to embedded Derby databases (" + url
-          + ") are refused on this gateway: Derby runs inside the gateway, with its job"
-          + " registry and metastore; query libra.jobs instead");
+      throw new SecurityException("JDBC connections to embedded Derby databases and other"
+          + " in-process drivers (" + url + ") are refused on this gateway: Derby runs inside the"
+          + " gateway, with its job registry and metastore; query libra.jobs instead");
     }
   }
 
+  /**
+   * JDBC drivers that run inside the gateway JVM (Derby, and Calcite, whose models open other
+   * JDBC connections from inline text), or other in-process engines that may be on a classpath.
+   */
+  private static final java.util.List<String> IN_PROCESS = java.util.List.of("jdbc:derby:",
+      "jdbc:calcite:", "jdbc:h2:", "jdbc:hsqldb:", "jdbc:sqlite:", "jdbc:duckdb:");
+
   static boolean isDerby(String text) {
-    return text.toLowerCase(Locale.ROOT).replaceAll("\\s", "").contains("jdbc:derby:");
+    String t = unescape(text).toLowerCase(Locale.ROOT).replaceAll("\\s", "");
+    return IN_PROCESS.stream().anyMatch(t::contains) || t.contains("derby");
+  }
+
+  /** Java and JSON escapes ({@code \u0064}) undone, so a URL cannot hide behind them. */
+  private static String unescape(String text) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\\' && i + 5 < text.length() && text.charAt(i + 1) == 'u') {
+        try {
+          out.append((char) Integer.parseInt(text.substring(i + 2, i + 6), 16));
+          i += 5;
+          continue;
+        } catch (NumberFormatException e) {
+          // not an escape
+        }
+      }
+      out.append(c);
+    }
+    return out.toString();
   }
 
   /** The JDBC URL this node connects to or stores, or null. */

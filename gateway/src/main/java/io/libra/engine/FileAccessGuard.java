@@ -118,7 +118,10 @@ public final class FileAccessGuard {
         && r.identifier().isEmpty()) {
       return "a query over a path";
     }
-    if (plan instanceof InsertIntoHadoopFsRelationCommand w && w.catalogTable().isEmpty()) {
+    if (plan instanceof InsertIntoHadoopFsRelationCommand w && w.catalogTable().isEmpty()
+        && !inWarehouse(w)) {
+      // Spark SQL writes to a path without a table only inside CREATE TABLE ... AS SELECT, into
+      // the new managed table's directory in the warehouse.
       return "a write to a path";
     }
     if (plan instanceof AddJarsCommand || plan instanceof AddFilesCommand
@@ -161,6 +164,12 @@ public final class FileAccessGuard {
       return "CREATE TABLE ... LOCATION";
     }
     return null;
+  }
+
+  private static boolean inWarehouse(InsertIntoHadoopFsRelationCommand w) {
+    SparkSession active = SparkSession.active();
+    return WarehouseLocations.inside(w.outputPath().toUri(),
+        new org.apache.hadoop.fs.Path(active.sessionState().conf().warehousePath()).toUri());
   }
 
   private static boolean hasPathOption(TableSpecBase spec) {

@@ -35,7 +35,9 @@ import scala.runtime.BoxedUnit;
 public final class SqlGuard {
   /** SparkConf key: comma-separated lower-case names; "transform" stands for TRANSFORM USING. */
   public static final String CONF = "spark.libra.sql.denied-functions";
-  public static final String DEFAULT = "reflect,java_method,try_reflect,transform";
+  public static final String DEFAULT = "reflect,java_method,try_reflect,transform,xpath,"
+      + "xpath_boolean,xpath_double,xpath_float,xpath_int,xpath_long,xpath_number,xpath_short,"
+      + "xpath_string";
   private static final Set<String> REFLECTION = Set.of("reflect", "java_method", "try_reflect");
 
   private static final java.util.Map<SparkSession, Set<String>> SESSIONS =
@@ -112,8 +114,16 @@ public final class SqlGuard {
       if (denied.contains(name) || REFLECTION.stream().anyMatch(denied::contains)) {
         throw refused("function '" + name + "'");
       }
-    } else if (!denied.isEmpty() && denied.contains(name)) {
+    } else if (!denied.isEmpty() && denied.contains(name)
+        // "transform" stands for TRANSFORM ... USING, not the higher-order array function
+        && !(name.equals("transform")
+            && e instanceof org.apache.spark.sql.catalyst.expressions.ArrayTransform)) {
       throw refused("function '" + name + "'");
+    }
+    String hive = FunctionClasses.hiveClass(e);
+    if (hive != null && FunctionClasses.denied(hive)) {
+      throw new IllegalArgumentException("function '" + name + "' (class " + hive
+          + ") calls Java methods or reads server files and is disabled on this gateway");
     }
     if (e instanceof SubqueryExpression s) {
       check(session, s.plan(), denied);

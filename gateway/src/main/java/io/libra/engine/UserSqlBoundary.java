@@ -54,14 +54,17 @@ import scala.jdk.javaapi.CollectionConverters;
 public final class UserSqlBoundary {
   /** The settings a user may change by default ({@code libra.sql.user-settable-conf}). */
   public static final String DEFAULT_SETTABLE = "spark.sql.shuffle.partitions,"
-      + "spark.sql.session.timeZone,spark.sql.ansi.enabled,spark.sql.adaptive.*,"
+      + "spark.sql.session.timeZone,spark.sql.ansi.enabled,spark.sql.adaptive.enabled,"
+      + "spark.sql.adaptive.coalescePartitions.*,spark.sql.adaptive.advisoryPartitionSizeInBytes,"
+      + "spark.sql.adaptive.skewJoin.*,spark.sql.adaptive.localShuffleReader.enabled,"
+      + "spark.sql.adaptive.autoBroadcastJoinThreshold,"
       + "spark.sql.autoBroadcastJoinThreshold,spark.sql.files.maxPartitionBytes,"
       + "spark.sql.files.openCostInBytes,spark.sql.caseSensitive,spark.sql.legacy.timeParserPolicy,"
       + "spark.sql.datetime.java8API.enabled,spark.sql.cbo.*,spark.sql.join.preferSortMergeJoin,"
       + "spark.sql.parquet.compression.codec,spark.sql.orc.compression.codec,"
       + "spark.sql.sources.partitionOverwriteMode,spark.sql.storeAssignmentPolicy,"
       + "spark.sql.crossJoin.enabled,spark.sql.optimizer.excludedRules,spark.sql.timestampType,"
-      + "spark.sql.variable.substitute,libra.statement_timeout";
+      + "libra.statement_timeout";
   /** The providers of managed tables a user may create by default. */
   public static final String DEFAULT_PROVIDERS = "parquet,orc,csv,json,text,avro";
 
@@ -93,9 +96,33 @@ public final class UserSqlBoundary {
     this.isAdmin = isAdmin;
   }
 
-  /** Applies this boundary to {@code session}, a session of {@code user}. */
+  /**
+   * Applies this boundary to {@code session}, a session of {@code user}. Variable substitution is
+   * turned off in it: {@code ${env:…}} and {@code ${system:…}} in SQL text would read the
+   * gateway's environment and JVM properties.
+   */
   public void restrict(SparkSession session, String user) {
+    session.conf().set("spark.sql.variable.substitute", "false");
     RESTRICTED.put(session, new Rights(user, hasFiles.test(user), isAdmin.test(user), this));
+  }
+
+  /**
+   * Before a bulk ingest writes (it runs past the SQL boundary, as the gateway's own work): for a
+   * user without {@code files}, the target table (and its partitions) or, for a new table, its
+   * database must be in the warehouse.
+   *
+   * @throws SecurityException naming the role otherwise
+   */
+  public static void requireIngestTarget(SparkSession session,
+      org.apache.spark.sql.catalyst.TableIdentifier table, boolean exists) {
+    Rights rights = RESTRICTED.get(session);
+    if (rights == null || rights.files()) {
+      return;
+    }
+    String outside = WarehouseLocations.ingestTarget(session, table, exists);
+    if (outside != null) {
+      throw refused(rights, outside + ", outside the warehouse", "the 'files' role");
+    }
   }
 
   /** The user of {@code session} when it is restricted (authentication on), else null. */
@@ -126,6 +153,11 @@ public final class UserSqlBoundary {
     Rights rights = RESTRICTED.get(session);
     if (rights == null || FileAccessGuard.isGatewayWork()) {
       return;
+    }
+    if (plan instanceof CreateFunctionCommand f && FunctionClasses.denied(f.className())) {
+      throw new SecurityException("user '" + rights.user() + "' may not use CREATE FUNCTION"
+          + " ... AS '" + f.className() + "': it calls Java methods or reads server files, which"
+          + " no role may on this gateway");
     }
     if (!rights.admin() && plan instanceof CreateFunctionCommand) {
       throw refused(rights, "CREATE FUNCTION ... AS a class", "the 'admin' role");
@@ -172,6 +204,9 @@ public final class UserSqlBoundary {
 
   private boolean settable(String key) {
     String k = key.trim().toLowerCase(Locale.ROOT);
+    if (k.contains("class") || k.contains("variable.substitute")) {
+      return false; // settings that load classes, or expose the environment: never for users
+    }
     for (String s : settable) {
       if (s.endsWith("*") ? k.startsWith(s.substring(0, s.length() - 1)) : k.equals(s)) {
         return true;

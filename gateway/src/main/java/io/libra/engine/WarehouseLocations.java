@@ -55,6 +55,14 @@ final class WarehouseLocations {
       if (plan instanceof AlterTableDropPartitionCommand p) {
         return table(catalog, warehouse, p.tableName(), "ALTER TABLE ... DROP PARTITION");
       }
+      if (plan instanceof org.apache.spark.sql.execution.command.AlterTableRenamePartitionCommand
+          p) {
+        return table(catalog, warehouse, p.tableName(), "ALTER TABLE ... RENAME PARTITION");
+      }
+      String created = createdIn(plan);
+      if (created != null) {
+        return createdInDatabase(catalog, warehouse, created);
+      }
       if (plan instanceof RepairTableCommand r) {
         return table(catalog, warehouse, r.tableName(), "MSCK REPAIR TABLE");
       }
@@ -97,7 +105,8 @@ final class WarehouseLocations {
       "DropTable", "DROP TABLE", "TruncateTable", "TRUNCATE TABLE",
       "TruncatePartition", "TRUNCATE TABLE ... PARTITION",
       "DropPartitions", "ALTER TABLE ... DROP PARTITION", "RepairTable", "MSCK REPAIR TABLE",
-      "RecoverPartitions", "ALTER TABLE ... RECOVER PARTITIONS");
+      "RecoverPartitions", "ALTER TABLE ... RECOVER PARTITIONS",
+      "RenamePartitions", "ALTER TABLE ... RENAME PARTITION");
 
   /** The session catalog's table a v2 plan names (its resolved child), or null. */
   private static TableIdentifier sessionTable(LogicalPlan plan) {
@@ -120,6 +129,55 @@ final class WarehouseLocations {
 
   private static boolean isSessionCatalog(CatalogPlugin catalog) {
     return CatalogManager.SESSION_CATALOG_NAME().equals(catalog.name());
+  }
+
+  /**
+   * The database a new managed table goes into (its files go under the database's location), or
+   * null when {@code plan} creates none or names a location of its own (refused elsewhere).
+   */
+  private static String createdIn(LogicalPlan plan) {
+    org.apache.spark.sql.catalyst.catalog.CatalogTable t =
+        plan instanceof org.apache.spark.sql.execution.command.CreateDataSourceTableCommand c
+            ? c.table()
+        : plan instanceof org.apache.spark.sql.execution.command.CreateDataSourceTableAsSelectCommand c
+            ? c.table()
+        : plan instanceof org.apache.spark.sql.execution.command.CreateTableCommand c ? c.table()
+        : plan instanceof org.apache.spark.sql.hive.execution.CreateHiveTableAsSelectCommand c
+            ? c.tableDesc() : null;
+    if (t != null) {
+      return t.storage().locationUri().isDefined() ? null
+          : t.identifier().database().isDefined() ? t.identifier().database().get() : "";
+    }
+    if (plan instanceof org.apache.spark.sql.execution.command.CreateTableLikeCommand c
+        && c.fileFormat().locationUri().isEmpty()) {
+      return c.targetTable().database().isDefined() ? c.targetTable().database().get() : "";
+    }
+    return null;
+  }
+
+  /** A table created in {@code db} ("" = the current one) would put files outside the warehouse. */
+  private static String createdInDatabase(SessionCatalog catalog, URI warehouse, String db)
+      throws org.apache.spark.sql.AnalysisException {
+    String name = db.isEmpty() ? catalog.getCurrentDatabase() : db;
+    if (!catalog.databaseExists(name)) {
+      return null;
+    }
+    URI location = catalog.getDatabaseMetadata(name).locationUri();
+    return inside(location, warehouse) ? null
+        : "CREATE TABLE in database " + name + " (at " + location + ")";
+  }
+
+  /** For bulk ingest: what the target table or, for a new one, its database puts outside. */
+  static String ingestTarget(SparkSession session, TableIdentifier table, boolean exists) {
+    SessionCatalog catalog = session.sessionState().catalog();
+    URI warehouse = new Path(session.sessionState().conf().warehousePath()).toUri();
+    try {
+      return exists ? table(catalog, warehouse, table, "bulk ingest into")
+          : createdInDatabase(catalog, warehouse,
+              table.database().isDefined() ? table.database().get() : "");
+    } catch (org.apache.spark.sql.AnalysisException e) {
+      return null;
+    }
   }
 
   private static String database(SessionCatalog catalog, URI warehouse, String db,

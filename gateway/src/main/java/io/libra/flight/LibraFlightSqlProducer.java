@@ -174,6 +174,12 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   }
 
   @Override
+  public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
+    requireCommand(descriptor);
+    return super.getSchema(context, descriptor);
+  }
+
+  @Override
   public void doAction(CallContext context, org.apache.arrow.flight.Action action,
       StreamListener<Result> listener) {
     ActionBodies.requireParsable(action);

@@ -96,6 +96,9 @@ public final class TableIngest {
       if (!exists && request.ifMissing() == IngestRequest.IfMissing.FAIL) {
         throw new TableMissingException(target);
       }
+      io.libra.engine.UserSqlBoundary.requireIngestTarget(spark, new TableIdentifier(
+          request.table(), scala.Option.apply(request.schema() != null ? request.schema()
+              : spark.catalog().currentDatabase())), exists);
       if (exists && io.libra.engine.UserSqlBoundary.isRestricted(spark)) {
         // append and replace change the table: its owner's or an admin's (the write itself runs
         // as the gateway's own work, past the SQL boundary).

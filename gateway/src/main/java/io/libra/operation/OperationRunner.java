@@ -132,6 +132,8 @@ public final class OperationRunner {
             SparkLocalProperties.INTERRUPT_ON_CANCEL, "true",
             SparkLocalProperties.USER, session.user()))) {
           sc.addJobTag(op.jobTag());
+          // current_user() and session_user() name the Libra user, not the gateway's OS user.
+          org.apache.spark.sql.catalyst.CurrentUserContext.CURRENT_USER().set(session.user());
           try {
             T result = body.run();
             op.checkNotCancelled();
@@ -143,6 +145,7 @@ public final class OperationRunner {
             op.tryTransition(OperationState.FAILED);
             throw t;
           } finally {
+            org.apache.spark.sql.catalyst.CurrentUserContext.CURRENT_USER().remove();
             sc.removeJobTag(op.jobTag());
             SparkSession.clearActiveSession();
             session.stepEnded();

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableExistsOption;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,7 +59,9 @@ class SqlBoundaryTest {
           "SET spark.sql.warehouse.dir = " + serverDir, "libra.sql.user-settable-conf",
           "SET spark.hadoop.fs.defaultFS = file:///", "libra.sql.user-settable-conf",
           "CREATE TEMPORARY FUNCTION boundary_reflect AS"
-              + " 'org.apache.hadoop.hive.ql.udf.generic.GenericUDFReflect'", "'admin' role");
+              + " 'org.apache.hadoop.hive.ql.udf.generic.GenericUDFReflect'", "no role may",
+          "CREATE TEMPORARY FUNCTION boundary_upper2 AS"
+              + " 'org.apache.hadoop.hive.ql.udf.generic.GenericUDFUpper'", "'admin' role");
       for (Map.Entry<String, String> attack : refused.entrySet()) {
         SQLException e = assertThrows(SQLException.class, () -> query(alice, attack.getKey()),
             attack.getKey());
@@ -87,6 +90,12 @@ class SqlBoundaryTest {
           + " org.apache.spark.sql.execution.datasources.v2.jdbc.JDBCTableCatalog");
       query(carol, "CREATE TEMPORARY FUNCTION boundary_upper AS"
           + " 'org.apache.hadoop.hive.ql.udf.generic.GenericUDFUpper'");
+      // ... but not Hive's reflection or file-reading functions, whatever their name.
+      for (String udf : List.of("GenericUDFReflect", "GenericUDFReflect2", "GenericUDFInFile")) {
+        SQLException e = assertThrows(SQLException.class, () -> query(carol,
+            "CREATE TEMPORARY FUNCTION r AS 'org.apache.hadoop.hive.ql.udf.generic." + udf + "'"));
+        assertTrue(e.getMessage().contains("no role may"), e.getMessage());
+      }
       // No role reaches the gateway's own Derby databases (or any Derby, which runs in its JVM).
       Path metastore = conf.resolve("metastore_db");
       for (String derby : List.of(
@@ -96,7 +105,11 @@ class SqlBoundaryTest {
               + " (URL 'jdbc:derby:;databaseName=" + metastore + "', dbtable 'TBLS')",
           "CREATE TEMPORARY VIEW boundary_mem USING jdbc OPTIONS"
               + " (url 'jdbc:derby:memory:x;create=true', dbtable 'SYS.SYSTABLES')",
-          "SET spark.sql.catalog.derby.url = jdbc:derby:" + jobsDb)) {
+          "SET spark.sql.catalog.derby.url = jdbc:derby:" + jobsDb,
+          // (from an attack pass) Calcite's driver opens JDBC connections from an inline model
+          "CREATE TABLE boundary_calcite USING jdbc OPTIONS (url 'jdbc:calcite:model=inline:"
+              + "{\"schemas\": [{\"jdbcUrl\": \"jdbc:\\u0064erby:" + jobsDb + "\"}]}',"
+              + " dbtable 'x')")) {
         SQLException e = assertThrows(SQLException.class, () -> query(carol, derby), derby);
         assertEquals(FlightStatusCode.UNAUTHORIZED, JobsClient.status(e), derby + ": " + e);
         assertTrue(e.getMessage().contains("embedded Derby"), e.getMessage());
@@ -145,18 +158,45 @@ class SqlBoundaryTest {
           "LOAD DATA INPATH '" + serverDir.resolve("keep.txt") + "' INTO TABLE outside_ext",
           "ALTER TABLE outside_ext SET SERDE 'org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe'",
           "REFRESH \"" + serverDir + "\"",
-          "ADD JAR '" + serverDir.resolve("keep.txt") + "'");
+          "ADD JAR '" + serverDir.resolve("keep.txt") + "'",
+          // (from an attack pass) a partition renamed into the warehouse could then be dropped
+          "ALTER TABLE outside_parts PARTITION (p = 1) RENAME TO PARTITION (p = 6)",
+          // a managed table in a database outside the warehouse writes there
+          "CREATE TABLE outside_db.plain (a INT) USING parquet",
+          "SET spark.sql.adaptive.customCostEvaluatorClass = java.lang.Runtime",
+          "SET spark.sql.variable.substitute = true");
       for (String attack : attacks) {
         SQLException e = assertThrows(SQLException.class, () -> query(alice, attack), attack);
         assertEquals(FlightStatusCode.UNAUTHORIZED, JobsClient.status(e), attack + ": " + e);
         assertTrue(e.getMessage().contains("user 'alice' may not use")
-            && e.getMessage().contains("'files' role"), e.getMessage());
+            && (e.getMessage().contains("'files' role")
+                || e.getMessage().contains("libra.sql.user-settable-conf")), e.getMessage());
+      }
+      // Bulk ingest runs past the SQL boundary: it checks the same locations itself.
+      for (String table : List.of("outside_ext", "plain_ingest")) {
+        String schema = table.equals("outside_ext") ? "default" : "outside_db";
+        for (var mode : List.of(TableExistsOption.TABLE_EXISTS_OPTION_APPEND,
+            TableExistsOption.TABLE_EXISTS_OPTION_REPLACE)) {
+          org.apache.arrow.flight.FlightRuntimeException e = assertThrows(
+              org.apache.arrow.flight.FlightRuntimeException.class, () -> IngestClient.ingest(
+                  server.port(), "alice", "alice-pw", schema, table, mode), schema + "." + table);
+          assertEquals(FlightStatusCode.UNAUTHORIZED, e.status().code(), e.getMessage());
+          assertTrue(e.getMessage().contains("outside the warehouse"), e.getMessage());
+        }
       }
       assertEquals(before, tree(serverDir), "no file was deleted or written");
+      // No environment or JVM properties through variable substitution; no XML entities.
+      assertEquals("${env:HOME}", query(alice, "SELECT '${env:HOME}'"));
+      SQLException xml = assertThrows(SQLException.class,
+          () -> query(alice, "SELECT xpath_string('<a>x</a>', 'a')"));
+      assertEquals(FlightStatusCode.INVALID_ARGUMENT, JobsClient.status(xml));
+      assertEquals("alice", query(alice, "SELECT current_user()"));
+      assertEquals("[2,3]", query(alice, "SELECT transform(array(1, 2), x -> x + 1)"));
       // Reading stays open, and alice's own managed tables are hers to change.
       assertEquals("1", query(alice, "SELECT count(*) FROM outside_ext"));
       for (String allowed : List.of(
           "CREATE TABLE inside_t (a INT) USING parquet",
+          "CREATE TABLE inside_ctas USING parquet AS SELECT 1 AS a", "DROP TABLE inside_ctas",
           "INSERT INTO inside_t VALUES (1), (2)",
           "INSERT OVERWRITE TABLE inside_t SELECT 3",
           "ALTER TABLE inside_t ADD COLUMNS (b STRING)",

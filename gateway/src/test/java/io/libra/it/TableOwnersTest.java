@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.libra.auth.UserStore;
 import io.libra.config.LibraConfig;
 import io.libra.flight.LibraServer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,24 +16,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.flight.CallOption;
-import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
-import org.apache.arrow.flight.Location;
-import org.apache.arrow.flight.sql.FlightSqlClient;
-import org.apache.arrow.flight.sql.FlightSqlClient.ExecuteIngestOptions;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableExistsOption;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableNotExistOption;
-import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowStreamReader;
-import org.apache.arrow.vector.ipc.ArrowStreamWriter;
-import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -163,35 +146,9 @@ class TableOwnersTest {
     }
   }
 
-  /** Bulk ingest (CommandStatementIngest) of one batch of 4 rows as {@code user}. */
   private static long ingest(LibraServer server, String user, String table,
       TableExistsOption ifExists) throws Exception {
-    try (RootAllocator a = new RootAllocator(); FlightClient raw = FlightClient.builder(a,
-        Location.forGrpcInsecure("127.0.0.1", server.port())).build()) {
-      CallOption auth = raw.authenticateBasicToken(user, user + "-pw").orElseThrow();
-      FlightSqlClient sql = new FlightSqlClient(raw);
-      Schema schema = new Schema(List.of(Field.nullable("id", new ArrowType.Int(64, true))));
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, a);
-          ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
-        writer.start();
-        BigIntVector id = (BigIntVector) root.getVector("id");
-        root.allocateNew();
-        for (int i = 0; i < 4; i++) {
-          id.setSafe(i, 100 + i);
-        }
-        root.setRowCount(4);
-        writer.writeBatch();
-        writer.end();
-      }
-      TableDefinitionOptions options = TableDefinitionOptions.newBuilder().setIfExists(ifExists)
-          .setIfNotExist(TableNotExistOption.TABLE_NOT_EXIST_OPTION_CREATE).build();
-      try (ArrowStreamReader reader = new ArrowStreamReader(
-          new ByteArrayInputStream(out.toByteArray()), a)) {
-        return sql.executeIngest(reader, new ExecuteIngestOptions(table, options, null, "default",
-            Map.of()), auth);
-      }
-    }
+    return IngestClient.ingest(server.port(), user, user + "-pw", "default", table, ifExists);
   }
 
   private static String query(Connection c, String sql) throws SQLException {
