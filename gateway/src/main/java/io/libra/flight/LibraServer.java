@@ -181,7 +181,12 @@ public final class LibraServer implements AutoCloseable {
     sessions.onRejected(metrics::admissionRejected);
     metrics.gauge("libra_sessions_open", "Client sessions open", sessions::count);
     metrics.labelledGauge("libra_statements_running", "Statements running now, by FAIR pool",
-        "pool", sessions::runningByPool);
+        "pool", () -> {
+          java.util.Map<String, Long> byPool = new java.util.TreeMap<>();
+          poolNames.forEach(p -> byPool.put(p, 0L)); // every pool, also when idle
+          byPool.putAll(sessions.runningByPool());
+          return byPool;
+        });
     metrics.gauge("libra_statements_admitted",
         "Statements holding a slot of libra.operations.max-concurrent", operations::running);
     metrics.gauge("libra_arrow_allocated_bytes", "Bytes held by the gateway's Arrow allocator",

@@ -291,6 +291,9 @@ public final class JobManager implements AutoCloseable {
   /** Jobs by state, all users (metrics); empty when the registry cannot be read. */
   public Map<String, Long> countByState() {
     Map<String, Long> out = new java.util.TreeMap<>();
+    for (JobState s : JobState.values()) {
+      out.put(s.name(), 0L); // every state, also when none is in it
+    }
     try {
       for (JobRecord j : store.list()) {
         out.merge(j.state().name(), 1L, Long::sum);

@@ -136,6 +136,20 @@ class OperabilityTest {
           "libra_statement_duration_seconds_count{kind=\"query\",state=\"FAILED\"}") >= 1);
       assertTrue(after.containsKey("libra_sessions_open"), "sessions gauge");
       assertTrue(after.containsKey("jvm_memory_used_bytes{area=\"heap\"}"), "JVM metrics");
+      // The Grafana dashboard uses only metrics the gateway exposes.
+      String dashboard = Files.readString(TestGateway.home().resolve("conf/grafana-dashboard.json"));
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b((libra|jvm)_[a-z_]+)")
+          .matcher(dashboard);
+      java.util.Set<String> exposed = new java.util.HashSet<>();
+      for (String line : get(port, "/metrics").body().split("\n")) {
+        if (line.startsWith("# TYPE ")) {
+          exposed.add(line.split(" ")[2]);
+        }
+      }
+      while (m.find()) {
+        String name = m.group(1).replaceAll("_(bucket|count|sum)$", "");
+        assertTrue(exposed.contains(name), "the dashboard's " + name + " is not exposed");
+      }
 
       // Drain: a statement runs while the server stops.
       FlightInfo draining = sql.execute(sleeping(3000));
