@@ -80,9 +80,11 @@ public final class LibraMain implements Callable<Integer> {
         }
         engine.close();
       }, "libra-shutdown"));
-      LOG.info("Libra ready in {} ms: jdbc:arrow-flight-sql://{}:{}/?useEncryption=false"
+      // The URL a client uses: TLS gateways need useEncryption=true (a self-signed certificate
+      // also disableCertificateVerification=true, see docs/sessions.md).
+      LOG.info("Libra ready in {} ms: jdbc:arrow-flight-sql://{}:{}/?useEncryption={}"
               + "  (Spark UI {})", (System.nanoTime() - t0) / 1_000_000, host, server.port(),
-          engine.uiUrl());
+          config.get(LibraConfig.TLS_ENABLED), engine.uiUrl());
       System.out.println("LIBRA READY port=" + server.port());
       server.awaitTermination();
       return 0;

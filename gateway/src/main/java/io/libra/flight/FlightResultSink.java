@@ -27,11 +27,13 @@ final class FlightResultSink implements ResultSink {
 
   @Override
   public void putNext() {
-    long bytes = 0;
-    for (org.apache.arrow.vector.FieldVector v : root.getFieldVectors()) {
-      bytes += v.getBufferSize();
+    if (metrics.enabled()) {
+      long bytes = 0;
+      for (org.apache.arrow.vector.FieldVector v : root.getFieldVectors()) {
+        bytes += v.getBufferSize();
+      }
+      metrics.sent(root.getRowCount(), bytes);
     }
-    metrics.sent(root.getRowCount(), bytes);
     listener.putNext();
   }
 

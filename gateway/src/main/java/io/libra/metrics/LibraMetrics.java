@@ -55,9 +55,22 @@ public final class LibraMetrics {
       .help("Login attempts refused by the back-off (libra.auth.max-failed-logins)")
       .register(registry);
 
-  /** Registers the JVM's metrics too. */
-  public LibraMetrics() {
-    JvmMetrics.builder().register(registry);
+  private final boolean enabled;
+
+  /**
+   * @param enabled false: nothing is counted (the operations port is off,
+   *     {@code libra.metrics.port=-1}); the JVM's metrics are registered only when enabled
+   */
+  public LibraMetrics(boolean enabled) {
+    this.enabled = enabled;
+    if (enabled) {
+      JvmMetrics.builder().register(registry);
+    }
+  }
+
+  /** Whether anything is counted. */
+  public boolean enabled() {
+    return enabled;
   }
 
   public PrometheusRegistry registry() {
@@ -78,19 +91,31 @@ public final class LibraMetrics {
   }
 
   public void statementEnded(String kind, String state, double seconds) {
+    if (!enabled) {
+      return;
+    }
     statementSeconds.labelValues(kind, state).observe(seconds);
   }
 
   public void sent(long rowCount, long byteCount) {
+    if (!enabled) {
+      return;
+    }
     rows.inc(rowCount);
     bytes.inc(byteCount);
   }
 
   public void rpc(String method, String code) {
+    if (!enabled) {
+      return;
+    }
     rpcs.labelValues(method, code).inc();
   }
 
   public void admissionRejected(String limit) {
+    if (!enabled) {
+      return;
+    }
     rejections.labelValues(limit).inc();
   }
 

@@ -14,12 +14,13 @@ import java.nio.charset.StandardCharsets;
  * before that and while draining at stop).
  */
 public final class OpsServer implements AutoCloseable {
-  private final LibraMetrics metrics = new LibraMetrics();
+  private final LibraMetrics metrics;
   private final HTTPServer http;
   private volatile boolean ready;
   private volatile boolean draining;
 
   private OpsServer(String host, int port) throws IOException {
+    this.metrics = new LibraMetrics(port >= 0);
     this.http = port < 0 ? null : HTTPServer.builder().hostname(host).port(port)
         .registry(metrics.registry()).registerHealthHandler(false).defaultHandler(this::handle)
         .buildAndStart();
