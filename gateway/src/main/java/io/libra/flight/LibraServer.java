@@ -195,7 +195,9 @@ public final class LibraServer implements AutoCloseable {
     metrics.labelledGauge("libra_jobs", "Isolated jobs by state", "state",
         jobsForMetrics::countByState);
     SqlBackend backend = new SqlBackend(runner, new ArrowResultStream(resultSettings),
-        new LibraProcedures(JobProcedures.all(jobs)),
+        new LibraProcedures(java.util.stream.Stream.concat(JobProcedures.all(jobs).stream(),
+            io.libra.procedures.SessionProcedures.all(sessions,
+                user -> !auth || roles.has(user, UserRoles.ADMIN)).stream()).toList()),
         sessions::invalidateTableCaches, sessions::writeEpoch,
         new io.libra.operation.SqlTextLimits(config.get(LibraConfig.SQL_MAX_TEXT_BYTES),
             config.get(LibraConfig.SQL_MAX_NESTING_DEPTH)));

@@ -258,6 +258,43 @@ public final class SessionManager implements AutoCloseable {
     return new AdmissionException("libra.sessions.max", message);
   }
 
+  /**
+   * Closes the session whose public id ({@link PublicIds}) is {@code publicId}, as CloseSession
+   * would (tokens revoked), if {@code onlyOf} is null or its user.
+   *
+   * @return the session's user, or null when none matched
+   */
+  public String closeByPublicId(String publicId, String onlyOf) {
+    for (ClientSession s : sessions.values()) {
+      if (PublicIds.of(s.id()).equals(publicId) && (onlyOf == null || onlyOf.equals(s.user()))
+          && close(s.id())) {
+        return s.user();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Cancels the live statement whose public id is {@code publicId}, if {@code onlyOf} is null or
+   * its user.
+   *
+   * @return the statement's user, or null when none matched
+   */
+  public String cancelByPublicId(String publicId, String onlyOf, String reason) {
+    for (ClientSession s : sessions.values()) {
+      if (onlyOf != null && !onlyOf.equals(s.user())) {
+        continue;
+      }
+      for (io.libra.operation.Operation op : s.liveOperations()) {
+        if (op.publicId().equals(publicId)) {
+          op.cancel(reason);
+          return s.user();
+        }
+      }
+    }
+    return null;
+  }
+
   /** Statements running now (a step executing), by FAIR pool, for metrics. */
   public Map<String, Long> runningByPool() {
     Map<String, Long> out = new java.util.TreeMap<>();

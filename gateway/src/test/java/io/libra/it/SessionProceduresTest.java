@@ -1,0 +1,114 @@
+package io.libra.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.libra.auth.UserStore;
+import io.libra.config.LibraConfig;
+import io.libra.flight.LibraServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.flight.CallOption;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code CALL libra.cancel_statement(id)} and {@code CALL libra.close_session(id)} by the public
+ * ids the Spark UI's job tags show: an admin ends another user's statement (its client sees
+ * CANCELLED, its Spark job stops) and session (its bearer token stops working); a user without
+ * the role gets NOT_FOUND for another user's. Through FlightSqlClient, authentication on.
+ */
+class SessionProceduresTest {
+  private record Client(FlightClient raw, FlightSqlClient sql, CallOption auth) {}
+
+  private static Client login(RootAllocator a, LibraServer server, String user) {
+    FlightClient raw = FlightClient.builder(a, Location.forGrpcInsecure("127.0.0.1",
+        server.port())).build();
+    return new Client(raw, new FlightSqlClient(raw),
+        raw.authenticateBasicToken(user, user + "-pw").orElseThrow());
+  }
+
+  private static String firstValue(Client c, String sql) throws Exception {
+    FlightInfo info = c.sql().execute(sql, c.auth());
+    try (FlightStream s = c.sql().getStream(info.getEndpoints().get(0).getTicket(), c.auth())) {
+      assertTrue(s.next());
+      return String.valueOf(s.getRoot().getVector(1).getObject(0));
+    }
+  }
+
+  private static long rows(Client c, FlightInfo info) throws Exception {
+    long n = 0;
+    try (FlightStream s = c.sql().getStream(info.getEndpoints().get(0).getTicket(), c.auth())) {
+      while (s.next()) {
+        n += s.getRoot().getRowCount();
+      }
+    }
+    return n;
+  }
+
+  @Test
+  void anAdminEndsAnotherUsersStatementAndSession() throws Exception {
+    Path conf = Files.createTempDirectory("libra-procs-");
+    for (String user : new String[] {"alice", "bob", "dave"}) {
+      UserStore.put(conf.resolve("users.properties"), user, (user + "-pw").toCharArray());
+    }
+    Files.writeString(conf.resolve("roles.properties"), "dave = admin\n");
+    LibraConfig config = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
+        "libra.auth.enabled", "true", "libra.work-dir", conf.toString(),
+        "libra.sql.denied-functions", "transform"));
+    try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
+        RootAllocator a = new RootAllocator();
+        JobRecorder jobs = new JobRecorder(TestGateway.get().spark.sparkContext())) {
+      Client alice = login(a, server, "alice");
+      Client bob = login(a, server, "bob");
+      Client dave = login(a, server, "dave");
+      FlightInfo slow = alice.sql().execute(JobRecorder.SLEEPING_JOB, alice.auth());
+      CompletableFuture<FlightStatusCode> reader = CompletableFuture.supplyAsync(() -> {
+        try {
+          rows(alice, slow);
+          return FlightStatusCode.OK;
+        } catch (FlightRuntimeException e) {
+          return e.status().code();
+        } catch (Exception e) {
+          throw new RuntimeException(e);
+        }
+      });
+      jobs.awaitLibraJobs(1, 30);
+      // What an operator sees in the Spark UI: libra-user-alice-session-<id>-op-<id>.
+      String tag = jobs.runningWithTag("libra-user-alice-").get(0).tags();
+      String statement = tag.replaceAll(".*-op-([0-9a-f]{12}).*", "$1");
+      String session = tag.replaceAll(".*-session-([0-9a-f]{12})-op-.*", "$1");
+      FlightRuntimeException notHis = assertThrows(FlightRuntimeException.class, () ->
+          firstValue(bob, "CALL libra.cancel_statement('" + statement + "')"));
+      assertEquals(FlightStatusCode.NOT_FOUND, notHis.status().code(), notHis.getMessage());
+      assertEquals("alice", firstValue(dave, "CALL libra.cancel_statement('" + statement + "')"));
+      assertEquals(FlightStatusCode.CANCELLED, reader.get(30, TimeUnit.SECONDS));
+      jobs.awaitLibraJobs(0, 30);
+      // Her session goes on until the admin closes it; then her token ends with it.
+      assertEquals(3, rows(alice, alice.sql().execute("SELECT id FROM range(3)", alice.auth())));
+      assertThrows(FlightRuntimeException.class, () ->
+          firstValue(bob, "CALL libra.close_session('" + session + "')"));
+      assertEquals("alice", firstValue(dave, "CALL libra.close_session('" + session + "')"));
+      FlightRuntimeException after = assertThrows(FlightRuntimeException.class,
+          () -> alice.sql().execute("SELECT 1", alice.auth()));
+      assertEquals(FlightStatusCode.UNAUTHENTICATED, after.status().code(), after.getMessage());
+      FlightRuntimeException gone = assertThrows(FlightRuntimeException.class, () ->
+          firstValue(dave, "CALL libra.close_session('" + session + "')"));
+      assertEquals(FlightStatusCode.NOT_FOUND, gone.status().code());
+      for (Client c : new Client[] {alice, bob, dave}) {
+        c.sql().close();
+      }
+    }
+  }
+}
