@@ -100,14 +100,10 @@ final class EmbeddedDatabases {
     while (fields.hasNext()) {
       Object node = fields.next();
       if (node instanceof UnresolvedTableSpec u) {
-        String found = null;
         for (var o : CollectionConverters.asJava(u.optionExpression().options())) {
-          if (o._1().equalsIgnoreCase("url")) {
-            found = o._2().sql();
+          if (isDerby(o._2().sql())) {
+            return o._2().sql();
           }
-        }
-        if (found != null) {
-          return found;
         }
       }
       if (node instanceof TableSpec t) {
@@ -120,12 +116,21 @@ final class EmbeddedDatabases {
     return null;
   }
 
+  /**
+   * The first option value naming an in-process database, else the {@code url} option: every
+   * value is looked at (Spark takes the last of two keys that differ in case, a check of the
+   * first would be fooled).
+   */
   private static String url(Map<String, String> options) {
+    String url = null;
     for (Map.Entry<String, String> e : options.entrySet()) {
-      if (e.getKey().equalsIgnoreCase("url")) {
+      if (e.getValue() != null && isDerby(e.getValue())) {
         return e.getValue();
       }
+      if (e.getKey().equalsIgnoreCase("url")) {
+        url = e.getValue();
+      }
     }
-    return null;
+    return url;
   }
 }

@@ -8,7 +8,9 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
  * registered under and whoever registered it: Hive's reflection UDFs
  * ({@code GenericUDFReflect}, {@code GenericUDFReflect2} and any other subclass of
  * {@code AbstractGenericUDFReflect}: any static Java method, as {@code reflect} and
- * {@code java_method} do) and {@code GenericUDFInFile} ({@code in_file}: reads a server file).
+ * {@code java_method} do), {@code GenericUDFInFile} ({@code in_file}: reads a server file) and
+ * the xpath UDFs of {@code org.apache.hadoop.hive.ql.udf.xml} (they resolve external entities:
+ * the gateway fetches any URL).
  * {@code CREATE FUNCTION … AS} one of them is refused even for admins ({@link UserSqlBoundary}),
  * and a call of one — an admin's permanent function, a temporary one made before — is refused in
  * every statement ({@link SqlGuard}).
@@ -21,6 +23,8 @@ final class FunctionClasses {
   private static final Set<String> BASES = Set.of(
       "org.apache.hadoop.hive.ql.udf.generic.AbstractGenericUDFReflect",
       "org.apache.hadoop.hive.ql.udf.generic.GenericUDFInFile");
+  /** Hive's xpath UDFs (UDFXPathString, GenericUDFXPath, …): they resolve external entities. */
+  private static final String XML_PACKAGE = "org.apache.hadoop.hive.ql.udf.xml.";
   private static final Set<String> HIVE_CALLS = Set.of(
       "org.apache.spark.sql.hive.HiveGenericUDF", "org.apache.spark.sql.hive.HiveSimpleUDF",
       "org.apache.spark.sql.hive.HiveGenericUDTF", "org.apache.spark.sql.hive.HiveUDAFFunction");
@@ -32,7 +36,7 @@ final class FunctionClasses {
     if (name == null) {
       return false;
     }
-    if (DENIED.contains(name.trim())) {
+    if (DENIED.contains(name.trim()) || name.trim().startsWith(XML_PACKAGE)) {
       return true;
     }
     try {

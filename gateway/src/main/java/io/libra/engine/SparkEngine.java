@@ -63,6 +63,9 @@ public final class SparkEngine implements AutoCloseable {
     conf.setIfMissing("spark.scheduler.mode", "FAIR");
     // Anyone who reaches the Spark UI could kill any user's job: off unless an admin turns it on.
     conf.setIfMissing("spark.ui.killEnabled", "false");
+    // ${env:...} and ${system:...} in SQL text would read the gateway's environment and JVM
+    // properties. Off in SparkConf, so a session's RESET restores off, not Spark's default.
+    conf.setIfMissing("spark.sql.variable.substitute", "false");
     // Table libra.jobs (the job registry), read-only.
     conf.setIfMissing("spark.sql.catalog.libra", "io.libra.jobs.JobsCatalog");
     conf.setIfMissing("spark.sql.catalogImplementation", "hive");

@@ -97,12 +97,10 @@ public final class UserSqlBoundary {
   }
 
   /**
-   * Applies this boundary to {@code session}, a session of {@code user}. Variable substitution is
-   * turned off in it: {@code ${env:…}} and {@code ${system:…}} in SQL text would read the
-   * gateway's environment and JVM properties.
+   * Applies this boundary to {@code session}, a session of {@code user}. (Variable substitution
+   * is off in SparkConf, {@code SparkEngine}, and no user may turn it on.)
    */
   public void restrict(SparkSession session, String user) {
-    session.conf().set("spark.sql.variable.substitute", "false");
     RESTRICTED.put(session, new Rights(user, hasFiles.test(user), isAdmin.test(user), this));
   }
 
@@ -164,6 +162,12 @@ public final class UserSqlBoundary {
     }
     if (plan instanceof DropFunctionCommand drop && !drop.isTemp() && !rights.admin()) {
       throw refused(rights, "DROP FUNCTION of a permanent function", "the 'admin' role");
+    }
+    if (plan instanceof SetCommand set && set.kv().isDefined() && set.kv().get()._2().isDefined()
+        && set.kv().get()._1().toLowerCase(Locale.ROOT).contains("variable.substitute")) {
+      throw new SecurityException("user '" + rights.user() + "' may not SET "
+          + set.kv().get()._1() + ": substitution would expose the gateway's environment and JVM"
+          + " properties, which no role may");
     }
     if (!rights.files()) {
       checkWithoutFiles(session, plan, rights);

@@ -172,7 +172,7 @@ final class WarehouseLocations {
     SessionCatalog catalog = session.sessionState().catalog();
     URI warehouse = new Path(session.sessionState().conf().warehousePath()).toUri();
     try {
-      return exists ? table(catalog, warehouse, table, "bulk ingest into")
+      return exists ? table(catalog, warehouse, table, "bulk ingest")
           : createdInDatabase(catalog, warehouse,
               table.database().isDefined() ? table.database().get() : "");
     } catch (org.apache.spark.sql.AnalysisException e) {

@@ -91,13 +91,17 @@ class SqlBoundaryTest {
       query(carol, "CREATE TEMPORARY FUNCTION boundary_upper AS"
           + " 'org.apache.hadoop.hive.ql.udf.generic.GenericUDFUpper'");
       // ... but not Hive's reflection or file-reading functions, whatever their name.
-      for (String udf : List.of("GenericUDFReflect", "GenericUDFReflect2", "GenericUDFInFile")) {
+      for (String udf : List.of("generic.GenericUDFReflect", "generic.GenericUDFReflect2",
+          "generic.GenericUDFInFile", "xml.UDFXPathString", "xml.GenericUDFXPath")) {
         SQLException e = assertThrows(SQLException.class, () -> query(carol,
-            "CREATE TEMPORARY FUNCTION r AS 'org.apache.hadoop.hive.ql.udf.generic." + udf + "'"));
+            "CREATE TEMPORARY FUNCTION r AS 'org.apache.hadoop.hive.ql.udf." + udf + "'"));
         assertTrue(e.getMessage().contains("no role may"), e.getMessage());
       }
       // No role reaches the gateway's own Derby databases (or any Derby, which runs in its JVM).
       Path metastore = conf.resolve("metastore_db");
+      SQLException substitute = assertThrows(SQLException.class,
+          () -> query(carol, "SET spark.sql.variable.substitute = true"));
+      assertTrue(substitute.getMessage().contains("no role may"), substitute.getMessage());
       for (String derby : List.of(
           "CREATE TABLE boundary_jobs USING jdbc OPTIONS (url 'jdbc:derby:" + jobsDb
               + "', dbtable 'JOBS')",
@@ -106,6 +110,10 @@ class SqlBoundaryTest {
           "CREATE TEMPORARY VIEW boundary_mem USING jdbc OPTIONS"
               + " (url 'jdbc:derby:memory:x;create=true', dbtable 'SYS.SYSTABLES')",
           "SET spark.sql.catalog.derby.url = jdbc:derby:" + jobsDb,
+          // (second attack pass) Spark takes the last of two keys that differ in case
+          "CREATE TEMPORARY VIEW boundary_twice USING jdbc OPTIONS (URL"
+              + " 'jdbc:postgresql://127.0.0.1:1/x', url 'jdbc:derby:" + jobsDb
+              + ";shutdown=true', dbtable 'SYS.SYSTABLES')",
           // (from an attack pass) Calcite's driver opens JDBC connections from an inline model
           "CREATE TABLE boundary_calcite USING jdbc OPTIONS (url 'jdbc:calcite:model=inline:"
               + "{\"schemas\": [{\"jdbcUrl\": \"jdbc:\\u0064erby:" + jobsDb + "\"}]}',"
@@ -168,9 +176,10 @@ class SqlBoundaryTest {
       for (String attack : attacks) {
         SQLException e = assertThrows(SQLException.class, () -> query(alice, attack), attack);
         assertEquals(FlightStatusCode.UNAUTHORIZED, JobsClient.status(e), attack + ": " + e);
-        assertTrue(e.getMessage().contains("user 'alice' may not use")
+        assertTrue(e.getMessage().contains("user 'alice' may not ")
             && (e.getMessage().contains("'files' role")
-                || e.getMessage().contains("libra.sql.user-settable-conf")), e.getMessage());
+                || e.getMessage().contains("libra.sql.user-settable-conf")
+                || e.getMessage().contains("no role may")), e.getMessage());
       }
       // Bulk ingest runs past the SQL boundary: it checks the same locations itself.
       for (String table : List.of("outside_ext", "plain_ingest")) {
@@ -187,6 +196,9 @@ class SqlBoundaryTest {
       assertEquals(before, tree(serverDir), "no file was deleted or written");
       // No environment or JVM properties through variable substitution; no XML entities.
       assertEquals("${env:HOME}", query(alice, "SELECT '${env:HOME}'"));
+      query(alice, "RESET spark.sql.variable.substitute");
+      query(alice, "RESET");
+      assertEquals("${env:HOME}", query(alice, "SELECT '${env:HOME}'"), "RESET keeps it off");
       SQLException xml = assertThrows(SQLException.class,
           () -> query(alice, "SELECT xpath_string('<a>x</a>', 'a')"));
       assertEquals(FlightStatusCode.INVALID_ARGUMENT, JobsClient.status(xml));
