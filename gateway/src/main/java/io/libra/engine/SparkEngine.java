@@ -72,6 +72,10 @@ public final class SparkEngine implements AutoCloseable {
     conf.setIfMissing("spark.sql.warehouse.dir", workDir.resolve("warehouse").toUri().toString());
     conf.setIfMissing("spark.hadoop.javax.jdo.option.ConnectionURL",
         "jdbc:derby:;databaseName=" + workDir.resolve("metastore_db") + ";create=true");
+    // No connection pool for the embedded Derby metastore: Derby closes a connection whose thread
+    // is interrupted (a cancelled statement's thread is), and a pooled closed connection failed
+    // every later catalog call ("Cannot get a connection"). Embedded connections are cheap.
+    conf.setIfMissing("spark.hadoop.datanucleus.connectionPoolingType", "None");
     System.setProperty("derby.system.home", workDir.toString());
     System.setProperty("derby.stream.error.file", workDir.resolve("derby.log").toString());
     if (loopbackOnly) {

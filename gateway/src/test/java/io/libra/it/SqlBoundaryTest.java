@@ -4,16 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.libra.auth.UserStore;
-import io.libra.config.LibraConfig;
 import io.libra.flight.LibraServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,16 +29,11 @@ class SqlBoundaryTest {
   @Test
   void aUserWithoutRolesStaysInsideTheAllowList() throws Exception {
     Path conf = Files.createTempDirectory("libra-boundary-");
-    for (String user : new String[] {"alice", "carol"}) {
-      UserStore.put(conf.resolve("users.properties"), user, (user + "-pw").toCharArray());
-    }
-    Files.writeString(conf.resolve("roles.properties"), "carol = files, admin\n");
     Path serverDir = Files.createDirectories(conf.resolve("server-dir"));
     Files.writeString(serverDir.resolve("keep.txt"), "server file\n");
     Path jobsDb = conf.resolve("jobs_db");
-    LibraConfig config = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
-        "libra.auth.enabled", "true", "libra.work-dir", conf.toString()));
-    try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
+    try (LibraServer server = AuthGateway.start(conf, List.of("alice", "carol"),
+        "carol = files, admin\n");
         Connection alice = connect(server, "alice");
         Connection carol = connect(server, "carol")) {
       query(alice, "CREATE TABLE boundary_parts (a INT, p INT) USING parquet PARTITIONED BY (p)");
@@ -129,15 +119,10 @@ class SqlBoundaryTest {
   void whatAFilesUserPutOutsideTheWarehouseCannotBeDroppedOrWrittenWithoutTheRole()
       throws Exception {
     Path conf = Files.createTempDirectory("libra-boundary-outside-");
-    for (String user : new String[] {"alice", "carol"}) {
-      UserStore.put(conf.resolve("users.properties"), user, (user + "-pw").toCharArray());
-    }
-    Files.writeString(conf.resolve("roles.properties"), "carol = files\n");
     Path serverDir = Files.createDirectories(conf.resolve("server-dir"));
     Files.writeString(serverDir.resolve("keep.txt"), "server file\n");
-    LibraConfig config = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
-        "libra.auth.enabled", "true", "libra.work-dir", conf.toString()));
-    try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
+    try (LibraServer server = AuthGateway.start(conf, List.of("alice", "carol"),
+        "carol = files\n");
         Connection alice = connect(server, "alice");
         Connection carol = connect(server, "carol")) {
       // carol (files) puts a table, a database and a partition at server paths.
@@ -249,18 +234,10 @@ class SqlBoundaryTest {
   }
 
   private static String column(Connection c, String sql, int column) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      if (!s.execute(sql)) {
-        return null;
-      }
-      try (ResultSet rs = s.getResultSet()) {
-        return rs.next() ? rs.getString(column) : null;
-      }
-    }
+    return AuthGateway.column(c, sql, column);
   }
 
   private static Connection connect(LibraServer server, String user) throws SQLException {
-    return DriverManager.getConnection("jdbc:arrow-flight-sql://127.0.0.1:" + server.port()
-        + "/?useEncryption=false&user=" + user + "&password=" + user + "-pw");
+    return AuthGateway.connect(server, user);
   }
 }

@@ -4,18 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.libra.auth.UserStore;
-import io.libra.config.LibraConfig;
 import io.libra.flight.LibraServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementIngest.TableDefinitionOptions.TableExistsOption;
@@ -31,13 +27,8 @@ class TableOwnersTest {
   @Test
   void onlyTheOwnerOrAnAdminChangesATable() throws Exception {
     Path conf = Files.createTempDirectory("libra-owners-");
-    for (String user : new String[] {"alice", "bob", "dave"}) {
-      UserStore.put(conf.resolve("users.properties"), user, (user + "-pw").toCharArray());
-    }
-    Files.writeString(conf.resolve("roles.properties"), "dave = admin\n");
-    LibraConfig config = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
-        "libra.auth.enabled", "true", "libra.work-dir", conf.toString()));
-    try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
+    try (LibraServer server = AuthGateway.start(conf, List.of("alice", "bob", "dave"),
+        "dave = admin\n");
         Connection alice = connect(server, "alice");
         Connection bob = connect(server, "bob");
         Connection dave = connect(server, "dave")) {
@@ -109,14 +100,8 @@ class TableOwnersTest {
   @Test
   void privateByDefaultKeepsOthersFromReadingToo() throws Exception {
     Path conf = Files.createTempDirectory("libra-private-");
-    for (String user : new String[] {"alice", "bob", "dave"}) {
-      UserStore.put(conf.resolve("users.properties"), user, (user + "-pw").toCharArray());
-    }
-    Files.writeString(conf.resolve("roles.properties"), "dave = admin\n");
-    LibraConfig config = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
-        "libra.auth.enabled", "true", "libra.work-dir", conf.toString(),
-        "libra.sql.private-by-default", "true"));
-    try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
+    try (LibraServer server = AuthGateway.start(conf, List.of("alice", "bob", "dave"),
+        "dave = admin\n", "libra.sql.private-by-default", "true");
         Connection alice = connect(server, "alice");
         Connection bob = connect(server, "bob");
         Connection dave = connect(server, "dave")) {
@@ -152,18 +137,10 @@ class TableOwnersTest {
   }
 
   private static String query(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      if (!s.execute(sql)) {
-        return null;
-      }
-      try (ResultSet rs = s.getResultSet()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
-    }
+    return AuthGateway.column(c, sql, 1);
   }
 
   private static Connection connect(LibraServer server, String user) throws SQLException {
-    return DriverManager.getConnection("jdbc:arrow-flight-sql://127.0.0.1:" + server.port()
-        + "/?useEncryption=false&user=" + user + "&password=" + user + "-pw");
+    return AuthGateway.connect(server, user);
   }
 }
