@@ -41,7 +41,8 @@ class GatewayProcess:
     password None with auth=False, the README's default gateway). Run as root, the gateway runs
     as the service user (service_user) where there is one."""
 
-    def __init__(self, base: Path, tpch_scale: float = 0.01, heap: str = "2g", auth: bool = True):
+    def __init__(self, base: Path, tpch_scale: float = 0.01, heap: str = "2g", auth: bool = True,
+                 host: str = "127.0.0.1"):
         self.auth = auth
         # Never as root when the machine has a service user; else root only on purpose.
         self.run_as = service_user()
@@ -57,6 +58,7 @@ class GatewayProcess:
             LIBRA_WORK_DIR=str(self.base / "work"),
             LIBRA_SERVER_PORT=str(free_port()),
             LIBRA_AUTH_ENABLED="true" if auth else "false",
+            LIBRA_SERVER_HOST=host,
             LIBRA_HEAP=heap,
             LIBRA_SAMPLE_DATA_TPCH_SCALE=str(tpch_scale),
         )

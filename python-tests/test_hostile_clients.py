@@ -107,9 +107,17 @@ def test_the_spark_ui_cannot_kill_jobs_and_listens_on_loopback(gateway):
     env = json.load(urllib.request.urlopen(
         f"{ui}/api/v1/applications/{apps[0]['id']}/environment"))
     assert ["spark.ui.killEnabled", "false"] in env["sparkProperties"], env["sparkProperties"]
-    # Where the UI's socket listens (/proc/net/tcp: local address, hex, little-endian IPv4).
-    port = _ui_port(gateway)
-    listening = []
+    _assert_listens_on_loopback_only(_ui_port(gateway))
+
+
+LOOPBACK = ("0100007F",                            # 127.0.0.1
+            "00000000000000000000000001000000",    # ::1
+            "0000000000000000FFFF00000100007F")    # ::ffff:127.0.0.1
+
+
+def _listening(port):
+    """Where sockets listen on port (/proc/net/tcp: local address, hex, little-endian IPv4)."""
+    out = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         if not os.path.exists(table):
             continue
@@ -117,13 +125,26 @@ def test_the_spark_ui_cannot_kill_jobs_and_listens_on_loopback(gateway):
             local, state = row.split()[1], row.split()[3]
             address, hexport = local.rsplit(":", 1)
             if int(hexport, 16) == port and state == "0A":  # LISTEN
-                listening.append(address)
+                out.append(address)
+    return out
+
+
+def _assert_listens_on_loopback_only(port):
+    listening = _listening(port)
     assert listening, f"nothing listens on the UI port {port}"
-    loopback = ("0100007F",                            # 127.0.0.1
-                "00000000000000000000000001000000",    # ::1
-                "0000000000000000FFFF00000100007F")    # ::ffff:127.0.0.1
-    assert all(a in loopback for a in listening), \
+    assert all(a in LOOPBACK for a in listening), \
         f"the Spark UI listens beyond loopback: {listening}"
+
+
+def test_the_spark_ui_stays_on_loopback_when_the_gateway_is_exposed(tmp_path_factory):
+    from gateway_process import GatewayProcess
+
+    with GatewayProcess(tmp_path_factory.mktemp("libra-exposed"), tpch_scale=0,
+                        host="0.0.0.0") as gw:
+        gateway_port = int(gw.info["uri"].rsplit(":", 1)[1])
+        assert any(a not in LOOPBACK for a in _listening(gateway_port)), \
+            "the gateway itself is exposed"
+        _assert_listens_on_loopback_only(_ui_port(gw.info))
 
 
 def test_the_gateway_does_not_run_as_root(gateway):

@@ -66,7 +66,7 @@ public final class LibraMain implements Callable<Integer> {
       // Live (not ready) while Spark starts and the catalog warms.
       io.libra.metrics.OpsServer ops = io.libra.metrics.OpsServer.start(config);
       SparkEngine engine = SparkEngine.start(options.sparkConfig(config), config.workDir(),
-          loopback);
+          loopback, host);
       double scale = config.get(LibraConfig.TPCH_SCALE);
       if (scale > 0 && !TpchLoader.exists(engine.rootSession())) {
         TpchLoader.load(engine.rootSession(), scale);

@@ -48,6 +48,16 @@ public final class SparkEngine implements AutoCloseable {
    */
   public static SparkEngine start(Map<String, String> sparkConf, Path workDir, boolean loopbackOnly)
       throws Exception {
+    return start(sparkConf, workDir, loopbackOnly, null);
+  }
+
+  /**
+   * @param driverHost the gateway's bind address: with a non-loopback, non-wildcard one the
+   *     driver binds and advertises it (spark.driver.bindAddress/host), unless set
+   */
+  public static SparkEngine start(Map<String, String> sparkConf, Path workDir, boolean loopbackOnly,
+      String driverHost)
+      throws Exception {
     Files.createDirectories(workDir);
     SparkConf conf = new SparkConf(false);
     conf.setIfMissing("spark.master", "local[*]");
@@ -81,6 +91,10 @@ public final class SparkEngine implements AutoCloseable {
     if (loopbackOnly) {
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
+    } else if (driverHost != null && !driverHost.equals("0.0.0.0") && !driverHost.equals("::")) {
+      // Executors connect to the driver where the gateway binds (the UI stays on SPARK_LOCAL_IP).
+      conf.setIfMissing("spark.driver.bindAddress", driverHost);
+      conf.setIfMissing("spark.driver.host", driverHost);
     }
     conf.setIfMissing(SqlGuard.CONF, SqlGuard.DEFAULT);
     // Sessions share one class loader on the executors. With Spark's per-session artifact

@@ -195,7 +195,8 @@ public final class ClientSession implements AutoCloseable {
     if (closed) {
       statements.remove(op.id());
       op.cancel("session closed");
-      throw new java.util.concurrent.CancellationException("session " + id + " is closed");
+      throw new java.util.concurrent.CancellationException("session "
+          + io.libra.util.PublicIds.of(id) + " is closed");
     }
   }
 
