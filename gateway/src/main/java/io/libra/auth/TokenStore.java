@@ -2,13 +2,9 @@ package io.libra.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * Bearer tokens issued after a successful Basic login: 256 random bits ({@link SecureRandom}),
@@ -49,11 +45,6 @@ public final class TokenStore {
    * 32 hex digits; the token cannot be recovered from it.
    */
   public static String hash(String token) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(token.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return io.libra.util.PublicIds.sha256Hex(token, 32);
   }
 }

@@ -4,17 +4,12 @@ import java.util.Iterator;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.TableIdentifier;
-import org.apache.spark.sql.catalyst.analysis.ResolvedIdentifier;
 import org.apache.spark.sql.catalyst.analysis.ResolvedNamespace;
-import org.apache.spark.sql.catalyst.analysis.ResolvedPersistentView;
-import org.apache.spark.sql.catalyst.analysis.ResolvedTable;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
 import org.apache.spark.sql.catalyst.plans.logical.CreateNamespace;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
-import org.apache.spark.sql.connector.catalog.CatalogManager;
-import org.apache.spark.sql.connector.catalog.Identifier;
 import org.apache.spark.sql.execution.command.CreateDataSourceTableAsSelectCommand;
 import org.apache.spark.sql.execution.command.CreateDataSourceTableCommand;
 import org.apache.spark.sql.execution.command.CreateTableCommand;
@@ -22,7 +17,6 @@ import org.apache.spark.sql.execution.command.CreateTableLikeCommand;
 import org.apache.spark.sql.execution.command.CreateViewCommand;
 import org.apache.spark.sql.execution.datasources.InsertIntoHadoopFsRelationCommand;
 import org.apache.spark.sql.hive.execution.CreateHiveTableAsSelectCommand;
-import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -269,13 +263,9 @@ public final class TableOwners {
       if (field instanceof TableIdentifier t) {
         return t;
       }
-      Identifier id = field instanceof ResolvedTable r && isSession(r.catalog()) ? r.identifier()
-          : field instanceof ResolvedIdentifier r && isSession(r.catalog()) ? r.identifier()
-          : field instanceof ResolvedPersistentView v && isSession(v.catalog()) ? v.identifier()
-          : null;
-      if (id != null && id.namespace().length > 0) {
-        return new TableIdentifier(id.name(),
-            Option.apply(id.namespace()[id.namespace().length - 1]));
+      TableIdentifier named = SessionCatalogNames.table(field);
+      if (named != null) {
+        return named;
       }
     }
     return null;
@@ -287,7 +277,7 @@ public final class TableOwners {
       if (field instanceof String s) {
         return s; // v1 commands: databaseName comes first
       }
-      if (field instanceof ResolvedNamespace n && isSession(n.catalog())
+      if (field instanceof ResolvedNamespace n && SessionCatalogNames.isSession(n.catalog())
           && n.namespace().nonEmpty()) {
         return n.namespace().last();
       }
@@ -295,8 +285,5 @@ public final class TableOwners {
     return null;
   }
 
-  private static boolean isSession(org.apache.spark.sql.connector.catalog.CatalogPlugin c) {
-    return CatalogManager.SESSION_CATALOG_NAME().equals(c.name());
-  }
 
 }

@@ -8,14 +8,9 @@ import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.catalog.CatalogTablePartition;
 import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
-import org.apache.spark.sql.catalyst.analysis.ResolvedIdentifier;
 import org.apache.spark.sql.catalyst.analysis.ResolvedNamespace;
-import org.apache.spark.sql.catalyst.analysis.ResolvedTable;
 import org.apache.spark.sql.catalyst.plans.logical.DropNamespace;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
-import org.apache.spark.sql.connector.catalog.CatalogManager;
-import org.apache.spark.sql.connector.catalog.CatalogPlugin;
-import org.apache.spark.sql.connector.catalog.Identifier;
 import org.apache.spark.sql.execution.command.AlterTableDropPartitionCommand;
 import org.apache.spark.sql.execution.command.DropDatabaseCommand;
 import org.apache.spark.sql.execution.command.DropTableCommand;
@@ -74,7 +69,7 @@ final class WarehouseLocations {
         return name == null ? null : table(catalog, warehouse, name, v2);
       }
       if (plan instanceof DropNamespace d && d.namespace() instanceof ResolvedNamespace n
-          && isSessionCatalog(n.catalog()) && n.namespace().nonEmpty()) {
+          && SessionCatalogNames.isSession(n.catalog()) && n.namespace().nonEmpty()) {
         return database(catalog, warehouse, n.namespace().last(), d.cascade());
       }
       if (plan instanceof DropDatabaseCommand d) {
@@ -115,21 +110,14 @@ final class WarehouseLocations {
       return null;
     }
     for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
-      Identifier id = child instanceof ResolvedIdentifier r && isSessionCatalog(r.catalog())
-          ? r.identifier()
-          : child instanceof ResolvedTable t && isSessionCatalog(t.catalog()) ? t.identifier()
-          : null;
-      if (id != null && id.namespace().length > 0) {
-        return new TableIdentifier(id.name(),
-            Option.apply(id.namespace()[id.namespace().length - 1]));
+      TableIdentifier named = SessionCatalogNames.table(child);
+      if (named != null) {
+        return named;
       }
     }
     return null;
   }
 
-  private static boolean isSessionCatalog(CatalogPlugin catalog) {
-    return CatalogManager.SESSION_CATALOG_NAME().equals(catalog.name());
-  }
 
   /**
    * The database a new managed table goes into (its files go under the database's location), or

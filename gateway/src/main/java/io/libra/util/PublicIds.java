@@ -18,9 +18,14 @@ public final class PublicIds {
 
   /** The public id of {@code secret} (12 lower-case hex digits). */
   public static String of(String secret) {
+    return sha256Hex(secret, 12);
+  }
+
+  /** The first {@code digits} (at most 64) lower-case hex digits of {@code text}'s SHA-256. */
+  public static String sha256Hex(String text, int digits) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(secret.getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+          .digest(text.getBytes(StandardCharsets.UTF_8))).substring(0, digits);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
