@@ -73,6 +73,7 @@ final class CallSessions {
    */
   ClientSession session(CallContext context) {
     ClientSession s = findOrCreate(context);
+    s.noteClientAddress(ClientAddresses.current());
     String token = bearerHash(context.getMiddleware(SessionCookieMiddleware.KEY));
     if (token != null) {
       s.noteToken(token);

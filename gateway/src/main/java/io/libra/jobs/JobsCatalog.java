@@ -1,6 +1,7 @@
 package io.libra.jobs;
 
 import java.util.Map;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 import org.apache.spark.sql.catalyst.analysis.NoSuchNamespaceException;
 import org.apache.spark.sql.connector.catalog.Identifier;
@@ -14,14 +15,15 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
- * Read-only Spark catalog {@code libra} (registered as {@code spark.sql.catalog.libra}) with one
- * table, {@code jobs}: {@code SELECT * FROM libra.jobs WHERE state = 'RUNNING'}.
+ * Read-only Spark catalog {@code libra} (registered as {@code spark.sql.catalog.libra}) with two
+ * tables: {@code jobs} ({@code SELECT * FROM libra.jobs WHERE state = 'RUNNING'}) and
+ * {@code sessions} (the open client sessions of the reader's gateway, {@link SessionRows}).
  *
  * <p>Spark creates catalogs by class name, so the gateway's {@link JobManager} is bound here
  * statically ({@link #bind}; one SparkContext, hence one gateway, per JVM). Who reads: the Spark
  * local property {@value #USER_PROPERTY}, which the gateway sets on the thread of every statement
  * (clients cannot set local properties; it is set before {@code SparkSession.sql} analyses); it is read when the table is resolved, during analysis.
- * Non-admins see only their own jobs; without the property the table is empty.
+ * Non-admins see only their own jobs and sessions; without the property the tables are empty.
  *
  * <p>The table lives in the root namespace; the catalog has no namespaces (so {@code SHOW
  * NAMESPACES IN libra}, which metadata calls use, answers with none instead of failing).
@@ -30,6 +32,8 @@ public final class JobsCatalog implements TableCatalog, SupportsNamespaces {
   /** Spark local property naming the user a statement runs for. */
   public static final String USER_PROPERTY = "libra.user";
   public static final String TABLE = "jobs";
+  /** Table of the open sessions ({@link SessionRows}). */
+  public static final String SESSIONS = "sessions";
 
   private static final java.util.concurrent.atomic.AtomicReference<JobManager> MANAGER =
       new java.util.concurrent.atomic.AtomicReference<>();
@@ -60,19 +64,40 @@ public final class JobsCatalog implements TableCatalog, SupportsNamespaces {
 
   @Override
   public Identifier[] listTables(String[] namespace) {
-    return namespace.length == 0 ? new Identifier[] {Identifier.of(namespace, TABLE)}
-        : new Identifier[0];
+    return namespace.length == 0 ? new Identifier[] {Identifier.of(namespace, TABLE),
+        Identifier.of(namespace, SESSIONS)} : new Identifier[0];
   }
 
   @Override
   public Table loadTable(Identifier ident) throws NoSuchTableException {
-    JobManager m = MANAGER.get();
-    if (ident.namespace().length != 0 || !ident.name().equalsIgnoreCase(TABLE) || m == null) {
+    if (ident.namespace().length != 0) {
       throw new NoSuchTableException(ident);
     }
-    String user = org.apache.spark.sql.SparkSession.active().sparkContext()
-        .getLocalProperty(USER_PROPERTY);
-    return new JobsTable(m, user);
+    org.apache.spark.sql.SparkSession active = org.apache.spark.sql.SparkSession.active();
+    String user = active.sparkContext().getLocalProperty(USER_PROPERTY);
+    if (ident.name().equalsIgnoreCase(SESSIONS)) {
+      io.libra.session.SessionManager sessions = io.libra.session.SessionManager.of(active);
+      boolean all = !io.libra.engine.UserSqlBoundary.isRestricted(active)
+          || io.libra.engine.UserSqlBoundary.isAdmin(active);
+      return new RowsTable("libra.sessions", SessionRows.SCHEMA, () -> sessions == null
+          || user == null ? new InternalRow[0]
+          : sessions.visibleTo(user, all).stream().map(SessionRows::toInternalRow)
+              .toArray(InternalRow[]::new));
+    }
+    JobManager m = MANAGER.get();
+    if (!ident.name().equalsIgnoreCase(TABLE) || m == null) {
+      throw new NoSuchTableException(ident);
+    }
+    return new RowsTable("libra.jobs", JobRows.SCHEMA, () -> {
+      if (user == null) {
+        return new InternalRow[0];
+      }
+      try {
+        return m.list(user).stream().map(JobRows::toInternalRow).toArray(InternalRow[]::new);
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot read the job registry: " + e.getMessage(), e);
+      }
+    });
   }
 
   @Override

@@ -41,6 +41,9 @@ public final class ClientSession implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean claimed;
   private volatile long lastAccessNanos = System.nanoTime();
+  private final java.time.Instant createdAt = java.time.Instant.now();
+  private volatile java.time.Instant lastActiveAt = createdAt;
+  private volatile String clientAddress;
   private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
   /** Hashes of the bearer tokens calls on this session carried (revoked when it closes). */
   private final java.util.Set<String> tokenHashes = ConcurrentHashMap.newKeySet();
@@ -72,6 +75,32 @@ public final class ClientSession implements AutoCloseable {
   /** The statements of this session not ended yet. */
   public java.util.Collection<Operation> liveOperations() {
     return java.util.List.copyOf(statements.values());
+  }
+
+  /** When this session opened. */
+  public java.time.Instant createdAt() {
+    return createdAt;
+  }
+
+  /** When a call last reached it. */
+  public java.time.Instant lastActiveAt() {
+    return lastActiveAt;
+  }
+
+  /** The client host of its first call that had one (null when unknown). */
+  public String clientAddress() {
+    return clientAddress;
+  }
+
+  public void noteClientAddress(String address) {
+    if (clientAddress == null && address != null) {
+      clientAddress = address;
+    }
+  }
+
+  /** Statements of it with a step running now. */
+  public long runningStatements() {
+    return statements.values().stream().filter(Operation::isRunning).count();
   }
 
   /** Notes that a call on this session carried the bearer token of this hash. */
@@ -163,6 +192,7 @@ public final class ClientSession implements AutoCloseable {
   void touch(boolean claim) {
     calls.incrementAndGet();
     lastAccessNanos = System.nanoTime();
+    lastActiveAt = java.time.Instant.now();
     if (claim) {
       claimed = true;
     }

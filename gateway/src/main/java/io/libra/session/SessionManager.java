@@ -105,6 +105,7 @@ public final class SessionManager implements AutoCloseable {
       BufferAllocator child = allocator.newChildAllocator("session-" + PublicIds.of(key), 0,
           Long.MAX_VALUE);
       LOG.info("session {} opened for {}", PublicIds.of(key), user);
+      OF_SPARK.put(spark, this);
       return new ClientSession(key, user, connectionId, spark, child, handleTtl);
     });
     if (!s.user().equals(user)) {
@@ -293,6 +294,21 @@ public final class SessionManager implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** The manager of the sessions each client SparkSession belongs to (weak keys). */
+  private static final Map<org.apache.spark.sql.SparkSession, SessionManager> OF_SPARK =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /** The manager whose session {@code spark} is, or null (the root session, jobs). */
+  public static SessionManager of(org.apache.spark.sql.SparkSession spark) {
+    return OF_SPARK.get(spark);
+  }
+
+  /** The open sessions {@code user} may see: all when {@code all}, else their own. */
+  public java.util.List<ClientSession> visibleTo(String user, boolean all) {
+    return sessions.values().stream().filter(s -> all || s.user().equals(user))
+        .sorted(java.util.Comparator.comparing(ClientSession::createdAt)).toList();
   }
 
   /** Statements running now (a step executing), by FAIR pool, for metrics. */

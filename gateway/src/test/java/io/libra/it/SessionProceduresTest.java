@@ -24,8 +24,9 @@ import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code CALL libra.cancel_statement(id)} and {@code CALL libra.close_session(id)} by the public
- * ids the Spark UI's job tags show: an admin ends another user's statement (its client sees
+ * Table {@code libra.sessions} (an admin sees every open session, a user their own) and
+ * {@code CALL libra.cancel_statement(id)} / {@code CALL libra.close_session(id)} by the public
+ * ids it and the Spark UI's job tags show: an admin ends another user's statement (its client sees
  * CANCELLED, its Spark job stops) and session (its bearer token stops working); a user without
  * the role gets NOT_FOUND for another user's. Through FlightSqlClient, authentication on.
  */
@@ -45,6 +46,25 @@ class SessionProceduresTest {
       assertTrue(s.next());
       return String.valueOf(s.getRoot().getVector(1).getObject(0));
     }
+  }
+
+  /** Every row of the result, each value as text. */
+  private static java.util.List<java.util.List<String>> table(Client c, String sql)
+      throws Exception {
+    java.util.List<java.util.List<String>> out = new java.util.ArrayList<>();
+    FlightInfo info = c.sql().execute(sql, c.auth());
+    try (FlightStream s = c.sql().getStream(info.getEndpoints().get(0).getTicket(), c.auth())) {
+      while (s.next()) {
+        for (int r = 0; r < s.getRoot().getRowCount(); r++) {
+          java.util.List<String> row = new java.util.ArrayList<>();
+          for (var v : s.getRoot().getFieldVectors()) {
+            row.add(String.valueOf(v.getObject(r)));
+          }
+          out.add(row);
+        }
+      }
+    }
+    return out;
   }
 
   private static long rows(Client c, FlightInfo info) throws Exception {
@@ -73,7 +93,9 @@ class SessionProceduresTest {
       Client alice = login(a, server, "alice");
       Client bob = login(a, server, "bob");
       Client dave = login(a, server, "dave");
-      FlightInfo slow = alice.sql().execute(JobRecorder.SLEEPING_JOB, alice.auth());
+      // One task sleeping a minute: the other core stays free for libra.sessions' scans.
+      FlightInfo slow = alice.sql().execute("SELECT count(*) FROM range(0, 1, 1, 1)"
+          + " WHERE java_method('java.lang.Thread', 'sleep', 60000L) IS NULL", alice.auth());
       CompletableFuture<FlightStatusCode> reader = CompletableFuture.supplyAsync(() -> {
         try {
           rows(alice, slow);
@@ -89,6 +111,14 @@ class SessionProceduresTest {
       String tag = jobs.runningWithTag("libra-user-alice-").get(0).tags();
       String statement = tag.replaceAll(".*-op-([0-9a-f]{12}).*", "$1");
       String session = tag.replaceAll(".*-session-([0-9a-f]{12})-op-.*", "$1");
+      // libra.sessions: an admin sees every session, a user only their own.
+      java.util.List<java.util.List<String>> bobs = table(bob, "SELECT user FROM libra.sessions");
+      assertEquals(java.util.List.of(java.util.List.of("bob")), bobs);
+      java.util.List<java.util.List<String>> all = table(dave, "SELECT session_id, user,"
+          + " client_address, running_statements FROM libra.sessions ORDER BY user");
+      assertEquals(java.util.List.of("alice", "bob", "dave"),
+          all.stream().map(r -> r.get(1)).toList(), all.toString());
+      assertEquals(java.util.List.of(session, "alice", "127.0.0.1", "1"), all.get(0));
       FlightRuntimeException notHis = assertThrows(FlightRuntimeException.class, () ->
           firstValue(bob, "CALL libra.cancel_statement('" + statement + "')"));
       assertEquals(FlightStatusCode.NOT_FOUND, notHis.status().code(), notHis.getMessage());

@@ -1,8 +1,7 @@
 package io.libra.jobs;
 
-import java.sql.SQLException;
-import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.catalog.SupportsRead;
 import org.apache.spark.sql.connector.catalog.TableCapability;
@@ -16,27 +15,30 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
- * Table {@code libra.jobs} as one user sees it ({@link JobRows#SCHEMA}). A scan reads the registry
- * on the driver when it is planned and ships the rows in its single partition.
+ * A read-only table of the {@code libra} catalog ({@code libra.jobs}, {@code libra.sessions}) as
+ * one user sees it: a scan takes the rows on the driver when it is planned and ships them in its
+ * single partition.
  */
-final class JobsTable implements SupportsRead {
-  private final JobManager manager;
-  private final String user;
+final class RowsTable implements SupportsRead {
+  private final String name;
+  private final StructType schema;
+  private final Supplier<InternalRow[]> rows;
 
-  /** @param user who reads; null sees nothing */
-  JobsTable(JobManager manager, String user) {
-    this.manager = manager;
-    this.user = user;
+  /** @param rows read once per scan, on the driver */
+  RowsTable(String name, StructType schema, Supplier<InternalRow[]> rows) {
+    this.name = name;
+    this.schema = schema;
+    this.rows = rows;
   }
 
   @Override
   public String name() {
-    return "libra.jobs";
+    return name;
   }
 
   @Override
   public StructType schema() {
-    return JobRows.SCHEMA;
+    return schema;
   }
 
   @Override
@@ -49,7 +51,7 @@ final class JobsTable implements SupportsRead {
     return () -> new Scan() {
       @Override
       public StructType readSchema() {
-        return JobRows.SCHEMA;
+        return schema;
       }
 
       @Override
@@ -57,7 +59,7 @@ final class JobsTable implements SupportsRead {
         return new Batch() {
           @Override
           public InputPartition[] planInputPartitions() {
-            return new InputPartition[] {new RowsPartition(rows())};
+            return new InputPartition[] {new RowsPartition(rows.get())};
           }
 
           @Override
@@ -67,18 +69,6 @@ final class JobsTable implements SupportsRead {
         };
       }
     };
-  }
-
-  private InternalRow[] rows() {
-    if (user == null) {
-      return new InternalRow[0];
-    }
-    try {
-      List<JobRecord> jobs = manager.list(user);
-      return jobs.stream().map(JobRows::toInternalRow).toArray(InternalRow[]::new);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the job registry: " + e.getMessage(), e);
-    }
   }
 
   /** The rows of a scan, serialised with the task. */
