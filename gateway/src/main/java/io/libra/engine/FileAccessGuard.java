@@ -101,7 +101,7 @@ public final class FileAccessGuard {
     if (user == null || GATEWAY_WORK.get()) {
       return;
     }
-    String what = pathUse(plan);
+    String what = pathUse(session, plan);
     if (what != null) {
       throw new SecurityException("user '" + user + "' may not use server paths in SQL (" + what
           + "); that needs the '" + ROLE + "' role (libra.auth.roles-file)");
@@ -109,7 +109,7 @@ public final class FileAccessGuard {
   }
 
   /** What in this one plan node reaches files by path, or null. */
-  static String pathUse(LogicalPlan plan) {
+  static String pathUse(SparkSession session, LogicalPlan plan) {
     if (plan instanceof LogicalRelation r && r.relation() instanceof HadoopFsRelation
         && r.catalogTable().isEmpty()) {
       return "a query over a path";
@@ -119,7 +119,7 @@ public final class FileAccessGuard {
       return "a query over a path";
     }
     if (plan instanceof InsertIntoHadoopFsRelationCommand w && w.catalogTable().isEmpty()
-        && !inWarehouse(w)) {
+        && !inWarehouse(session, w)) {
       // Spark SQL writes to a path without a table only inside CREATE TABLE ... AS SELECT, into
       // the new managed table's directory in the warehouse.
       return "a write to a path";
@@ -166,10 +166,9 @@ public final class FileAccessGuard {
     return null;
   }
 
-  private static boolean inWarehouse(InsertIntoHadoopFsRelationCommand w) {
-    SparkSession active = SparkSession.active();
+  private static boolean inWarehouse(SparkSession session, InsertIntoHadoopFsRelationCommand w) {
     return WarehouseLocations.inside(w.outputPath().toUri(),
-        new org.apache.hadoop.fs.Path(active.sessionState().conf().warehousePath()).toUri());
+        new org.apache.hadoop.fs.Path(session.sessionState().conf().warehousePath()).toUri());
   }
 
   private static boolean hasPathOption(TableSpecBase spec) {

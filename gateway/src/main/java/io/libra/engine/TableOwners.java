@@ -154,13 +154,9 @@ public final class TableOwners {
       requireOwner(w.catalogTable().get(), user, "INSERT");
       return;
     }
-    if (kind.equals("InsertIntoHiveTable")) {
-      for (Object field : fields(plan)) {
-        if (field instanceof CatalogTable t) {
-          requireOwner(t, user, "INSERT");
-          return;
-        }
-      }
+    if (plan instanceof org.apache.spark.sql.hive.execution.InsertIntoHiveTable w) {
+      requireOwner(w.table(), user, "INSERT");
+      return;
     }
     if (CHANGES_TABLE.contains(kind)) {
       TableIdentifier target = target(plan);

@@ -83,14 +83,11 @@ final class WarehouseLocations {
           return tableLocations(catalog, warehouse, w.catalogTable().get(), "INSERT");
         }
       }
-      if (plan.getClass().getName().equals("org.apache.spark.sql.hive.execution.InsertIntoHiveTable")) {
-        CatalogTable t = (CatalogTable) plan.getClass().getMethod("table").invoke(plan);
-        return tableLocations(catalog, warehouse, t, "INSERT");
+      if (plan instanceof org.apache.spark.sql.hive.execution.InsertIntoHiveTable w) {
+        return tableLocations(catalog, warehouse, w.table(), "INSERT");
       }
     } catch (org.apache.spark.sql.AnalysisException e) {
       return null; // no such table or database: Spark's own error follows
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
     }
     return null;
   }

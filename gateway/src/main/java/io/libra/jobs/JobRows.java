@@ -50,11 +50,12 @@ public final class JobRows {
     return t == null ? null : Timestamp.from(t);
   }
 
-  private static Long micros(Instant t) {
+  /** Microseconds since the epoch (Catalyst's timestamp), or null. */
+  static Long micros(Instant t) {
     return t == null ? null : t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
   }
 
-  private static UTF8String utf8(String s) {
+  static UTF8String utf8(String s) {
     return s == null ? null : UTF8String.fromString(s);
   }
 }

@@ -2,12 +2,10 @@ package io.libra.jobs;
 
 import io.libra.session.ClientSession;
 import io.libra.util.PublicIds;
-import java.time.Instant;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The row shape of table {@code libra.sessions}, one open client session each: session_id (its
@@ -40,16 +38,9 @@ public final class SessionRows {
     } catch (RuntimeException e) {
       // a session closing meanwhile: no current catalog to show
     }
-    return new GenericInternalRow(new Object[] {utf8(PublicIds.of(s.id())), utf8(s.user()),
-        utf8(s.clientAddress()), utf8(s.poolOption()), utf8(catalog), utf8(schema),
-        micros(s.createdAt()), micros(s.lastActiveAt()), s.runningStatements()});
-  }
-
-  private static long micros(Instant t) {
-    return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
-  }
-
-  private static UTF8String utf8(String s) {
-    return s == null ? null : UTF8String.fromString(s);
+    return new GenericInternalRow(new Object[] {JobRows.utf8(PublicIds.of(s.id())),
+        JobRows.utf8(s.user()), JobRows.utf8(s.clientAddress()), JobRows.utf8(s.poolOption()),
+        JobRows.utf8(catalog), JobRows.utf8(schema), JobRows.micros(s.createdAt()),
+        JobRows.micros(s.lastActiveAt()), s.runningStatements()});
   }
 }

@@ -120,10 +120,16 @@ public final class LibraMetrics {
   }
 
   public void failedLogin() {
+    if (!enabled) {
+      return;
+    }
     failedLogins.inc();
   }
 
   public void throttledLogin() {
+    if (!enabled) {
+      return;
+    }
     throttledLogins.inc();
   }
 }

@@ -42,7 +42,6 @@ public final class Operation {
   private volatile String pool = "default";
   private volatile java.util.function.Consumer<Operation> onClosed;
   private volatile OperationState finalState;
-  private volatile long rowsSent;
 
   private volatile long peakStoredBytes;
   private volatile long peakFetchedBytes;
@@ -268,14 +267,6 @@ public final class Operation {
     return (System.nanoTime() - createdNanos) / 1e9;
   }
 
-  /** Rows this statement sent to its client. */
-  public long rowsSent() {
-    return rowsSent;
-  }
-
-  public void recordRowsSent(long rows) {
-    this.rowsSent = rows;
-  }
 
   /**
    * Result memory of this statement's stream: the most result-block bytes stored at once for

@@ -31,7 +31,13 @@ import org.junit.jupiter.api.Test;
  * the role gets NOT_FOUND for another user's. Through FlightSqlClient, authentication on.
  */
 class SessionProceduresTest {
-  private record Client(FlightClient raw, FlightSqlClient sql, CallOption auth) {}
+  private record Client(FlightClient raw, FlightSqlClient sql, CallOption auth)
+      implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      sql.close();
+    }
+  }
 
   private static Client login(RootAllocator a, LibraServer server, String user) {
     FlightClient raw = FlightClient.builder(a, Location.forGrpcInsecure("127.0.0.1",
@@ -90,54 +96,52 @@ class SessionProceduresTest {
     try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
         RootAllocator a = new RootAllocator();
         JobRecorder jobs = new JobRecorder(TestGateway.get().spark.sparkContext())) {
-      Client alice = login(a, server, "alice");
-      Client bob = login(a, server, "bob");
-      Client dave = login(a, server, "dave");
-      // One task sleeping a minute: the other core stays free for libra.sessions' scans.
-      FlightInfo slow = alice.sql().execute("SELECT count(*) FROM range(0, 1, 1, 1)"
-          + " WHERE java_method('java.lang.Thread', 'sleep', 60000L) IS NULL", alice.auth());
-      CompletableFuture<FlightStatusCode> reader = CompletableFuture.supplyAsync(() -> {
-        try {
-          rows(alice, slow);
-          return FlightStatusCode.OK;
-        } catch (FlightRuntimeException e) {
-          return e.status().code();
-        } catch (Exception e) {
-          throw new RuntimeException(e);
-        }
-      });
-      jobs.awaitLibraJobs(1, 30);
-      // What an operator sees in the Spark UI: libra-user-alice-session-<id>-op-<id>.
-      String tag = jobs.runningWithTag("libra-user-alice-").get(0).tags();
-      String statement = tag.replaceAll(".*-op-([0-9a-f]{12}).*", "$1");
-      String session = tag.replaceAll(".*-session-([0-9a-f]{12})-op-.*", "$1");
-      // libra.sessions: an admin sees every session, a user only their own.
-      java.util.List<java.util.List<String>> bobs = table(bob, "SELECT user FROM libra.sessions");
-      assertEquals(java.util.List.of(java.util.List.of("bob")), bobs);
-      java.util.List<java.util.List<String>> all = table(dave, "SELECT session_id, user,"
-          + " client_address, running_statements FROM libra.sessions ORDER BY user");
-      assertEquals(java.util.List.of("alice", "bob", "dave"),
-          all.stream().map(r -> r.get(1)).toList(), all.toString());
-      assertEquals(java.util.List.of(session, "alice", "127.0.0.1", "1"), all.get(0));
-      FlightRuntimeException notHis = assertThrows(FlightRuntimeException.class, () ->
-          firstValue(bob, "CALL libra.cancel_statement('" + statement + "')"));
-      assertEquals(FlightStatusCode.NOT_FOUND, notHis.status().code(), notHis.getMessage());
-      assertEquals("alice", firstValue(dave, "CALL libra.cancel_statement('" + statement + "')"));
-      assertEquals(FlightStatusCode.CANCELLED, reader.get(30, TimeUnit.SECONDS));
-      jobs.awaitLibraJobs(0, 30);
-      // Her session goes on until the admin closes it; then her token ends with it.
-      assertEquals(3, rows(alice, alice.sql().execute("SELECT id FROM range(3)", alice.auth())));
-      assertThrows(FlightRuntimeException.class, () ->
-          firstValue(bob, "CALL libra.close_session('" + session + "')"));
-      assertEquals("alice", firstValue(dave, "CALL libra.close_session('" + session + "')"));
-      FlightRuntimeException after = assertThrows(FlightRuntimeException.class,
-          () -> alice.sql().execute("SELECT 1", alice.auth()));
-      assertEquals(FlightStatusCode.UNAUTHENTICATED, after.status().code(), after.getMessage());
-      FlightRuntimeException gone = assertThrows(FlightRuntimeException.class, () ->
-          firstValue(dave, "CALL libra.close_session('" + session + "')"));
-      assertEquals(FlightStatusCode.NOT_FOUND, gone.status().code());
-      for (Client c : new Client[] {alice, bob, dave}) {
-        c.sql().close();
+      try (Client alice = login(a, server, "alice");
+          Client bob = login(a, server, "bob");
+          Client dave = login(a, server, "dave")) {
+        // One task sleeping a minute: the other core stays free for libra.sessions' scans.
+        FlightInfo slow = alice.sql().execute("SELECT count(*) FROM range(0, 1, 1, 1)"
+            + " WHERE java_method('java.lang.Thread', 'sleep', 60000L) IS NULL", alice.auth());
+        CompletableFuture<FlightStatusCode> reader = CompletableFuture.supplyAsync(() -> {
+          try {
+            rows(alice, slow);
+            return FlightStatusCode.OK;
+          } catch (FlightRuntimeException e) {
+            return e.status().code();
+          } catch (Exception e) {
+            throw new RuntimeException(e);
+          }
+        });
+        jobs.awaitLibraJobs(1, 30);
+        // What an operator sees in the Spark UI: libra-user-alice-session-<id>-op-<id>.
+        String tag = jobs.runningWithTag("libra-user-alice-").get(0).tags();
+        String statement = tag.replaceAll(".*-op-([0-9a-f]{12}).*", "$1");
+        String session = tag.replaceAll(".*-session-([0-9a-f]{12})-op-.*", "$1");
+        // libra.sessions: an admin sees every session, a user only their own.
+        java.util.List<java.util.List<String>> bobs = table(bob, "SELECT user FROM libra.sessions");
+        assertEquals(java.util.List.of(java.util.List.of("bob")), bobs);
+        java.util.List<java.util.List<String>> all = table(dave, "SELECT session_id, user,"
+            + " client_address, running_statements FROM libra.sessions ORDER BY user");
+        assertEquals(java.util.List.of("alice", "bob", "dave"),
+            all.stream().map(r -> r.get(1)).toList(), all.toString());
+        assertEquals(java.util.List.of(session, "alice", "127.0.0.1", "1"), all.get(0));
+        FlightRuntimeException notHis = assertThrows(FlightRuntimeException.class, () ->
+            firstValue(bob, "CALL libra.cancel_statement('" + statement + "')"));
+        assertEquals(FlightStatusCode.NOT_FOUND, notHis.status().code(), notHis.getMessage());
+        assertEquals("alice", firstValue(dave, "CALL libra.cancel_statement('" + statement + "')"));
+        assertEquals(FlightStatusCode.CANCELLED, reader.get(30, TimeUnit.SECONDS));
+        jobs.awaitLibraJobs(0, 30);
+        // Her session goes on until the admin closes it; then her token ends with it.
+        assertEquals(3, rows(alice, alice.sql().execute("SELECT id FROM range(3)", alice.auth())));
+        assertThrows(FlightRuntimeException.class, () ->
+            firstValue(bob, "CALL libra.close_session('" + session + "')"));
+        assertEquals("alice", firstValue(dave, "CALL libra.close_session('" + session + "')"));
+        FlightRuntimeException after = assertThrows(FlightRuntimeException.class,
+            () -> alice.sql().execute("SELECT 1", alice.auth()));
+        assertEquals(FlightStatusCode.UNAUTHENTICATED, after.status().code(), after.getMessage());
+        FlightRuntimeException gone = assertThrows(FlightRuntimeException.class, () ->
+            firstValue(dave, "CALL libra.close_session('" + session + "')"));
+        assertEquals(FlightStatusCode.NOT_FOUND, gone.status().code());
       }
     }
   }
