@@ -173,6 +173,32 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
     return super.getFlightInfo(context, descriptor);
   }
 
+  /**
+   * PollFlightInfo: {@code CommandStatementQuery} or {@code CommandPreparedStatementQuery} submit
+   * a query that runs in the background; the retry descriptor of an earlier answer (a
+   * {@code TicketStatementQuery}) polls it again ({@link StatementHandler#poll}).
+   */
+  @Override
+  public org.apache.arrow.flight.PollInfo pollFlightInfo(CallContext context,
+      FlightDescriptor descriptor) {
+    requireCommand(descriptor);
+    return translate(() -> {
+      Any any = Any.parseFrom(descriptor.getCommand());
+      if (any.is(CommandStatementQuery.class)) {
+        return statements.poll(ctx(context), any.unpack(CommandStatementQuery.class));
+      }
+      if (any.is(CommandPreparedStatementQuery.class)) {
+        return statements.poll(ctx(context), any.unpack(CommandPreparedStatementQuery.class));
+      }
+      if (any.is(TicketStatementQuery.class)) {
+        return statements.poll(ctx(context), any.unpack(TicketStatementQuery.class));
+      }
+      throw CallStatus.INVALID_ARGUMENT.withDescription("PollFlightInfo takes a query"
+          + " (CommandStatementQuery, CommandPreparedStatementQuery) or the retry descriptor of"
+          + " an earlier PollInfo").toRuntimeException();
+    });
+  }
+
   @Override
   public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
     requireCommand(descriptor);

@@ -15,6 +15,7 @@ import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.flight.FlightProducer.StreamListener;
 import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.PollInfo;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
@@ -63,6 +64,52 @@ final class StatementHandler {
         backend.planPreparedQuery(ctx, handle(command.getPreparedStatementHandle())), descriptor);
   }
 
+  /** The longest a poll waits for its statement to become ready before answering. */
+  static final long POLL_WAIT_MILLIS = 1_000;
+
+  /** {@code PollFlightInfo} of a new query: planned now, run in the background. */
+  PollInfo poll(StatementContext ctx, CommandStatementQuery command) throws Exception {
+    return pollInfo(ctx, backend.pollQuery(ctx, command.getQuery()));
+  }
+
+  /** {@code PollFlightInfo} of a new execution of a prepared query. */
+  PollInfo poll(StatementContext ctx, CommandPreparedStatementQuery command) throws Exception {
+    return pollInfo(ctx,
+        backend.pollPreparedQuery(ctx, handle(command.getPreparedStatementHandle())));
+  }
+
+  /** {@code PollFlightInfo} of an earlier poll's retry descriptor. */
+  PollInfo poll(StatementContext ctx, TicketStatementQuery retry) throws Exception {
+    return pollInfo(ctx, backend.polled(ctx, handle(retry.getStatementHandle())));
+  }
+
+  /**
+   * Waits up to {@link #POLL_WAIT_MILLIS} for the statement to be ready (the client cancelling
+   * this call cancels the statement), then answers: {@code info} with the schema always (its
+   * descriptor is the retry descriptor, so CancelFlightInfo of it finds the statement) and the
+   * one endpoint once ready; {@code flight_descriptor} (a {@code TicketStatementQuery} naming the
+   * statement) while it runs, unset once ready; {@code progress} in [0, 1], 1 once ready; and
+   * {@code expiration_time}, when the ticket and retry descriptor are dropped. A failed or
+   * cancelled statement answers its error instead.
+   */
+  private static PollInfo pollInfo(StatementContext ctx, io.libra.operation.PolledQuery query)
+      throws Exception {
+    boolean ready;
+    try (io.libra.operation.CallCancellation.Registration r = ctx.call().onCancel(
+        () -> query.cancel("the client cancelled its PollFlightInfo call"))) {
+      ready = query.awaitReady(POLL_WAIT_MILLIS);
+    }
+    TicketStatementQuery t = TicketStatementQuery.newBuilder()
+        .setStatementHandle(handleBytes(query.ticketId())).build();
+    FlightDescriptor retry = FlightDescriptor.command(Any.pack(t).toByteArray());
+    java.util.List<FlightEndpoint> endpoints = ready
+        ? java.util.List.of(new FlightEndpoint(new Ticket(Any.pack(t).toByteArray())))
+        : java.util.List.of();
+    FlightInfo info = FlightInfo.builder(query.schema(), retry, endpoints)
+        .setRecords(-1).setBytes(-1).build();
+    return new PollInfo(info, ready ? null : retry, query.progress(), query.expiresAt());
+  }
+
   SchemaResult schema(StatementContext ctx, CommandStatementQuery command) throws Exception {
     return new SchemaResult(backend.schemaOf(ctx, command.getQuery()));
   }
@@ -87,6 +134,14 @@ final class StatementHandler {
    * now.
    */
   boolean cancel(StatementContext ctx, FlightInfo info) throws Exception {
+    if (info.getEndpoints().isEmpty() && info.getDescriptor() != null
+        && info.getDescriptor().isCommand()) { // a polled statement not ready yet
+      Any any = Any.parseFrom(info.getDescriptor().getCommand());
+      if (any.is(TicketStatementQuery.class)) {
+        return backend.cancel(ctx, handle(any.unpack(TicketStatementQuery.class)
+            .getStatementHandle()));
+      }
+    }
     boolean cancelled = false;
     for (FlightEndpoint e : info.getEndpoints()) {
       Any any = Any.parseFrom(e.getTicket().getBytes());

@@ -43,6 +43,7 @@ public final class Operation {
   private volatile java.util.function.Consumer<Operation> onClosed;
   private volatile OperationState finalState;
 
+  private volatile PolledQuery polled;
   private volatile long peakStoredBytes;
   private volatile long peakFetchedBytes;
 
@@ -283,6 +284,15 @@ public final class Operation {
 
   public long peakFetchedBytes() {
     return peakFetchedBytes;
+  }
+
+  /** Its background run when {@code PollFlightInfo} submitted it; null otherwise. */
+  public PolledQuery polled() {
+    return polled;
+  }
+
+  void setPolled(PolledQuery polled) {
+    this.polled = polled;
   }
 
   /** Whether the statement was cancelled (by the client, its session, or its timeout). */

@@ -2,8 +2,8 @@ package io.libra.operation;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -64,6 +64,30 @@ public final class OperationManager implements AutoCloseable {
    * @throws Exception the body's failure (unwrapped)
    */
   public <T> T run(Operation op, Body<T> body) throws Exception {
+    CompletableFuture<T> future = submit(op, body);
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof Exception ex) {
+        throw ex;
+      }
+      throw (Error) cause;
+    } catch (InterruptedException e) {
+      op.cancel("the calling thread was interrupted");
+      Thread.currentThread().interrupt();
+      throw e;
+    }
+  }
+
+  /**
+   * Admits {@code body} for {@code op} (at once, or {@link AdmissionException}) and starts it on
+   * the statement executor without waiting: the future completes with its result or failure.
+   * It holds its admission slots until it ends.
+   *
+   * @throws AdmissionException when a concurrency limit is reached
+   */
+  public <T> CompletableFuture<T> submit(Operation op, Body<T> body) throws InterruptedException {
     Semaphore mine = runningPerUser.computeIfAbsent(op.user(),
         u -> new Semaphore(limits.maxConcurrentPerUser()));
     if (!mine.tryAcquire(limits.admissionWaitMillis(), TimeUnit.MILLISECONDS)) {
@@ -78,16 +102,20 @@ public final class OperationManager implements AutoCloseable {
           + limits.maxConcurrent()
           + " statements (libra.operations.max-concurrent); retry later");
     }
-    Future<T> future;
+    CompletableFuture<T> future = new CompletableFuture<>();
     try {
-      future = executor.submit(() -> {
+      executor.execute(() -> {
         Thread me = Thread.currentThread();
         String oldName = me.getName();
         me.setName("libra-op-" + op.publicId());
         op.bindRunner(me);
+        T result = null;
+        Throwable failure = null;
         try {
           op.checkNotCancelled();
-          return body.run();
+          result = body.run();
+        } catch (Throwable t) {
+          failure = t;
         } finally {
           op.bindRunner(null);
           Thread.interrupted();
@@ -95,25 +123,18 @@ public final class OperationManager implements AutoCloseable {
           mine.release();
           slots.release();
         }
+        if (failure != null) {
+          future.completeExceptionally(failure);
+        } else {
+          future.complete(result);
+        }
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       mine.release();
       slots.release();
       throw rejected("shutdown", "the gateway is shutting down; retry later");
     }
-    try {
-      return future.get();
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Exception ex) {
-        throw ex;
-      }
-      throw (Error) cause;
-    } catch (InterruptedException e) {
-      op.cancel("the calling thread was interrupted");
-      Thread.currentThread().interrupt();
-      throw e;
-    }
+    return future;
   }
 
   /** From now on, told the limit of every statement refused with RESOURCE_EXHAUSTED. */

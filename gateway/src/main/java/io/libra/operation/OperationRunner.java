@@ -120,47 +120,107 @@ public final class OperationRunner {
         op.cancel("session closed");
       }
       op.setPool(ctx.pool());
-      return operations.run(op, () -> {
-        op.start();
-        session.stepStarted();
-        SparkSession spark = session.spark();
-        SparkContext sc = spark.sparkContext();
-        SparkSession.setActiveSession(spark);
-        try (SparkLocalProperties ignored = SparkLocalProperties.apply(sc, Map.of(
-            SparkLocalProperties.POOL, ctx.pool(),
-            SparkLocalProperties.JOB_DESCRIPTION, abbreviate(SqlRedaction.redact(spark, op.sql())),
-            SparkLocalProperties.INTERRUPT_ON_CANCEL, "true",
-            SparkLocalProperties.USER, session.user()))) {
-          sc.addJobTag(op.jobTag());
-          // current_user() and session_user() name the Libra user, not the gateway's OS user.
-          org.apache.spark.sql.catalyst.CurrentUserContext.CURRENT_USER().set(session.user());
-          try {
-            T result = body.run();
-            op.checkNotCancelled();
-            return result;
-          } catch (Throwable t) {
-            if (op.isCancelled()) {
-              throw op.cancellationException();
-            }
-            op.tryTransition(OperationState.FAILED);
-            throw t;
-          } finally {
-            org.apache.spark.sql.catalyst.CurrentUserContext.CURRENT_USER().remove();
-            sc.removeJobTag(op.jobTag());
-            SparkSession.clearActiveSession();
-            session.stepEnded();
-          }
-        }
-      });
+      return operations.run(op, inStatement(ctx, op, body));
     } catch (Throwable t) {
       end(session, op);
       if (op.isCancelled() && !(t instanceof CancellationException)) {
-        CancellationException c = op.cancellationException();
-        c.initCause(t);
-        throw c;
+        throw (CancellationException) cancelledInstead(op, t);
       }
       throw t;
     }
+  }
+
+  /**
+   * Runs {@code body} as the last step of {@code op} without waiting for it (a statement
+   * submitted by {@code PollFlightInfo}): admitted now, then run on the statement executor, not
+   * tied to any call (its cancel, session close, ticket expiry and timeout still end it). The
+   * future completes once the statement has ended: FINISHED with the body's result, or failed
+   * with its error ({@link CancellationException} when cancelled).
+   *
+   * @throws AdmissionException when the statement limits are reached (the statement is ended)
+   */
+  public <T> java.util.concurrent.CompletableFuture<T> executeInBackground(StatementContext ctx,
+      Operation op, OperationManager.Body<T> body) throws Exception {
+    ClientSession session = ctx.session();
+    java.util.concurrent.CompletableFuture<T> running;
+    try {
+      if (session.isClosed()) {
+        op.cancel("session closed");
+      }
+      op.setPool(ctx.pool());
+      running = operations.submit(op, inStatement(ctx, op, () -> {
+        T result = body.run();
+        if (!op.tryComplete()) {
+          throw op.cancellationException();
+        }
+        op.finish();
+        return result;
+      }));
+    } catch (Throwable t) {
+      end(session, op);
+      throw t;
+    }
+    java.util.concurrent.CompletableFuture<T> ended = new java.util.concurrent.CompletableFuture<>();
+    running.whenComplete((result, failure) -> {
+      end(session, op);
+      if (failure == null) {
+        ended.complete(result);
+      } else {
+        ended.completeExceptionally(cancelledInstead(op, failure));
+      }
+    });
+    return ended;
+  }
+
+  /** A failure of a cancelled statement is its cancellation (with the failure as cause). */
+  private static Throwable cancelledInstead(Operation op, Throwable t) {
+    if (op.isCancelled() && !(t instanceof CancellationException)) {
+      CancellationException c = op.cancellationException();
+      c.initCause(t);
+      return c;
+    }
+    return t;
+  }
+
+  /**
+   * {@code body} as it runs on the statement executor: the session's SparkSession active, the
+   * statement's pool, job tag, description and user as Spark local properties, removed after.
+   */
+  private <T> OperationManager.Body<T> inStatement(StatementContext ctx, Operation op,
+      OperationManager.Body<T> body) {
+    ClientSession session = ctx.session();
+    return () -> {
+      op.start();
+      session.stepStarted();
+      SparkSession spark = session.spark();
+      SparkContext sc = spark.sparkContext();
+      SparkSession.setActiveSession(spark);
+      try (SparkLocalProperties ignored = SparkLocalProperties.apply(sc, Map.of(
+          SparkLocalProperties.POOL, ctx.pool(),
+          SparkLocalProperties.JOB_DESCRIPTION, abbreviate(SqlRedaction.redact(spark, op.sql())),
+          SparkLocalProperties.INTERRUPT_ON_CANCEL, "true",
+          SparkLocalProperties.USER, session.user()))) {
+        sc.addJobTag(op.jobTag());
+        // current_user() and session_user() name the Libra user, not the gateway's OS user.
+        org.apache.spark.sql.catalyst.CurrentUserContext.CURRENT_USER().set(session.user());
+        try {
+          T result = body.run();
+          op.checkNotCancelled();
+          return result;
+        } catch (Throwable t) {
+          if (op.isCancelled()) {
+            throw op.cancellationException();
+          }
+          op.tryTransition(OperationState.FAILED);
+          throw t;
+        } finally {
+          org.apache.spark.sql.catalyst.CurrentUserContext.CURRENT_USER().remove();
+          sc.removeJobTag(op.jobTag());
+          SparkSession.clearActiveSession();
+          session.stepEnded();
+        }
+      }
+    };
   }
 
   /** Ends {@code op}: CLOSED (idempotent), and out of its session's live statements. */

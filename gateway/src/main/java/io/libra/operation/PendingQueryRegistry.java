@@ -49,6 +49,15 @@ public final class PendingQueryRegistry {
     return q;
   }
 
+  /** @throws HandleNotFoundException when the ticket is unknown, already read or expired */
+  public PendingQuery peek(String id) {
+    PendingQuery q = pending.getIfPresent(id);
+    if (q == null) {
+      throw new HandleNotFoundException("ticket", id);
+    }
+    return q;
+  }
+
   /** Drops every unread ticket (the session closes). */
   public void clear() {
     for (String id : pending.asMap().keySet()) {

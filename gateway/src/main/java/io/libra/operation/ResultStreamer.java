@@ -29,22 +29,83 @@ final class ResultStreamer {
   long stream(StatementContext ctx, String ticketId, ResultSink sink) throws Exception {
     PendingQuery query = ctx.session().pending().take(ticketId);
     Operation op = query.operation();
+    PolledQuery polled = op.polled();
+    if (polled != null) { // running since its poll: this call reads what it writes
+      return polled.read(sink, ctx.call());
+    }
     // The pool of the GetFlightInfo call, the DoGet call's cancellation.
     StatementContext streamCtx = query.context().withCall(ctx.call());
-    ClientSession session = streamCtx.session();
-    try (BufferAllocator allocator = session.allocator().newChildAllocator(
-        "stream-" + op.publicId(), 0, Long.MAX_VALUE)) {
-      if (query.dataset() == null) {
-        return runner.execute(streamCtx, op, () -> {
+    return runner.execute(streamCtx, op, body(query, sink, null));
+  }
+
+  /**
+   * Starts the last step of a planned query now, in the background ({@code PollFlightInfo}):
+   * its result is computed ahead while the ticket waits in the session; {@link #stream} of the
+   * ticket then reads it.
+   *
+   * @throws AdmissionException when the statement limits are reached (the statement is ended)
+   * @throws HandleNotFoundException when the ticket is not this session's
+   */
+  PolledQuery startPolled(StatementContext ctx, String ticketId) throws Exception {
+    PendingQuery query = ctx.session().pending().peek(ticketId);
+    Operation op = query.operation();
+    ClientSession session = query.context().session();
+    PolledQuery polled = new PolledQuery(op, ticketId, query.arrowSchema(),
+        session.spark().sparkContext(), java.time.Instant.now()
+            .plus(session.handleTtl()).minusMillis((long) (op.ageSeconds() * 1000)));
+    op.setPolled(polled);
+    // Not tied to the poll call: it ends with the statement (cancel, session, ticket expiry).
+    StatementContext background = query.context().withCall(CallCancellation.NONE);
+    java.util.concurrent.CompletableFuture<Long> finished;
+    try {
+      finished = runner.executeInBackground(background, op, body(query, polled.sink, polled));
+    } catch (Throwable t) {
+      dropTicket(session, ticketId);
+      throw t;
+    }
+    finished.whenComplete((rows, failure) -> {
+      if (failure != null) {
+        dropTicket(session, ticketId); // nothing left to read
+      }
+    });
+    polled.running(finished);
+    return polled;
+  }
+
+  private static void dropTicket(ClientSession session, String ticketId) {
+    try {
+      session.pending().take(ticketId);
+    } catch (HandleNotFoundException alreadyRead) {
+      // read, expired or dropped with its session
+    }
+  }
+
+  /**
+   * The streaming step: {@code query} into {@code sink} in a child allocator of the session's,
+   * released on every path; computed ahead first and reported ready to {@code polled} when not
+   * null.
+   */
+  private OperationManager.Body<Long> body(PendingQuery query, ResultSink sink,
+      PolledQuery polled) {
+    Operation op = query.operation();
+    ClientSession session = query.context().session();
+    Runnable ready = () -> {
+      if (polled != null) {
+        polled.ready.complete(null);
+      }
+    };
+    return () -> {
+      try (BufferAllocator allocator = session.allocator().newChildAllocator(
+          "stream-" + op.publicId(), 0, Long.MAX_VALUE)) {
+        if (query.dataset() == null) {
           try (VectorSchemaRoot root = VectorSchemaRoot.create(query.arrowSchema(), allocator)) {
+            ready.run();
             sink.start(root);
             completing(op);
             sink.completed();
           }
           return 0L;
-        });
-      }
-      return runner.execute(streamCtx, op, () -> {
+        }
         long t0 = System.nanoTime();
         long rows = results.stream(query.dataset(), query.arrowSchema(), allocator, sink,
             new ArrowResultStream.StreamControl() {
@@ -56,6 +117,16 @@ final class ResultStreamer {
               @Override
               public void onClientCancel() {
                 op.cancel("the client cancelled the stream");
+              }
+
+              @Override
+              public boolean runAhead() {
+                return polled != null;
+              }
+
+              @Override
+              public void onReady() {
+                ready.run();
               }
 
               @Override
@@ -72,8 +143,8 @@ final class ResultStreamer {
             + " largest block fetched {} bytes)", op.publicId(), rows,
             (System.nanoTime() - t0) / 1_000_000, op.peakStoredBytes(), op.peakFetchedBytes());
         return rows;
-      });
-    }
+      }
+    };
   }
 
   /** Takes COMPLETING before the last message; a cancel that came first wins instead. */

@@ -97,6 +97,33 @@ public final class SqlBackend {
     return planner.planPrepared(ctx, handle);
   }
 
+  /**
+   * {@code PollFlightInfo(CommandStatementQuery)}: plans the query in this call, then runs it in
+   * the background ({@link PolledQuery}); later polls find it by its ticket id.
+   */
+  public PolledQuery pollQuery(StatementContext ctx, String sql) throws Exception {
+    return streamer.startPolled(ctx, planQuery(ctx, sql).ticketId());
+  }
+
+  /** {@code PollFlightInfo(CommandPreparedStatementQuery)}: a new statement of the prepared one. */
+  public PolledQuery pollPreparedQuery(StatementContext ctx, String handle) throws Exception {
+    return streamer.startPolled(ctx, planPreparedQuery(ctx, handle).ticketId());
+  }
+
+  /**
+   * A later {@code PollFlightInfo} (its retry descriptor names the ticket id): this session's
+   * polled statement, running or ended.
+   *
+   * @throws HandleNotFoundException when this session has no polled statement of that id
+   */
+  public PolledQuery polled(StatementContext ctx, String ticketId) {
+    Operation op = ctx.session().statement(ticketId);
+    if (op == null || op.polled() == null) {
+      throw new HandleNotFoundException("polled query", ticketId);
+    }
+    return op.polled();
+  }
+
   /** {@code DoPut(CommandStatementUpdate)}: runs the statement, returns its update count. */
   public long executeUpdate(StatementContext ctx, String sql) throws Exception {
     limits.check(sql);

@@ -75,6 +75,7 @@ public final class ArrowResultStream {
                 java.util.Iterator<byte[]> payloads = ArrowBatchRdd.local(
                     (InternalRow[]) local.executeCollect(), dataset.schema(), timeZone,
                     settings.maxRecordsPerBatch(), settings.maxBatchBytes());
+                control.onReady();
                 try (PayloadSource source = new PayloadSource() {
                   @Override
                   public byte[] next() {
@@ -93,11 +94,16 @@ public final class ArrowResultStream {
               }
               JavaRDD<byte[]> batches = ArrowBatchRdd.of(qe, dataset.schema(), timeZone,
                   settings.maxRecordsPerBatch(), settings.maxBatchBytes());
+              boolean ahead = control.runAhead();
               try (PartitionPrefetcher prefetcher = new PartitionPrefetcher(
                   dataset.sparkSession().sparkContext(), batches, settings.prefetchPartitions(),
                   settings.maxBufferedBytes(), control::beforeJob, ResultSizeEstimate.bytes(qe),
-                  settings.spillBudget())) {
+                  ahead ? settings.runAheadSpillBudget() : settings.spillBudget())) {
                 try {
+                  if (ahead) {
+                    runAhead(prefetcher, settings.maxSpillBytes());
+                  }
+                  control.onReady();
                   return sendAll(prefetcher, root, allocator, listener, gate);
                 } finally {
                   control.onResultMemory(prefetcher.peakBufferedBytes(),
@@ -120,6 +126,21 @@ public final class ArrowResultStream {
     /** Called once when the client cancels the call or drops the connection. */
     void onClientCancel();
 
+    /**
+     * Whether to compute the result ahead of the client ({@code PollFlightInfo}): before the
+     * first batch is sent, partitions are computed into result blocks until all are stored or
+     * they reach {@code libra.results.max-spill-bytes} ({@link PartitionPrefetcher#runAhead}).
+     */
+    default boolean runAhead() {
+      return false;
+    }
+
+    /**
+     * Called once the stream is about to send its first batch: after {@link #runAhead} when
+     * computing ahead, at once otherwise.
+     */
+    default void onReady() {}
+
     /** Called just before the stream is completed: every batch has been handed to gRPC. */
     default void beforeComplete() {}
 
@@ -128,6 +149,19 @@ public final class ArrowResultStream {
      * block fetched into the driver ({@link PartitionPrefetcher}).
      */
     default void onResultMemory(long peakStoredBytes, long peakFetchedBytes) {}
+  }
+
+  private static void runAhead(PartitionPrefetcher prefetcher, long budgetBytes) {
+    try {
+      prefetcher.runAhead(budgetBytes);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.util.concurrent.CancellationException("interrupted while computing ahead");
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
   }
 
   private static long sendAll(PayloadSource prefetcher, VectorSchemaRoot root,

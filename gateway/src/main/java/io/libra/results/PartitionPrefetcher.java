@@ -70,6 +70,8 @@ public final class PartitionPrefetcher implements PayloadSource {
   private final AtomicLong bufferedBytes = new AtomicLong();
   private final AtomicLong peakBufferedBytes = new AtomicLong();
   private final AtomicLong largestPartitionBytes = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger arrivedPartitions =
+      new java.util.concurrent.atomic.AtomicInteger();
   /**
    * Per partition: bytes of its blocks read while its job still ran, or {@link #DONE} once the job's
    * result was counted into {@link #bufferedBytes} (then a block read later is subtracted there).
@@ -182,6 +184,61 @@ public final class PartitionPrefetcher implements PayloadSource {
       current = null;
     }
     return payloads.poll();
+  }
+
+  /**
+   * Computes the result ahead of any reader (a statement submitted by {@code PollFlightInfo}):
+   * submits jobs — the first as {@link #next()} would, then, once partition sizes are known, as
+   * many partitions as the stored, unread blocks plus a reservation for each partition not back
+   * yet (at the largest size seen) fit in {@code budgetBytes} — and returns when every partition
+   * is stored, or when every job submitted has finished and no further partition fits (the rest
+   * runs as the reader reads, as in streaming). Call once, before the first {@link #next()}, from
+   * the thread that will read (jobs inherit its Spark local properties).
+   *
+   * @param budgetBytes bytes of stored blocks to compute ahead ({@code libra.results.max-spill-bytes})
+   * @throws Exception the failure of a job (a cancelled statement's jobs fail)
+   * @throws InterruptedException when the calling thread is interrupted (the statement is cancelled)
+   */
+  public void runAhead(long budgetBytes) throws Exception {
+    while (true) {
+      int submitted = actions.size();
+      int count = 0;
+      if (submitted < partitions) {
+        long largest = largestPartitionBytes.get();
+        int notArrived = submitted - arrivedPartitions.get();
+        if (submitted == 0) {
+          count = groupSize(0);
+        } else if (largest == 0) { // every partition so far was empty: size unknown
+          count = notArrived == 0 ? partitions - submitted : 0;
+        } else {
+          count = (int) Math.max(0, Math.min(partitions - submitted,
+              (budgetBytes - bufferedBytes.get()) / largest - notArrived));
+        }
+        if (count > 0) {
+          submit(submitted, count);
+          continue;
+        }
+      }
+      boolean allDone = true;
+      SimpleFutureAction<BoxedUnit> previous = null;
+      for (SimpleFutureAction<BoxedUnit> action : actions) {
+        if (action == previous) {
+          continue;
+        }
+        previous = action;
+        if (action.isCompleted()) {
+          action.get(); // throws the job's failure
+        } else {
+          allDone = false;
+        }
+      }
+      if (allDone) {
+        return; // every partition is stored, or the budget holds no more
+      }
+      synchronized (arrivals) {
+        arrivals.wait(100);
+      }
+    }
   }
 
   /**
@@ -352,6 +409,7 @@ public final class PartitionPrefetcher implements PayloadSource {
     long now = bufferedBytes.addAndGet(size - readWhileRunning.getAndSet(partition, DONE));
     peakBufferedBytes.accumulateAndGet(now, Math::max);
     results.set(partition, refs);
+    arrivedPartitions.incrementAndGet();
     if (closed) { // closed meanwhile: close() may have missed these
       removeLater(results.getAndSet(partition, null), 0);
     }

@@ -18,6 +18,16 @@ package io.libra.results;
 public record ResultSettings(int maxRecordsPerBatch, long maxBatchBytes, int prefetchPartitions,
     long maxBufferedBytes, long maxSpillBytes, long maxSpillBytesTotal, long spillWaitMillis) {
 
+  /**
+   * The disk bound of the tasks of a statement computed ahead of its client
+   * ({@link PartitionPrefetcher#runAhead}): no share per task (the run-ahead submits partitions
+   * while the statement's stored blocks fit {@code maxSpillBytes}; a partition, once started, is
+   * computed whole), the executor's total as always.
+   */
+  SpillBudget runAheadSpillBudget() {
+    return new SpillBudget(Long.MAX_VALUE, maxSpillBytesTotal, spillWaitMillis);
+  }
+
   /** The disk bound of one statement's tasks ({@link SpillBudget}). */
   SpillBudget spillBudget() {
     // The partition being read and the ones prefetched run at once.

@@ -48,6 +48,8 @@ public final class ClientSession implements AutoCloseable {
   /** Hashes of the bearer tokens calls on this session carried (revoked when it closes). */
   private final java.util.Set<String> tokenHashes = ConcurrentHashMap.newKeySet();
 
+  private final Duration handleTtl;
+
   /**
    * @param connectionId the client connection this session lives and dies with, or null
    * @param handleTtl how long an unread ticket or unused prepared statement is kept
@@ -60,12 +62,18 @@ public final class ClientSession implements AutoCloseable {
     this.spark = spark;
     this.allocator = allocator;
     this.prepared = new PreparedStatementRegistry(handleTtl);
+    this.handleTtl = handleTtl;
     this.pending = new PendingQueryRegistry(handleTtl, this::dropUnread);
     this.ended = Caffeine.newBuilder().expireAfterWrite(handleTtl).maximumSize(1_000).build();
   }
 
   public String id() {
     return id;
+  }
+
+  /** How long an unread ticket or unused prepared statement is kept. */
+  public Duration handleTtl() {
+    return handleTtl;
   }
 
   public String user() {
