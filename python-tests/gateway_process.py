@@ -82,7 +82,9 @@ class GatewayProcess:
             prefix = ["runuser", "-m", "-u", self.run_as, "--"]
         started = subprocess.run(
             prefix + [self.script, "start", "--conf", f"spark.ui.port={ui_port}",
-             "--conf", "spark.master=local[2]"],
+             "--conf", "spark.master=local[2]",
+             # test_adbc_incremental: a query whose client stops polling ends within 8 s.
+             "--conf", "libra.statement.poll-lease-seconds=8"],
             env=self.env, text=True, capture_output=True, timeout=900)
         assert started.returncode == 0, started.stdout + started.stderr
         log = (self.base / "work" / "libra.log").read_text()

@@ -93,6 +93,12 @@ public final class LibraConfig {
       "libra.statement.ticket-ttl-seconds", 600, 1, Integer.MAX_VALUE,
       "Seconds an unread ticket (and an unused prepared statement) is kept before it is dropped.");
 
+  public static final ConfigEntry<Integer> POLL_LEASE_SECONDS = ConfigEntry.integer(
+      "libra.statement.poll-lease-seconds", 30, 2, Integer.MAX_VALUE,
+      "Seconds a query submitted by PollFlightInfo keeps running without being polled: a client"
+          + " that stops polling before it is ready has abandoned it, and it is cancelled (each"
+          + " PollInfo's expiration_time says until when).");
+
   public static final ConfigEntry<Integer> SESSION_IDLE_TIMEOUT_SECONDS = ConfigEntry.integer(
       "libra.sessions.idle-timeout-seconds", 900, 1, Integer.MAX_VALUE,
       "Seconds without a call after which a client session is closed (its statements cancelled,"
@@ -228,7 +234,8 @@ public final class LibraConfig {
       SERVER_THREADS, SERVER_ALLOW_ROOT, SERVER_MAX_HEADER_BYTES, METRICS_HOST, METRICS_PORT,
       DRAIN_SECONDS, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_SPILL_BYTES, MAX_SPILL_BYTES_TOTAL,
-      SPILL_WAIT_SECONDS, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, SESSION_IDLE_TIMEOUT_SECONDS,
+      SPILL_WAIT_SECONDS, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, POLL_LEASE_SECONDS,
+      SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, SESSION_IDENTIFY_BY, MAX_SESSIONS,
       STATEMENT_TIMEOUT_SECONDS, SQL_MAX_TEXT_BYTES, SQL_MAX_NESTING_DEPTH,
       SQL_ALLOWED_PROVIDERS, SQL_USER_SETTABLE_CONF, SQL_PRIVATE_BY_DEFAULT,

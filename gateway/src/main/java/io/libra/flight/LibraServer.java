@@ -174,7 +174,8 @@ public final class LibraServer implements AutoCloseable {
     io.libra.engine.JobTagGuard guard = io.libra.engine.JobTagGuard.install(
         session.sparkContext());
     OperationRunner runner = new OperationRunner(operations, guard,
-        config.get(LibraConfig.STATEMENT_TIMEOUT_SECONDS));
+        config.get(LibraConfig.STATEMENT_TIMEOUT_SECONDS),
+        config.get(LibraConfig.POLL_LEASE_SECONDS));
     runner.onStatementClosed(op -> metrics.statementEnded(op.kind(),
         String.valueOf(op.finalState()), op.ageSeconds()));
     operations.onRejected(metrics::admissionRejected);

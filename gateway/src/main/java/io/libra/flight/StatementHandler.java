@@ -95,10 +95,12 @@ final class StatementHandler {
   private static PollInfo pollInfo(StatementContext ctx, io.libra.operation.PolledQuery query)
       throws Exception {
     boolean ready;
+    query.polledNow();
     try (io.libra.operation.CallCancellation.Registration r = ctx.call().onCancel(
         () -> query.cancel("the client cancelled its PollFlightInfo call"))) {
       ready = query.awaitReady(POLL_WAIT_MILLIS);
     }
+    query.polledNow();
     TicketStatementQuery t = TicketStatementQuery.newBuilder()
         .setStatementHandle(handleBytes(query.ticketId())).build();
     FlightDescriptor retry = FlightDescriptor.command(Any.pack(t).toByteArray());

@@ -36,9 +36,42 @@ public final class OperationRunner {
 
   public OperationRunner(OperationManager operations, JobTagGuard guard,
       int defaultTimeoutSeconds) {
+    this(operations, guard, defaultTimeoutSeconds, 30);
+  }
+
+  /** @param pollLeaseSeconds {@code libra.statement.poll-lease-seconds} ({@link PolledQuery}) */
+  public OperationRunner(OperationManager operations, JobTagGuard guard,
+      int defaultTimeoutSeconds, int pollLeaseSeconds) {
     this.operations = operations;
     this.guard = guard;
     this.defaultTimeoutSeconds = defaultTimeoutSeconds;
+    this.pollLeaseSeconds = pollLeaseSeconds;
+  }
+
+  private final int pollLeaseSeconds;
+
+  /** How long a polled statement runs on without a poll before it is cancelled, in seconds. */
+  int pollLeaseSeconds() {
+    return pollLeaseSeconds;
+  }
+
+  /**
+   * Cancels {@code query} if its client stops polling it for {@link #pollLeaseSeconds} before it
+   * is ready (checked on the statement timer thread, re-armed for the rest of the lease).
+   */
+  void watchLease(PolledQuery query) {
+    operations.schedule(() -> {
+      if (query.isSettled()) {
+        return;
+      }
+      long idle = query.millisSinceLastPoll();
+      if (idle >= pollLeaseSeconds * 1000L) {
+        query.cancel("its client stopped polling (no PollFlightInfo for " + pollLeaseSeconds
+            + " s, libra.statement.poll-lease-seconds)");
+      } else {
+        watchLease(query);
+      }
+    }, Math.max(1, (pollLeaseSeconds * 1000L - query.millisSinceLastPoll() + 999) / 1000));
   }
 
   /**

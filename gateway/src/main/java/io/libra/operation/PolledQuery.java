@@ -35,14 +35,36 @@ public final class PolledQuery {
   final CompletableFuture<Void> ready = new CompletableFuture<>();
   private volatile CompletableFuture<Long> finished;
   private volatile double progress;
+  private final long leaseMillis;
+  private volatile long lastPollNanos = System.nanoTime();
 
+  /**
+   * @param expiresAt when the ticket is dropped ({@code libra.statement.ticket-ttl-seconds})
+   * @param leaseMillis how long it runs on unpolled before it is ready
+   *     ({@code libra.statement.poll-lease-seconds})
+   */
   PolledQuery(Operation operation, String ticketId, Schema schema, SparkContext sc,
-      Instant expiresAt) {
+      Instant expiresAt, long leaseMillis) {
     this.operation = operation;
     this.ticketId = ticketId;
     this.schema = schema;
     this.sc = sc;
     this.expiresAt = expiresAt;
+    this.leaseMillis = leaseMillis;
+  }
+
+  /** A poll of it came now: its lease starts again. */
+  public void polledNow() {
+    lastPollNanos = System.nanoTime();
+  }
+
+  long millisSinceLastPoll() {
+    return (System.nanoTime() - lastPollNanos) / 1_000_000;
+  }
+
+  /** Ready or ended: the lease no longer applies. */
+  boolean isSettled() {
+    return ready.isDone();
   }
 
   /** The statement's background run: rows streamed once read, or how it failed. */
@@ -67,9 +89,16 @@ public final class PolledQuery {
     return schema;
   }
 
-  /** Until when the ticket and the retry descriptor are kept ({@code libra.statement.ticket-ttl-seconds}). */
+  /**
+   * {@code PollInfo.expiration_time}: while it runs, the end of its lease (a poll renews it);
+   * once ready, when its ticket is dropped ({@code libra.statement.ticket-ttl-seconds}).
+   */
   public Instant expiresAt() {
-    return expiresAt;
+    if (isSettled()) {
+      return expiresAt;
+    }
+    Instant lease = Instant.now().plusMillis(leaseMillis - millisSinceLastPoll());
+    return lease.isBefore(expiresAt) ? lease : expiresAt;
   }
 
   /**

@@ -52,7 +52,8 @@ final class ResultStreamer {
     ClientSession session = query.context().session();
     PolledQuery polled = new PolledQuery(op, ticketId, query.arrowSchema(),
         session.spark().sparkContext(), java.time.Instant.now()
-            .plus(session.handleTtl()).minusMillis((long) (op.ageSeconds() * 1000)));
+            .plus(session.handleTtl()).minusMillis((long) (op.ageSeconds() * 1000)),
+        runner.pollLeaseSeconds() * 1000L);
     op.setPolled(polled);
     // Not tied to the poll call: it ends with the statement (cancel, session, ticket expiry).
     StatementContext background = query.context().withCall(CallCancellation.NONE);
@@ -69,6 +70,7 @@ final class ResultStreamer {
       }
     });
     polled.running(finished);
+    runner.watchLease(polled);
     return polled;
   }
 

@@ -188,6 +188,41 @@ class PollFlightInfoTest {
   }
 
   @Test
+  void aPollCallTheClientAbandonsCancelsItsStatement() throws Exception {
+    PollInfo poll = client.pollInfo(query(SLEEP));
+    awaitRunningJob();
+    // The next poll waits on the server; the client gives up on it after 300 ms.
+    FlightRuntimeException e = assertThrows(FlightRuntimeException.class, () -> client.pollInfo(
+        poll.getFlightDescriptor().get(), org.apache.arrow.flight.CallOptions.timeout(300,
+            TimeUnit.MILLISECONDS)));
+    assertEquals(FlightStatusCode.TIMED_OUT, e.status().code(), e.getMessage());
+    awaitNoLibraJob();
+    FlightRuntimeException after = assertThrows(FlightRuntimeException.class,
+        () -> client.pollInfo(poll.getFlightDescriptor().get()));
+    assertEquals(FlightStatusCode.CANCELLED, after.status().code(), after.getMessage());
+  }
+
+  @Test
+  void aStatementItsClientStopsPollingIsCancelledWhenItsLeaseEnds() throws Exception {
+    PollInfo poll = client.pollInfo(query(SLEEP));
+    awaitRunningJob();
+    // Arrow Java 18.1's PollInfo reads expiration_time as ofEpochSecond(seconds, all the
+    // timestamp's nanoseconds): the seconds come doubled. The wire value is right.
+    java.time.Instant read = poll.getExpirationTime().orElseThrow();
+    java.time.Instant lease = java.time.Instant.ofEpochSecond(read.getEpochSecond() / 2,
+        read.getNano());
+    java.time.Instant now = java.time.Instant.now();
+    assertTrue(lease.isAfter(now.plusSeconds(2)) && lease.isBefore(now.plusSeconds(5)),
+        "lease " + lease);
+    Thread.sleep(4_000); // libra.statement.poll-lease-seconds of the test gateway
+    awaitNoLibraJob();
+    FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
+        () -> client.pollInfo(poll.getFlightDescriptor().get()));
+    assertEquals(FlightStatusCode.CANCELLED, e.status().code(), e.getMessage());
+    assertTrue(e.getMessage().contains("stopped polling"), e.getMessage());
+  }
+
+  @Test
   void closingTheSessionEndsAPolledStatement() throws Exception {
     PollInfo poll = client.pollInfo(query(SLEEP));
     awaitRunningJob();

@@ -53,7 +53,9 @@ public final class TestGateway {
               // Small ingest chunks, so BulkIngestTest sees an upload staged in many writes.
               "libra.ingest.chunk-bytes", "262144",
               "libra.jobs.allowed-dirs", work.resolve("apps").toString(),
-              "libra.jobs.in-process.enabled", "true"));
+              "libra.jobs.in-process.enabled", "true",
+              // PollFlightInfoTest abandons a polled statement and waits for its lease to end.
+              "libra.statement.poll-lease-seconds", "4"));
       LibraServer server = LibraServer.start(config, engine.rootSession());
       instance = new TestGateway(engine.rootSession(), server, work);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
