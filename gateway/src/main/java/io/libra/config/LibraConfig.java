@@ -99,6 +99,13 @@ public final class LibraConfig {
           + " that stops polling before it is ready has abandoned it, and it is cancelled (each"
           + " PollInfo's expiration_time says until when).");
 
+  public static final ConfigEntry<Integer> HISTORY_RETENTION_ROWS = ConfigEntry.integer(
+      "libra.history.retention-rows", 10_000, 0, 10_000_000,
+      "Ended statements kept in the history table libra.queries (the newest; 0 keeps none).");
+  public static final ConfigEntry<Integer> HISTORY_RETENTION_DAYS = ConfigEntry.integer(
+      "libra.history.retention-days", 30, 1, 36_500,
+      "Days an ended statement is kept in libra.queries.");
+
   public static final ConfigEntry<Integer> SESSION_IDLE_TIMEOUT_SECONDS = ConfigEntry.integer(
       "libra.sessions.idle-timeout-seconds", 900, 1, Integer.MAX_VALUE,
       "Seconds without a call after which a client session is closed (its statements cancelled,"
@@ -235,6 +242,7 @@ public final class LibraConfig {
       DRAIN_SECONDS, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_SPILL_BYTES, MAX_SPILL_BYTES_TOTAL,
       SPILL_WAIT_SECONDS, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, POLL_LEASE_SECONDS,
+      HISTORY_RETENTION_ROWS, HISTORY_RETENTION_DAYS,
       SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, SESSION_IDENTIFY_BY, MAX_SESSIONS,
       STATEMENT_TIMEOUT_SECONDS, SQL_MAX_TEXT_BYTES, SQL_MAX_NESTING_DEPTH,

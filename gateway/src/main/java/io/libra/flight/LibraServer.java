@@ -176,8 +176,29 @@ public final class LibraServer implements AutoCloseable {
     OperationRunner runner = new OperationRunner(operations, guard,
         config.get(LibraConfig.STATEMENT_TIMEOUT_SECONDS),
         config.get(LibraConfig.POLL_LEASE_SECONDS));
-    runner.onStatementClosed(op -> metrics.statementEnded(op.kind(),
-        String.valueOf(op.finalState()), op.ageSeconds()));
+    io.libra.history.QueryHistory history = null;
+    if (config.get(LibraConfig.HISTORY_RETENTION_ROWS) > 0) {
+      try {
+        history = io.libra.history.QueryHistory.open(config.workDir().resolve("history_db"),
+            config.get(LibraConfig.HISTORY_RETENTION_ROWS),
+            Duration.ofDays(config.get(LibraConfig.HISTORY_RETENTION_DAYS)),
+            tag -> session.sparkContext().statusTracker().getJobIdsForTag(tag));
+      } catch (java.sql.SQLException e) {
+        sessions.close();
+        operations.close();
+        closeJobs(jobs);
+        throw new IOException("cannot open the query history in "
+            + config.workDir().resolve("history_db") + ": " + e.getMessage(), e);
+      }
+      sessions.setHistory(history);
+    }
+    io.libra.history.QueryHistory recorded = history;
+    runner.onStatementClosed(op -> {
+      metrics.statementEnded(op.kind(), String.valueOf(op.finalState()), op.ageSeconds());
+      if (recorded != null) {
+        recorded.record(io.libra.history.QueryRecord.of(op));
+      }
+    });
     operations.onRejected(metrics::admissionRejected);
     sessions.onRejected(metrics::admissionRejected);
     metrics.gauge("libra_sessions_open", "Client sessions open", sessions::count);

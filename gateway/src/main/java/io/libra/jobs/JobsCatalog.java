@@ -15,9 +15,10 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
- * Read-only Spark catalog {@code libra} (registered as {@code spark.sql.catalog.libra}) with two
- * tables: {@code jobs} ({@code SELECT * FROM libra.jobs WHERE state = 'RUNNING'}) and
- * {@code sessions} (the open client sessions of the reader's gateway, {@link SessionRows}).
+ * Read-only Spark catalog {@code libra} (registered as {@code spark.sql.catalog.libra}) with three
+ * tables: {@code jobs} ({@code SELECT * FROM libra.jobs WHERE state = 'RUNNING'}),
+ * {@code sessions} (the open client sessions of the reader's gateway, {@link SessionRows}) and
+ * {@code queries} (its statement history, {@link QueryRows}).
  *
  * <p>Spark creates catalogs by class name, so the gateway's {@link JobManager} is bound here
  * statically ({@link #bind}; one SparkContext, hence one gateway, per JVM). Who reads: the Spark
@@ -34,6 +35,8 @@ public final class JobsCatalog implements TableCatalog, SupportsNamespaces {
   public static final String TABLE = "jobs";
   /** Table of the open sessions ({@link SessionRows}). */
   public static final String SESSIONS = "sessions";
+  /** Table of the ended statements ({@link QueryRows}). */
+  public static final String QUERIES = "queries";
 
   private static final java.util.concurrent.atomic.AtomicReference<JobManager> MANAGER =
       new java.util.concurrent.atomic.AtomicReference<>();
@@ -65,7 +68,8 @@ public final class JobsCatalog implements TableCatalog, SupportsNamespaces {
   @Override
   public Identifier[] listTables(String[] namespace) {
     return namespace.length == 0 ? new Identifier[] {Identifier.of(namespace, TABLE),
-        Identifier.of(namespace, SESSIONS)} : new Identifier[0];
+        Identifier.of(namespace, SESSIONS), Identifier.of(namespace, QUERIES)}
+        : new Identifier[0];
   }
 
   @Override
@@ -75,10 +79,25 @@ public final class JobsCatalog implements TableCatalog, SupportsNamespaces {
     }
     org.apache.spark.sql.SparkSession active = org.apache.spark.sql.SparkSession.active();
     String user = active.sparkContext().getLocalProperty(USER_PROPERTY);
+    boolean all = !io.libra.engine.UserSqlBoundary.isRestricted(active)
+        || io.libra.engine.UserSqlBoundary.isAdmin(active);
+    if (ident.name().equalsIgnoreCase(QUERIES)) {
+      io.libra.session.SessionManager sessions = io.libra.session.SessionManager.of(active);
+      io.libra.history.QueryHistory history = sessions == null ? null : sessions.history();
+      return new RowsTable("libra.queries", QueryRows.SCHEMA, () -> {
+        if (history == null || user == null) {
+          return new InternalRow[0];
+        }
+        try {
+          return history.list(user, all).stream().map(QueryRows::toInternalRow)
+              .toArray(InternalRow[]::new);
+        } catch (java.sql.SQLException e) {
+          throw new IllegalStateException("cannot read the query history: " + e.getMessage(), e);
+        }
+      });
+    }
     if (ident.name().equalsIgnoreCase(SESSIONS)) {
       io.libra.session.SessionManager sessions = io.libra.session.SessionManager.of(active);
-      boolean all = !io.libra.engine.UserSqlBoundary.isRestricted(active)
-          || io.libra.engine.UserSqlBoundary.isAdmin(active);
       return new RowsTable("libra.sessions", SessionRows.SCHEMA, () -> sessions == null
           || user == null ? new InternalRow[0]
           : sessions.visibleTo(user, all).stream().map(SessionRows::toInternalRow)

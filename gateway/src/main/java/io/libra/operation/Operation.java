@@ -44,6 +44,17 @@ public final class Operation {
   private volatile OperationState finalState;
 
   private volatile PolledQuery polled;
+  private final java.time.Instant submittedAt = java.time.Instant.now();
+  private volatile java.time.Instant startedAt;
+  private volatile java.time.Instant finishedAt;
+  private final java.util.concurrent.atomic.AtomicLong rowsSent =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong bytesSent =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile long updateCount = -1;
+  private volatile Throwable failure;
+  private volatile String clientAddress;
+  private volatile String redactedSql;
   private volatile long peakStoredBytes;
   private volatile long peakFetchedBytes;
 
@@ -134,6 +145,9 @@ public final class Operation {
    * @throws CancellationException when the statement was cancelled (or timed out) or has ended
    */
   void start() {
+    if (startedAt == null) {
+      startedAt = java.time.Instant.now();
+    }
     tryTransition(OperationState.RUNNING);
     if (state.get() != OperationState.RUNNING) {
       throw cancellationException();
@@ -222,6 +236,7 @@ public final class Operation {
     }
     OperationState last = state.get();
     if (tryTransition(OperationState.CLOSED)) {
+      finishedAt = java.time.Instant.now();
       finalState = last == OperationState.PENDING ? OperationState.CANCELLED : last;
       java.util.function.Consumer<Operation> listener = onClosed;
       if (listener != null) {
@@ -284,6 +299,70 @@ public final class Operation {
 
   public long peakFetchedBytes() {
     return peakFetchedBytes;
+  }
+
+  /** When the client submitted it. */
+  public java.time.Instant submittedAt() {
+    return submittedAt;
+  }
+
+  /** When its first step started running; null if it never ran (rejected, cancelled before). */
+  public java.time.Instant startedAt() {
+    return startedAt;
+  }
+
+  /** When it ended (closed); null before. */
+  public java.time.Instant finishedAt() {
+    return finishedAt;
+  }
+
+  /** A batch of {@code rows} rows, {@code bytes} Arrow buffer bytes, went to its client. */
+  public void sent(long rows, long bytes) {
+    rowsSent.addAndGet(rows);
+    bytesSent.addAndGet(bytes);
+  }
+
+  public long rowsSent() {
+    return rowsSent.get();
+  }
+
+  public long bytesSent() {
+    return bytesSent.get();
+  }
+
+  /** An update's count of rows changed (-1: unknown or not an update). */
+  public long updateCount() {
+    return updateCount;
+  }
+
+  void setUpdateCount(long count) {
+    this.updateCount = count;
+  }
+
+  /** Why it failed (the first failure of a step, or its admission), or null. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  void recordFailure(Throwable t) {
+    if (failure == null) {
+      failure = t;
+    }
+  }
+
+  /** The host its client called from (the session's), or null. */
+  public String clientAddress() {
+    return clientAddress;
+  }
+
+  /** Its SQL text with secrets redacted ({@code spark.sql.redaction.string.regex}). */
+  public String redactedSql() {
+    return redactedSql != null ? redactedSql : sql;
+  }
+
+  void describe(String redactedSql, String clientAddress) {
+    this.redactedSql = redactedSql;
+    this.clientAddress = clientAddress;
   }
 
   /** Its background run when {@code PollFlightInfo} submitted it; null otherwise. */

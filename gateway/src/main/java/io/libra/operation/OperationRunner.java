@@ -88,8 +88,9 @@ public final class OperationRunner {
   public Operation newStatement(StatementContext ctx, String sql) {
     ClientSession s = ctx.session();
     Operation op = new Operation(Handles.newHandle(), s.user(), s.id(), sql, guard);
-    op.onClosed(closedObserver);
+    op.onClosed(closed -> closedObserver.accept(closed));
     op.setKind(kindOf(sql));
+    op.describe(SqlRedaction.redact(s.spark(), sql), s.clientAddress());
     s.add(op);
     String source;
     int seconds;
@@ -155,6 +156,9 @@ public final class OperationRunner {
       op.setPool(ctx.pool());
       return operations.run(op, inStatement(ctx, op, body));
     } catch (Throwable t) {
+      if (t instanceof AdmissionException) {
+        op.recordFailure(t);
+      }
       end(session, op);
       if (op.isCancelled() && !(t instanceof CancellationException)) {
         throw (CancellationException) cancelledInstead(op, t);
@@ -190,6 +194,9 @@ public final class OperationRunner {
         return result;
       }));
     } catch (Throwable t) {
+      if (t instanceof AdmissionException) {
+        op.recordFailure(t);
+      }
       end(session, op);
       throw t;
     }
@@ -230,7 +237,7 @@ public final class OperationRunner {
       SparkSession.setActiveSession(spark);
       try (SparkLocalProperties ignored = SparkLocalProperties.apply(sc, Map.of(
           SparkLocalProperties.POOL, ctx.pool(),
-          SparkLocalProperties.JOB_DESCRIPTION, abbreviate(SqlRedaction.redact(spark, op.sql())),
+          SparkLocalProperties.JOB_DESCRIPTION, abbreviate(op.redactedSql()),
           SparkLocalProperties.INTERRUPT_ON_CANCEL, "true",
           SparkLocalProperties.USER, session.user()))) {
         sc.addJobTag(op.jobTag());
@@ -244,6 +251,7 @@ public final class OperationRunner {
           if (op.isCancelled()) {
             throw op.cancellationException();
           }
+          op.recordFailure(t);
           op.tryTransition(OperationState.FAILED);
           throw t;
         } finally {

@@ -132,6 +132,11 @@ final class ResultStreamer {
               }
 
               @Override
+              public void onBatch(int rows, long bytes) {
+                op.sent(rows, bytes);
+              }
+
+              @Override
               public void beforeComplete() {
                 completing(op);
               }

@@ -89,7 +89,7 @@ public final class ArrowResultStream {
                     }
                   }
                 }) {
-                  return sendAll(source, root, allocator, listener, gate);
+                  return sendAll(source, root, allocator, listener, gate, control);
                 }
               }
               JavaRDD<byte[]> batches = ArrowBatchRdd.of(qe, dataset.schema(), timeZone,
@@ -104,7 +104,7 @@ public final class ArrowResultStream {
                     runAhead(prefetcher, settings.maxSpillBytes());
                   }
                   control.onReady();
-                  return sendAll(prefetcher, root, allocator, listener, gate);
+                  return sendAll(prefetcher, root, allocator, listener, gate, control);
                 } finally {
                   control.onResultMemory(prefetcher.peakBufferedBytes(),
                       prefetcher.peakFetchedBytes());
@@ -141,6 +141,9 @@ public final class ArrowResultStream {
      */
     default void onReady() {}
 
+    /** Called after each batch handed to gRPC: its rows and Arrow buffer bytes. */
+    default void onBatch(int rows, long bytes) {}
+
     /** Called just before the stream is completed: every batch has been handed to gRPC. */
     default void beforeComplete() {}
 
@@ -165,7 +168,7 @@ public final class ArrowResultStream {
   }
 
   private static long sendAll(PayloadSource prefetcher, VectorSchemaRoot root,
-      BufferAllocator allocator, ResultSink listener, ReadyGate gate) {
+      BufferAllocator allocator, ResultSink listener, ReadyGate gate, StreamControl control) {
     VectorLoader loader = new VectorLoader(root);
     long rows = 0;
     try {
@@ -177,6 +180,11 @@ public final class ArrowResultStream {
         }
         rows += root.getRowCount();
         listener.putNext();
+        long bytes = 0;
+        for (org.apache.arrow.vector.FieldVector v : root.getFieldVectors()) {
+          bytes += v.getBufferSize();
+        }
+        control.onBatch(root.getRowCount(), bytes);
       }
       return rows;
     } catch (RuntimeException e) {

@@ -305,6 +305,17 @@ public final class SessionManager implements AutoCloseable {
     return OF_SPARK.get(spark);
   }
 
+  private volatile io.libra.history.QueryHistory history;
+
+  /** The statement history {@code libra.queries} of this manager's sessions reads, or null. */
+  public io.libra.history.QueryHistory history() {
+    return history;
+  }
+
+  public void setHistory(io.libra.history.QueryHistory history) {
+    this.history = history;
+  }
+
   /** The open sessions {@code user} may see: all when {@code all}, else their own. */
   public java.util.List<ClientSession> visibleTo(String user, boolean all) {
     return sessions.values().stream().filter(s -> all || s.user().equals(user))
@@ -339,6 +350,15 @@ public final class SessionManager implements AutoCloseable {
     sweeper.shutdownNow();
     for (String id : sessions.keySet()) {
       close(id);
+    }
+    io.libra.history.QueryHistory h = history;
+    if (h != null) {
+      try {
+        h.close(); // what the closed sessions' statements recorded is written first
+      } catch (java.sql.SQLException e) {
+        org.slf4j.LoggerFactory.getLogger(SessionManager.class)
+            .warn("closing the query history: {}", e.toString());
+      }
     }
   }
 }

@@ -260,7 +260,7 @@ class StatementsJdbcTest {
     List<String> catalogs = column(md.getCatalogs(), "TABLE_CAT");
     assertTrue(catalogs.contains("libra"), catalogs.toString());
     try (ResultSet rs = md.getTables("libra", null, "%", null)) {
-      for (String table : List.of("jobs", "sessions")) {
+      for (String table : List.of("jobs", "queries", "sessions")) {
         assertTrue(rs.next(), table);
         assertEquals("libra", rs.getString("TABLE_CAT"));
         assertEquals(null, rs.getString("TABLE_SCHEM"));
