@@ -245,7 +245,10 @@ public final class Operation {
     }
   }
 
-  /** What kind of statement this is, for metrics: query, update, ingest, procedure. */
+  /**
+   * What kind of statement this is, for metrics and history: query, update, ingest, procedure,
+   * prepare (CreatePreparedStatement's analysis), metadata (GetTables, GetDbSchemas, …).
+   */
   public String kind() {
     return kind;
   }

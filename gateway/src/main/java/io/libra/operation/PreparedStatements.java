@@ -22,7 +22,9 @@ final class PreparedStatements {
   /** Analyses {@code text} as a statement of its own and registers the result. */
   PreparedInfo prepare(StatementContext ctx, String text) throws Exception {
     StatementText statementText = sql.classify(text);
-    StatementAnalyzer.Analysis analysis = runner.run(ctx, text,
+    Operation op = runner.newStatement(ctx, text);
+    op.setKind("prepare");
+    StatementAnalyzer.Analysis analysis = runner.execute(ctx, op,
         () -> sql.analyzeForExecution(ctx, statementText));
     AnalyzedStatement statement = analysis.statement();
     String handle = ctx.session().prepared().register(statement);

@@ -175,6 +175,7 @@ public final class SqlBackend {
   public <T> T metadata(StatementContext ctx, String description, MetadataBody<T> body)
       throws Exception {
     Operation op = runner.newStatement(ctx, description);
+    op.setKind("metadata");
     return runner.execute(ctx, op, () -> body.run(() -> ResultStreamer.completing(op)));
   }
 

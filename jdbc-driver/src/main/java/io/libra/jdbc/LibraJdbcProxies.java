@@ -57,9 +57,27 @@ final class LibraJdbcProxies {
     // The wrapper of the Arrow result set returned last, so that getResultSet() returns the very
     // object executeQuery did (JDBC callers compare them).
     ResultSet[] last = new ResultSet[2]; // {Arrow's, Libra's}
+    LibraFlightMeta.Polling polling = new LibraFlightMeta.Polling();
     return proxy(type, delegate, (self, m, args) -> {
       if (m.getName().equals("getConnection") && m.getParameterCount() == 0) {
         return connection;
+      }
+      if (m.getDeclaringClass() == LibraStatement.class) { // executeQuery(sql, onProgress)
+        if (type != Statement.class) {
+          throw new java.sql.SQLFeatureNotSupportedException("executeQuery(String, DoubleConsumer)"
+              + " runs on a plain Statement, not a prepared one");
+        }
+        timeouts.apply(delegate.getQueryTimeout());
+        Method plain = Statement.class.getMethod("executeQuery", String.class);
+        Object r = polledQuery(delegate, plain, new Object[] {args[0]}, polling,
+            (java.util.function.DoubleConsumer) args[1]);
+        ResultSet rs = (ResultSet) r;
+        last[0] = rs;
+        last[1] = new LibraResultSet(rs, (Statement) self);
+        return last[1];
+      }
+      if (m.getName().equals("cancel") && m.getParameterCount() == 0 && polling.cancel()) {
+        return null; // the query being polled was cancelled on the server
       }
       if (m.getName().startsWith("execute")) {
         timeouts.apply(delegate.getQueryTimeout());
@@ -92,7 +110,7 @@ final class LibraJdbcProxies {
             : invoke(delegate, m, args);
       }
       if (name.equals("isWrapperFor") && args.length == 1) {
-        return ((Class<?>) args[0]).isInstance(delegate) || (boolean) invoke(delegate, m, args);
+        return ((Class<?>) args[0]).isInstance(self) || (boolean) invoke(delegate, m, args);
       }
       if (name.equals("equals") && args != null && args.length == 1) {
         return self == args[0];
@@ -105,13 +123,24 @@ final class LibraJdbcProxies {
       }
       return handler.handle(self, m, args);
     };
-    return (T) Proxy.newProxyInstance(LibraJdbcProxies.class.getClassLoader(),
-        new Class<?>[] {type}, h);
+    Class<?>[] types = Statement.class.isAssignableFrom(type)
+        ? new Class<?>[] {type, LibraStatement.class} : new Class<?>[] {type};
+    return (T) Proxy.newProxyInstance(LibraJdbcProxies.class.getClassLoader(), types, h);
   }
 
   private static Object statementQuery(Object target, Method m, Object[] args) throws Throwable {
     try {
       return LibraFlightMeta.statementQuery(() -> m.invoke(target, args));
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  private static Object polledQuery(Object target, Method m, Object[] args,
+      LibraFlightMeta.Polling polling, java.util.function.DoubleConsumer onProgress)
+      throws Throwable {
+    try {
+      return LibraFlightMeta.polledQuery(polling, onProgress, () -> m.invoke(target, args));
     } catch (InvocationTargetException e) {
       throw e.getCause();
     }

@@ -7,7 +7,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.driver.jdbc.client.ArrowFlightSqlClientHandler;
 import org.apache.arrow.driver.jdbc.client.CloseableEndpointStreamPair;
+import org.apache.arrow.driver.jdbc.shaded.com.google.protobuf.Any;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.flight.CallOption;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.flight.CancelFlightInfoRequest;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.flight.PollInfo;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.flight.sql.FlightSqlClient;
+import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.driver.jdbc.shaded.org.apache.arrow.vector.types.pojo.Schema;
@@ -34,12 +43,19 @@ import org.apache.arrow.driver.jdbc.shaded.org.apache.calcite.avatica.NoSuchStat
  * would have run it; its empty stream is read (releasing the ticket) and {@code executeQuery}
  * fails with Avatica's "Statement did not return a result set", as before.
  *
+ * <p>A polled statement query ({@link #polledQuery}, {@code LibraStatement.executeQuery(sql,
+ * onProgress)}) gets its FlightInfo from {@code PollFlightInfo} instead, polled to its end on the
+ * connection's own Flight client and call options (its session, its login), which the Arrow
+ * driver keeps private (read by reflection: {@code ArrowFlightSqlClientHandler.sqlClient},
+ * {@code getOptions()}, {@code FlightSqlClient.client}).
+ *
  * <p>In Arrow's package because the hooks it overrides ({@code getPreparedStatement}) and uses
  * ({@code getClientHandler}, {@code newSignature}) are package-private; checked against the
  * Arrow Flight SQL JDBC driver 18.1.0 this module is built with.
  */
 public final class LibraFlightMeta extends ArrowFlightMetaImpl {
-  private static final ThreadLocal<Boolean> STATEMENT_QUERY = new ThreadLocal<>();
+  /** Set around a statement query: {@code Boolean.TRUE}, or the {@link PollMode} of a polled one. */
+  private static final ThreadLocal<Object> STATEMENT_QUERY = new ThreadLocal<>();
   private static final Schema NO_COLUMNS = new Schema(List.of());
 
   /** Statement handles (connection id, statement id) whose last execution was a statement query. */
@@ -62,10 +78,125 @@ public final class LibraFlightMeta extends ArrowFlightMetaImpl {
     }
   }
 
+  /**
+   * Runs {@code call} (a plain statement's {@code executeQuery(String)}) so that this thread's
+   * {@code prepareAndExecute} submits the query with {@code PollFlightInfo}, telling
+   * {@code onProgress} each poll's progress ({@link io.libra.jdbc.LibraStatement}).
+   */
+  public static <T> T polledQuery(Polling polling, java.util.function.DoubleConsumer onProgress,
+      Callable<T> call) throws Exception {
+    STATEMENT_QUERY.set(new PollMode(polling, onProgress));
+    try {
+      return call.call();
+    } finally {
+      STATEMENT_QUERY.remove();
+      polling.done();
+    }
+  }
+
+  private record PollMode(Polling polling, java.util.function.DoubleConsumer onProgress) {}
+
+  /**
+   * The query one statement is polling, so that {@code Statement.cancel()} from another thread can
+   * cancel it on the server ({@code CancelFlightInfo} of the latest {@code PollInfo.info}).
+   */
+  public static final class Polling {
+    private FlightSqlClient client;
+    private CallOption[] options;
+    private FlightInfo latest;
+    private boolean cancelled;
+
+    synchronized void polled(FlightSqlClient client, CallOption[] options, FlightInfo latest) {
+      this.client = client;
+      this.options = options;
+      this.latest = latest;
+    }
+
+    synchronized boolean isCancelled() {
+      return cancelled;
+    }
+
+    synchronized void done() {
+      client = null;
+      latest = null;
+      cancelled = false;
+    }
+
+    /** Cancels the query being polled; false when none is. */
+    public synchronized boolean cancel() {
+      if (client == null || latest == null) {
+        return false;
+      }
+      cancelled = true;
+      client.cancelFlightInfo(new CancelFlightInfoRequest(latest), options);
+      return true;
+    }
+  }
+
+  private static final java.lang.reflect.Field SQL_CLIENT;
+  private static final java.lang.reflect.Field FLIGHT_CLIENT;
+  private static final java.lang.reflect.Method OPTIONS;
+
+  static {
+    try {
+      SQL_CLIENT = ArrowFlightSqlClientHandler.class.getDeclaredField("sqlClient");
+      SQL_CLIENT.setAccessible(true);
+      FLIGHT_CLIENT = FlightSqlClient.class.getDeclaredField("client");
+      FLIGHT_CLIENT.setAccessible(true);
+      OPTIONS = ArrowFlightSqlClientHandler.class.getDeclaredMethod("getOptions");
+      OPTIONS.setAccessible(true);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /**
+   * Polls {@code query} to its end: {@code PollFlightInfo(CommandStatementQuery)}, then its retry
+   * descriptor until a {@code PollInfo} has none; its FlightInfo (with the endpoint) is returned.
+   */
+  private static FlightInfo poll(ArrowFlightSqlClientHandler handler, String query,
+      PollMode mode) throws SQLException {
+    FlightSqlClient sql;
+    FlightClient flight;
+    CallOption[] options;
+    try {
+      sql = (FlightSqlClient) SQL_CLIENT.get(handler);
+      flight = (FlightClient) FLIGHT_CLIENT.get(sql);
+      options = (CallOption[]) OPTIONS.invoke(handler);
+    } catch (ReflectiveOperationException e) {
+      throw new SQLException("this Arrow Flight SQL JDBC driver has no polling hooks: " + e, e);
+    }
+    FlightDescriptor descriptor = FlightDescriptor.command(Any.pack(CommandStatementQuery
+        .newBuilder().setQuery(query).build()).toByteArray());
+    double last = 0;
+    while (true) {
+      PollInfo poll;
+      try {
+        poll = flight.pollInfo(descriptor, options);
+      } catch (FlightRuntimeException e) {
+        throw new SQLException(e.getMessage(), e);
+      }
+      mode.polling().polled(sql, options, poll.getFlightInfo());
+      boolean ready = poll.getFlightDescriptor().isEmpty();
+      last = Math.max(last, ready ? 1.0 : poll.getProgress().orElse(last));
+      try {
+        mode.onProgress().accept(last);
+      } catch (RuntimeException e) {
+        mode.polling().cancel();
+        throw new SQLException("the progress listener failed; the query was cancelled: " + e, e);
+      }
+      if (ready) {
+        return poll.getFlightInfo();
+      }
+      descriptor = poll.getFlightDescriptor().get();
+    }
+  }
+
   @Override
   public ExecuteResult prepareAndExecute(StatementHandle handle, String query, long maxRowCount,
       int maxRowsInFirstFrame, PrepareCallback callback) throws NoSuchStatementException {
-    if (STATEMENT_QUERY.get() == null) {
+    Object mode = STATEMENT_QUERY.get();
+    if (mode == null) {
       queries.remove(key(handle));
       return super.prepareAndExecute(handle, query, maxRowCount, maxRowsInFirstFrame, callback);
     }
@@ -73,7 +204,12 @@ public final class LibraFlightMeta extends ArrowFlightMetaImpl {
     // An earlier execution of this statement through Arrow's path left a prepared statement.
     super.closeStatement(handle);
     ArrowFlightSqlClientHandler client = ((ArrowFlightConnection) connection).getClientHandler();
-    FlightInfo info = client.getInfo(query);
+    FlightInfo info;
+    try {
+      info = mode instanceof PollMode poll ? poll(client, query, poll) : client.getInfo(query);
+    } catch (SQLException e) {
+      throw new RuntimeException(e.getMessage(), e); // Avatica wraps it with the SQL text
+    }
     Schema schema = info.getSchemaOptional().orElse(NO_COLUMNS);
     // No columns yet: the Arrow statement adds the result's columns to this signature when it
     // reads the FlightInfo (executeFlightInfoQuery), and data loading resets them. Given here
