@@ -95,9 +95,9 @@ public final class LibraConfig {
 
   public static final ConfigEntry<Integer> POLL_LEASE_SECONDS = ConfigEntry.integer(
       "libra.statement.poll-lease-seconds", 30, 2, Integer.MAX_VALUE,
-      "Seconds a query submitted by PollFlightInfo keeps running without being polled: a client"
-          + " that stops polling before it is ready has abandoned it, and it is cancelled (each"
-          + " PollInfo's expiration_time says until when).");
+      "Seconds a query submitted by PollFlightInfo is kept without a poll (while it runs) or a"
+          + " DoGet of its ticket (once ready): a client that does neither has abandoned it, and"
+          + " it is cancelled (each PollInfo's expiration_time says until when).");
 
   public static final ConfigEntry<Integer> HISTORY_RETENTION_ROWS = ConfigEntry.integer(
       "libra.history.retention-rows", 10_000, 0, 10_000_000,

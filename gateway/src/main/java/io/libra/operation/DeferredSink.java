@@ -45,6 +45,11 @@ final class DeferredSink implements ResultSink {
     attached.countDown();
   }
 
+  /** Whether a reader has attached. */
+  synchronized boolean isAttached() {
+    return target != null;
+  }
+
   private ResultSink awaitTarget() {
     try {
       attached.await();

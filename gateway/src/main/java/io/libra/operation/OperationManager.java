@@ -46,6 +46,11 @@ public final class OperationManager implements AutoCloseable {
     this.executor.allowCoreThreadTimeOut(true);
   }
 
+  /** Runs {@code task} once after {@code millis} milliseconds. */
+  java.util.concurrent.ScheduledFuture<?> scheduleMillis(Runnable task, long millis) {
+    return timers.schedule(task, millis, TimeUnit.MILLISECONDS);
+  }
+
   /** Runs {@code task} once after {@code seconds} (a statement's timeout). */
   java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long seconds) {
     return timers.schedule(task, seconds, TimeUnit.SECONDS);

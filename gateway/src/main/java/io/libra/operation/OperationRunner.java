@@ -56,22 +56,23 @@ public final class OperationRunner {
   }
 
   /**
-   * Cancels {@code query} if its client stops polling it for {@link #pollLeaseSeconds} before it
-   * is ready (checked on the statement timer thread, re-armed for the rest of the lease).
+   * Cancels {@code query} if its client neither polls it nor reads its ticket for
+   * {@link #pollLeaseSeconds} (checked on the statement timer thread, re-armed for the rest of the
+   * lease) until its ticket is read.
    */
   void watchLease(PolledQuery query) {
-    operations.schedule(() -> {
+    operations.scheduleMillis(() -> {
       if (query.isSettled()) {
         return;
       }
       long idle = query.millisSinceLastPoll();
       if (idle >= pollLeaseSeconds * 1000L) {
-        query.cancel("its client stopped polling (no PollFlightInfo for " + pollLeaseSeconds
-            + " s, libra.statement.poll-lease-seconds)");
+        query.cancel("its client stopped polling (no PollFlightInfo and no DoGet of its ticket for "
+            + pollLeaseSeconds + " s, libra.statement.poll-lease-seconds)");
       } else {
         watchLease(query);
       }
-    }, Math.max(1, (pollLeaseSeconds * 1000L - query.millisSinceLastPoll() + 999) / 1000));
+    }, Math.max(50, pollLeaseSeconds * 1000L - query.millisSinceLastPoll()));
   }
 
   /**

@@ -20,7 +20,9 @@ import org.apache.spark.SparkContext;
  * {@link #read reads} the stream the statement has been writing to a {@link DeferredSink}.
  *
  * <p>Cancel (CancelFlightInfo, a cancelled poll call), session close, the statement timeout and
- * ticket expiry end it as any statement; a poll after that reports how it ended.
+ * ticket expiry end it as any statement; so does its lease: not polled while it runs, or its
+ * ticket not read once ready, for {@code libra.statement.poll-lease-seconds} (it holds a statement
+ * slot and its result blocks meanwhile). A poll after that reports how it ended.
  */
 public final class PolledQuery {
   /** Highest progress reported before the statement is ready (1 means ready). */
@@ -62,9 +64,10 @@ public final class PolledQuery {
     return (System.nanoTime() - lastPollNanos) / 1_000_000;
   }
 
-  /** Ready or ended: the lease no longer applies. */
+  /** Read (its DoGet attached) or ended: the lease no longer applies. */
   boolean isSettled() {
-    return ready.isDone();
+    CompletableFuture<Long> f = finished;
+    return sink.isAttached() || ready.isCompletedExceptionally() || (f != null && f.isDone());
   }
 
   /** The statement's background run: rows streamed once read, or how it failed. */
@@ -90,8 +93,9 @@ public final class PolledQuery {
   }
 
   /**
-   * {@code PollInfo.expiration_time}: while it runs, the end of its lease (a poll renews it);
-   * once ready, when its ticket is dropped ({@code libra.statement.ticket-ttl-seconds}).
+   * {@code PollInfo.expiration_time}: until its ticket is read, the end of its lease (a poll
+   * renews it); once read, when its ticket would have been dropped
+   * ({@code libra.statement.ticket-ttl-seconds}).
    */
   public Instant expiresAt() {
     if (isSettled()) {
@@ -111,6 +115,10 @@ public final class PolledQuery {
   public boolean awaitReady(long millis) throws Exception {
     try {
       ready.get(millis, TimeUnit.MILLISECONDS);
+      CompletableFuture<Long> f = finished;
+      if (f != null && f.isCompletedExceptionally()) {
+        f.get(); // ended before its ticket was read (cancelled, its lease): how
+      }
       return true;
     } catch (TimeoutException e) {
       return false;

@@ -223,6 +223,20 @@ class PollFlightInfoTest {
   }
 
   @Test
+  void aReadyTicketNobodyReadsIsDroppedWhenItsLeaseEnds() throws Exception {
+    PollInfo poll = client.pollInfo(query("SELECT 8 AS eight"));
+    assertTrue(poll.getFlightDescriptor().isEmpty());
+    Thread.sleep(4_000 + 1_000); // the lease of the test gateway, and a margin
+    FlightRuntimeException read = assertThrows(FlightRuntimeException.class,
+        () -> read(poll.getFlightInfo().getEndpoints().get(0).getTicket()));
+    assertEquals(FlightStatusCode.NOT_FOUND, read.status().code(), read.getMessage());
+    FlightRuntimeException again = assertThrows(FlightRuntimeException.class,
+        () -> client.pollInfo(poll.getFlightInfo().getDescriptor()));
+    assertEquals(FlightStatusCode.CANCELLED, again.status().code(), again.getMessage());
+    assertTrue(gateway.server.sessions().count() > 0);
+  }
+
+  @Test
   void closingTheSessionEndsAPolledStatement() throws Exception {
     PollInfo poll = client.pollInfo(query(SLEEP));
     awaitRunningJob();
