@@ -60,7 +60,7 @@ final class QueryPlanner {
     try {
       List<Object[]> rows = SessionSql.executions(statement, List.of());
       if (statement.kind() == StatementKind.UPDATE) {
-        runner.step(ctx, op, () -> updates.run(ctx, statement, rows));
+        runner.step(ctx, op, () -> UpdateRunner.counted(op, updates.run(ctx, statement, rows)));
         return register(ctx, op, null, new Schema(List.of()));
       }
       Dataset<Row> query = analysed != null ? analysed

@@ -22,8 +22,9 @@ final class UpdateRunner {
   /** Analyses and runs {@code text} as one statement; its update count. */
   long execute(StatementContext ctx, String text) throws Exception {
     StatementText statementText = sql.classify(text);
-    return runner.run(ctx, text, () -> run(ctx, sql.analyze(ctx, statementText),
-        List.<Object[]>of(new Object[0])));
+    Operation op = runner.newStatement(ctx, text);
+    return runner.execute(ctx, op, () -> counted(op, run(ctx, sql.analyze(ctx, statementText),
+        List.<Object[]>of(new Object[0]))));
   }
 
   /** Runs a prepared statement with the parameter rows sent (or bound before). */
@@ -32,7 +33,14 @@ final class UpdateRunner {
     AnalyzedStatement statement = ctx.session().prepared().get(handle);
     SessionSql.checkWidth(statement, rows);
     List<Object[]> executions = SessionSql.executions(statement, rows);
-    return runner.run(ctx, statement.sql(), () -> run(ctx, statement, executions));
+    Operation op = runner.newStatement(ctx, statement.sql());
+    return runner.execute(ctx, op, () -> counted(op, run(ctx, statement, executions)));
+  }
+
+  /** Notes {@code count} as the statement's update count (its history row) and returns it. */
+  static long counted(Operation op, long count) {
+    op.setUpdateCount(count);
+    return count;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.libra.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,9 +87,12 @@ class QueryHistoryTest {
         drain(s, "SELECT n_name FROM tpch.nation WHERE n_regionkey = 1");
         drain(s, "SELECT 2 AS two /* password 'hunter2' */");
         assertThrows(SQLException.class, () -> drain(s, "SELECT * FROM no_such_table"));
+        s.executeUpdate("CREATE TABLE default.history_t (a INT) USING parquet");
+        assertEquals(2, s.executeUpdate("INSERT INTO default.history_t VALUES (1), (2)"));
         // One statement at a time for alice: a second while the first runs is rejected.
         try (Statement spin = c.createStatement(); Connection other =
-            AuthGateway.connect(server, "alice"); Statement second = other.createStatement()) {
+            AuthGateway.connect(server, "alice"); Statement second = other.createStatement();
+            JobRecorder jobs = new JobRecorder(TestGateway.get().spark.sparkContext())) {
           CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
             try {
               drain(spin, SPIN);
@@ -95,10 +100,13 @@ class QueryHistoryTest {
               // cancelled below
             }
           });
+          // Its Spark job runs: its stream holds alice's one slot (its prepare held it briefly).
           long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-          while (server.sessions().runningByPool().isEmpty() && System.nanoTime() < deadline) {
+          while (jobs.runningWithTag("libra-user-alice-").isEmpty()
+              && System.nanoTime() < deadline) {
             Thread.sleep(20);
           }
+          assertFalse(jobs.runningWithTag("libra-user-alice-").isEmpty(), "SPIN never ran");
           SQLException rejected = assertThrows(SQLException.class,
               () -> drain(second, "SELECT 3 AS rejected"));
           assertTrue(rejected.getMessage().contains("max-concurrent-per-user"),
@@ -162,6 +170,9 @@ class QueryHistoryTest {
     assertEquals(List.of("REJECTED", "ADMISSION_REJECTED"),
         List.of(rejected.get("state"), rejected.get("error_class")));
     assertEquals(null, rejected.get("started"));
+    Map<String, Object> insert = rows.get("update:INSERT INTO default.history_t VALUES (1), (2)");
+    assertEquals(List.of("FINISHED", 2L), Arrays.asList(insert.get("state"), insert.get("rows")),
+        insert.toString());
     Map<String, Object> spin = rows.get("query:" + SPIN);
     assertEquals(List.of("CANCELLED", "CANCELLED"),
         List.of(spin.get("state"), spin.get("error_class")));
