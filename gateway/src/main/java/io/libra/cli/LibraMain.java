@@ -72,14 +72,32 @@ public final class LibraMain implements Callable<Integer> {
         TpchLoader.load(engine.rootSession(), scale);
       }
       LibraServer server = LibraServer.start(config, engine.rootSession(), ops);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          server.close();
-        } catch (Exception e) {
-          LOG.warn("error while stopping the server", e);
+      // SIGTERM (scripts/libra stop) and SIGINT (Ctrl-C) drain first, then exit: only then do the
+      // shutdown hooks run, Spark's among them (run beside a drain, Spark's hook would stop the
+      // SparkContext at once, and Hadoop's hook manager allows its hooks 30 s).
+      java.util.concurrent.atomic.AtomicBoolean stopped =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Runnable stop = () -> {
+        if (stopped.compareAndSet(false, true)) {
+          try {
+            server.close();
+          } catch (Exception e) {
+            LOG.warn("error while stopping the server", e);
+          }
+          engine.close();
         }
-        engine.close();
-      }, "libra-shutdown"));
+      };
+      for (String signal : new String[] {"TERM", "INT"}) {
+        sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+          Thread t = new Thread(() -> {
+            LOG.info("SIG{}: draining, then stopping", s.getName());
+            stop.run();
+            System.exit(0);
+          }, "libra-stop");
+          t.start();
+        });
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(stop, "libra-shutdown")); // other exits
       // The URL a client uses: TLS gateways need useEncryption=true (a self-signed certificate
       // also disableCertificateVerification=true, see docs/sessions.md).
       LOG.info("Libra ready in {} ms: jdbc:arrow-flight-sql://{}:{}/?useEncryption={}"

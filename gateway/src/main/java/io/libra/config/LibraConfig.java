@@ -101,7 +101,8 @@ public final class LibraConfig {
 
   public static final ConfigEntry<Integer> HISTORY_RETENTION_ROWS = ConfigEntry.integer(
       "libra.history.retention-rows", 10_000, 0, 10_000_000,
-      "Ended statements kept in the history table libra.queries (the newest; 0 keeps none).");
+      "Ended statements of each user kept in the history table libra.queries (the newest; 0"
+          + " records none).");
   public static final ConfigEntry<Integer> HISTORY_RETENTION_DAYS = ConfigEntry.integer(
       "libra.history.retention-days", 30, 1, 36_500,
       "Days an ended statement is kept in libra.queries.");

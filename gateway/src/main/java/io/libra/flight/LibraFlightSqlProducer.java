@@ -184,6 +184,17 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
     requireCommand(descriptor);
     return translate(() -> {
       Any any = Any.parseFrom(descriptor.getCommand());
+      try {
+        return poll(context, any);
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw CallStatus.INVALID_ARGUMENT.withDescription("malformed PollFlightInfo command: "
+            + e.getMessage()).toRuntimeException();
+      }
+    });
+  }
+
+  private org.apache.arrow.flight.PollInfo poll(CallContext context, Any any) throws Exception {
+    {
       if (any.is(CommandStatementQuery.class)) {
         return statements.poll(ctx(context), any.unpack(CommandStatementQuery.class));
       }
@@ -196,7 +207,7 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
       throw CallStatus.INVALID_ARGUMENT.withDescription("PollFlightInfo takes a query"
           + " (CommandStatementQuery, CommandPreparedStatementQuery) or the retry descriptor of"
           + " an earlier PollInfo").toRuntimeException();
-    });
+    }
   }
 
   @Override
@@ -439,9 +450,15 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   @Override
   public void cancelFlightInfo(CancelFlightInfoRequest request, CallContext context,
       StreamListener<CancelStatus> listener) {
-    single(listener, () -> statements.cancel(ctx(context), request.getInfo())
-          ? CancelStatus.CANCELLED
-          : CancelStatus.NOT_CANCELLABLE);
+    single(listener, () -> {
+      try {
+        return statements.cancel(ctx(context), request.getInfo()) ? CancelStatus.CANCELLED
+            : CancelStatus.NOT_CANCELLABLE;
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw CallStatus.INVALID_ARGUMENT.withDescription("malformed ticket or descriptor in"
+            + " CancelFlightInfo: " + e.getMessage()).toRuntimeException();
+      }
+    });
   }
 
   @Override

@@ -194,7 +194,7 @@ public final class LibraServer implements AutoCloseable {
     }
     io.libra.history.QueryHistory recorded = history;
     runner.onStatementClosed(op -> {
-      metrics.statementEnded(op.kind(), String.valueOf(op.finalState()), op.ageSeconds());
+      metrics.statementEnded(op.kind(), String.valueOf(op.finalState()), op.durationSeconds());
       if (recorded != null) {
         recorded.record(io.libra.history.QueryRecord.of(op));
       }
@@ -276,6 +276,7 @@ public final class LibraServer implements AutoCloseable {
       // Whatever was started for this server is stopped again before reporting.
       executor.shutdownNow();
       sessions.close();
+      sessions.closeHistory();
       operations.close();
       guard.close();
       closeJobs(jobs);
@@ -361,22 +362,24 @@ public final class LibraServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    // Drain: not ready, new calls UNAVAILABLE, running statements get drainSeconds to finish.
+    // Drain: not ready, new calls UNAVAILABLE, running statements get drainSeconds to finish;
+    // then the rest are cancelled (their clients get CANCELLED) and the server stops.
     ops.draining();
     long drainEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(drainSeconds);
     while (sessions.runningByPool().values().stream().mapToLong(Long::longValue).sum() > 0
         && System.nanoTime() < drainEnd) {
       Thread.sleep(50);
     }
+    sessions.close();
     server.shutdown();
     if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
       server.close();
     }
     executor.shutdownNow();
-    sessions.close();
     operations.close();
     guard.close();
     closeJobs(jobs);
+    sessions.closeHistory();
     long deadline = System.nanoTime() + 10_000_000_000L;
     while ((!rootAllocator.getChildAllocators().isEmpty() || rootAllocator.getAllocatedMemory() != 0)
         && System.nanoTime() < deadline) {

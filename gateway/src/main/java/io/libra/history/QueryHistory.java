@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * database in {@code <work dir>/history_db} (beside the job registry's), so it survives a
  * restart. Statements are recorded as they close ({@link #record}: queued, written by one
  * background thread, so no statement waits for the disk; when {@value #QUEUE} records wait, new
- * ones are dropped and counted). Kept: the newest {@code maxRows} records, none older than
- * {@code maxAge} ({@code libra.history.retention-rows}, {@code libra.history.retention-days});
- * older ones are deleted as new ones are written.
+ * ones are dropped and counted). Kept: each user's newest {@code maxRows} records (checked every
+ * {@value #PRUNE_EVERY} statements of that user), none older than {@code maxAge}
+ * ({@code libra.history.retention-rows}, {@code libra.history.retention-days}); SQL text is cut
+ * at {@value #MAX_SQL_CHARS} characters, and a scan returns at most the newest
+ * {@value #MAX_SCAN_ROWS} rows.
  */
 public final class QueryHistory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QueryHistory.class);
@@ -46,7 +48,11 @@ public final class QueryHistory implements AutoCloseable {
   private final AtomicLong pending = new AtomicLong();
   private final Thread writer;
   private volatile boolean closed;
-  private long sinceLastPrune;
+  private final java.util.Map<String, Integer> sinceLastPrune = new java.util.HashMap<>();
+  /** The most rows one scan of {@code libra.queries} returns (the newest). */
+  static final int MAX_SCAN_ROWS = 100_000;
+  /** Characters of SQL text kept per statement. */
+  static final int MAX_SQL_CHARS = 8_000;
 
   private QueryHistory(Connection connection, int maxRows, Duration maxAge,
       Function<String, int[]> jobIds) {
@@ -78,7 +84,7 @@ public final class QueryHistory implements AutoCloseable {
               + " finished_at BIGINT, rows_sent BIGINT, bytes_sent BIGINT,"
               + " error_class VARCHAR(256), sql_state VARCHAR(8), error VARCHAR(4000),"
               + " spark_job_ids VARCHAR(4000))");
-          s.execute("CREATE INDEX queries_user ON queries (username)");
+          s.execute("CREATE INDEX queries_user ON queries (username, seq)");
         }
       }
     }
@@ -132,9 +138,9 @@ public final class QueryHistory implements AutoCloseable {
       }
       try {
         insert(r);
-        if (++sinceLastPrune >= PRUNE_EVERY) {
-          sinceLastPrune = 0;
-          prune();
+        if (sinceLastPrune.merge(r.user(), 1, Integer::sum) >= PRUNE_EVERY) {
+          sinceLastPrune.remove(r.user());
+          prune(r.user());
         }
       } catch (SQLException | RuntimeException e) {
         LOG.warn("query history: cannot write statement {}: {}", r.statementId(), e.toString());
@@ -161,7 +167,7 @@ public final class QueryHistory implements AutoCloseable {
       p.setString(i++, r.user());
       p.setString(i++, cut(r.clientAddress(), 256));
       p.setString(i++, cut(r.pool(), 256));
-      p.setString(i++, cut(r.sql(), 32000));
+      p.setString(i++, cut(r.sql(), MAX_SQL_CHARS));
       p.setString(i++, r.kind());
       p.setString(i++, r.state());
       setMillis(p, i++, r.submitted());
@@ -181,21 +187,40 @@ public final class QueryHistory implements AutoCloseable {
     }
   }
 
-  /** Deletes records older than the retention age, then all but the newest {@code maxRows}. */
+  /** Deletes records older than the retention age, then each user's beyond their newest rows. */
   synchronized void prune() throws SQLException {
     try (PreparedStatement p = connection.prepareStatement(
         "DELETE FROM queries WHERE finished_at < ?")) {
       p.setLong(1, Instant.now().minus(maxAge).toEpochMilli());
       p.executeUpdate();
     }
-    try (PreparedStatement p = connection.prepareStatement(
-        "SELECT seq FROM queries ORDER BY seq DESC OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY")) {
-      p.setInt(1, maxRows);
+    List<String> users = new ArrayList<>();
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT DISTINCT username FROM queries")) {
+      while (rs.next()) {
+        users.add(rs.getString(1));
+      }
+    }
+    for (String user : users) {
+      prune(user);
+    }
+  }
+
+  /**
+   * Keeps {@code user}'s newest {@code maxRows} records (per user, so that one user's flood of
+   * statements never pushes out another's).
+   */
+  private synchronized void prune(String user) throws SQLException {
+    try (PreparedStatement p = connection.prepareStatement("SELECT seq FROM queries WHERE"
+        + " username = ? ORDER BY seq DESC OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY")) {
+      p.setString(1, user);
+      p.setInt(2, maxRows);
       try (ResultSet rs = p.executeQuery()) {
         if (rs.next()) {
           try (PreparedStatement d = connection.prepareStatement(
-              "DELETE FROM queries WHERE seq <= ?")) {
-            d.setLong(1, rs.getLong(1));
+              "DELETE FROM queries WHERE username = ? AND seq <= ?")) {
+            d.setString(1, user);
+            d.setLong(2, rs.getLong(1));
             d.executeUpdate();
           }
         }
@@ -203,11 +228,15 @@ public final class QueryHistory implements AutoCloseable {
     }
   }
 
-  /** The rows of one reader: every user's when {@code all}, else {@code user}'s; oldest first. */
+  /**
+   * The rows of one reader: every user's when {@code all}, else {@code user}'s; the newest
+   * {@link #MAX_SCAN_ROWS}, newest first.
+   */
   public synchronized List<Row> list(String user, boolean all) throws SQLException {
     List<Row> out = new ArrayList<>();
     try (PreparedStatement p = connection.prepareStatement("SELECT " + COLUMNS
-        + " FROM queries" + (all ? "" : " WHERE username = ?") + " ORDER BY seq")) {
+        + " FROM queries" + (all ? "" : " WHERE username = ?")
+        + " ORDER BY seq DESC FETCH FIRST " + MAX_SCAN_ROWS + " ROWS ONLY")) {
       if (!all) {
         p.setString(1, user);
       }

@@ -23,7 +23,7 @@ import java.time.Instant;
  * @param errorClass Spark's error condition ({@code [PARSE_SYNTAX_ERROR]}), or Libra's name of
  *     the failure (STATEMENT_TIMEOUT, ADMISSION_REJECTED, …); null when it finished
  * @param sqlState the SQLSTATE of Spark's error, or null
- * @param error the error message (at most 4,000 characters), or null
+ * @param error the error message (at most 4,000 characters, secrets masked as in the SQL), or null
  * @param jobTag its Spark job tag (the job ids are looked up by it when the record is written)
  */
 public record QueryRecord(String statementId, String sessionId, String user,
@@ -45,6 +45,7 @@ public record QueryRecord(String statementId, String sessionId, String user,
             : String.valueOf(op.finalState()), op.submittedAt(), op.startedAt(),
         op.finishedAt() != null ? op.finishedAt() : Instant.now(), rows, op.bytesSent(),
         error == null ? null : error.errorClass(), error == null ? null : error.sqlState(),
-        error == null ? null : error.message(), op.jobTag());
+        error == null ? null : io.libra.operation.SqlRedaction.redactSecrets(error.message()),
+        op.jobTag());
   }
 }

@@ -122,22 +122,22 @@ public final class JobsCatalog implements TableCatalog, SupportsNamespaces {
   @Override
   public Table createTable(Identifier ident, StructType schema, Transform[] partitions,
       Map<String, String> properties) {
-    throw new UnsupportedOperationException("libra.jobs is read-only");
+    throw new UnsupportedOperationException("the libra catalog (jobs, sessions, queries) is read-only");
   }
 
   @Override
   public Table alterTable(Identifier ident, TableChange... changes) {
-    throw new UnsupportedOperationException("libra.jobs is read-only");
+    throw new UnsupportedOperationException("the libra catalog (jobs, sessions, queries) is read-only");
   }
 
   @Override
   public boolean dropTable(Identifier ident) {
-    throw new UnsupportedOperationException("libra.jobs is read-only");
+    throw new UnsupportedOperationException("the libra catalog (jobs, sessions, queries) is read-only");
   }
 
   @Override
   public void renameTable(Identifier oldIdent, Identifier newIdent) {
-    throw new UnsupportedOperationException("libra.jobs is read-only");
+    throw new UnsupportedOperationException("the libra catalog (jobs, sessions, queries) is read-only");
   }
 
   @Override

@@ -55,6 +55,7 @@ public final class Operation {
   private volatile Throwable failure;
   private volatile String clientAddress;
   private volatile String redactedSql;
+  private volatile boolean eager;
   private volatile long peakStoredBytes;
   private volatile long peakFetchedBytes;
 
@@ -236,7 +237,9 @@ public final class Operation {
     }
     OperationState last = state.get();
     if (tryTransition(OperationState.CLOSED)) {
-      finishedAt = java.time.Instant.now();
+      if (finishedAt == null) {
+        finishedAt = java.time.Instant.now();
+      }
       finalState = last == OperationState.PENDING ? OperationState.CANCELLED : last;
       java.util.function.Consumer<Operation> listener = onClosed;
       if (listener != null) {
@@ -266,9 +269,31 @@ public final class Operation {
     this.pool = pool;
   }
 
-  /** Whether a step of it runs now. */
+  /** Whether it is RUNNING: a step runs now, or it waits for its next step (its DoGet). */
   public boolean isRunning() {
     return state.get() == OperationState.RUNNING;
+  }
+
+  /** Whether a step of it executes now (on a statement thread). */
+  public boolean isExecuting() {
+    return runner != null;
+  }
+
+  /**
+   * Its work is done although its ticket has not been read: a DDL/DML statement or a command
+   * (SET, SHOW, USE, …) that ran while its FlightInfo was built. It ends FINISHED (not CANCELLED)
+   * if its ticket is then dropped unread, and its duration ends now.
+   */
+  void ranEagerly() {
+    eager = true;
+    if (finishedAt == null) {
+      finishedAt = java.time.Instant.now();
+    }
+  }
+
+  /** Whether {@link #ranEagerly} says its work is done. */
+  boolean isDoneEagerly() {
+    return eager;
   }
 
   /** Called once when this statement closes (metrics, history). */
@@ -284,6 +309,13 @@ public final class Operation {
   /** Seconds since this statement was submitted. */
   public double ageSeconds() {
     return (System.nanoTime() - createdNanos) / 1e9;
+  }
+
+  /** Seconds from submission to its end (to now while it runs). */
+  public double durationSeconds() {
+    java.time.Instant end = finishedAt;
+    return end == null ? ageSeconds()
+        : java.time.Duration.between(submittedAt, end).toNanos() / 1e9;
   }
 
 

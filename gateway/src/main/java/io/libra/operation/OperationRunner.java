@@ -265,6 +265,19 @@ public final class OperationRunner {
     };
   }
 
+  /**
+   * Its ticket was dropped unread (expired, or its session closed): a statement whose work is
+   * done ({@link Operation#ranEagerly}) ends FINISHED, any other is cancelled.
+   */
+  public static void dropUnread(ClientSession session, Operation op) {
+    if (op.isDoneEagerly() && op.tryComplete()) {
+      op.finish();
+    } else {
+      op.cancel("its ticket was not read in time or the session closed");
+    }
+    end(session, op);
+  }
+
   /** Ends {@code op}: CLOSED (idempotent), and out of its session's live statements. */
   public static void end(ClientSession session, Operation op) {
     op.close();

@@ -61,10 +61,14 @@ final class QueryPlanner {
       List<Object[]> rows = SessionSql.executions(statement, List.of());
       if (statement.kind() == StatementKind.UPDATE) {
         runner.step(ctx, op, () -> UpdateRunner.counted(op, updates.run(ctx, statement, rows)));
+        op.ranEagerly();
         return register(ctx, op, null, new Schema(List.of()));
       }
       Dataset<Row> query = analysed != null ? analysed
           : runner.step(ctx, op, () -> sql.query(ctx, statement, rows));
+      if (query.logicalPlan() instanceof org.apache.spark.sql.catalyst.plans.logical.CommandResult) {
+        op.ranEagerly(); // SET, SHOW, USE, DESCRIBE, …: ran as it was analysed, rows on the driver
+      }
       // The promised schema comes from the analysed one (VARIANT keeps its TYPE_NAME); the stream
       // sends VARIANT as JSON text.
       Schema schema = SessionSql.arrowSchema(ctx, query.schema());

@@ -271,8 +271,7 @@ public final class ClientSession implements AutoCloseable {
   }
 
   private void dropUnread(PendingQuery query) {
-    query.operation().cancel("its ticket was not read in time or the session closed");
-    io.libra.operation.OperationRunner.end(this, query.operation());
+    io.libra.operation.OperationRunner.dropUnread(this, query.operation());
   }
 
   /**

@@ -327,7 +327,7 @@ public final class SessionManager implements AutoCloseable {
     Map<String, Long> out = new java.util.TreeMap<>();
     for (ClientSession s : sessions.values()) {
       for (io.libra.operation.Operation op : s.liveOperations()) {
-        if (op.isRunning()) {
+        if (op.isExecuting()) {
           out.merge(op.pool(), 1L, Long::sum);
         }
       }
@@ -351,10 +351,14 @@ public final class SessionManager implements AutoCloseable {
     for (String id : sessions.keySet()) {
       close(id);
     }
+  }
+
+  /** Closes the history after the last statement has ended (what is queued is written first). */
+  public void closeHistory() {
     io.libra.history.QueryHistory h = history;
     if (h != null) {
       try {
-        h.close(); // what the closed sessions' statements recorded is written first
+        h.close();
       } catch (java.sql.SQLException e) {
         org.slf4j.LoggerFactory.getLogger(SessionManager.class)
             .warn("closing the query history: {}", e.toString());

@@ -79,8 +79,13 @@ final class GatewayProcess implements AutoCloseable {
             int port = Integer.parseInt(line.substring("LIBRA READY port=".length()).trim());
             Thread drain = new Thread(() -> {
               try {
-                while (out.readLine() != null) {
-                  // keep the pipe from filling up
+                String rest;
+                while ((rest = out.readLine()) != null) { // keep the pipe from filling up
+                  synchronized (log) {
+                    if (log.length() < (8 << 20)) {
+                      log.append(rest).append('\n');
+                    }
+                  }
                 }
               } catch (Exception ignored) {
                 // process ended
@@ -104,7 +109,19 @@ final class GatewayProcess implements AutoCloseable {
       throw (e.getCause() instanceof RuntimeException r) ? r : new IllegalStateException(e);
     }
     synchronized (log) {
-      return new GatewayProcess(p, port, (System.nanoTime() - t0) / 1_000_000, log.toString());
+      GatewayProcess g = new GatewayProcess(p, port, (System.nanoTime() - t0) / 1_000_000,
+          log.toString());
+      g.output = log;
+      return g;
+    }
+  }
+
+  private StringBuilder output;
+
+  /** Everything the gateway printed so far (its log, up to 8 MiB). */
+  String output() {
+    synchronized (output) {
+      return output.toString();
     }
   }
 
@@ -117,11 +134,16 @@ final class GatewayProcess implements AutoCloseable {
     process.destroyForcibly().waitFor();
   }
 
+  /** Sends SIGTERM (as {@code scripts/libra stop}) and returns at once. */
+  void terminate() {
+    process.destroy();
+  }
+
   /** Stops like {@code scripts/libra stop}: SIGTERM, then wait for the shutdown hook. */
   @Override
   public void close() throws Exception {
     process.destroy();
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+    if (!process.waitFor(90, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
     }
   }

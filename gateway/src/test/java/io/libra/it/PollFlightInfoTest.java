@@ -285,6 +285,14 @@ class PollFlightInfoTest {
     FlightRuntimeException path = assertThrows(FlightRuntimeException.class,
         () -> client.pollInfo(FlightDescriptor.path("a", "b")));
     assertEquals(FlightStatusCode.INVALID_ARGUMENT, path.status().code());
+    // A command whose bytes are not the message its type says.
+    byte[] malformed = com.google.protobuf.Any.newBuilder()
+        .setTypeUrl("type.googleapis.com/arrow.flight.protocol.sql.CommandStatementQuery")
+        .setValue(com.google.protobuf.ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xff}))
+        .build().toByteArray();
+    FlightRuntimeException garbled = assertThrows(FlightRuntimeException.class,
+        () -> client.pollInfo(FlightDescriptor.command(malformed)));
+    assertEquals(FlightStatusCode.INVALID_ARGUMENT, garbled.status().code(), garbled.getMessage());
     PollInfo ok = client.pollInfo(query("SELECT 5 AS five"));
     assertEquals(5, read(ok.getFlightInfo().getEndpoints().get(0).getTicket())[0][0]);
   }
