@@ -26,7 +26,7 @@ def _history(gateway, texts):
 
 def test_statements_run_while_planning_are_finished(gateway):
     marker = f"/* history {time.time_ns()} */"
-    texts = [s + " " + marker for s in STATEMENTS]
+    texts = [marker + " " + s for s in STATEMENTS]
     with login(gateway) as conn, conn.cursor() as cur:
         for sql in texts:
             cur.execute(sql)  # ADBC's default: nothing fetched

@@ -284,13 +284,17 @@ public final class OperationRunner {
     session.remove(op);
   }
 
-  /** The statement's kind for metrics, from its text or description. */
+  /**
+   * The statement's kind for metrics and history, from the first word of its text after leading
+   * comments, blanks and parentheses ({@code /* dashboard *}{@code / SELECT …} is a query).
+   */
   static String kindOf(String sql) {
     String s = sql.strip();
     if (s.endsWith("(bulk ingest)")) {
       return "ingest";
     }
-    String first = s.split("\\s+", 2)[0].toUpperCase(java.util.Locale.ROOT);
+    s = LEADING_NOISE.matcher(s).replaceFirst("");
+    String first = s.split("[\\s(]+", 2)[0].toUpperCase(java.util.Locale.ROOT);
     return switch (first) {
       case "SELECT", "WITH", "SHOW", "DESCRIBE", "DESC", "EXPLAIN", "VALUES", "TABLE", "FROM",
           "SET", "LIST" -> "query";
@@ -298,6 +302,10 @@ public final class OperationRunner {
       default -> "update";
     };
   }
+
+  /** Comments, blanks and opening parentheses before a statement's first word (bounded). */
+  private static final java.util.regex.Pattern LEADING_NOISE = java.util.regex.Pattern.compile(
+      "^(?:\\s|\\(|/\\*(?s:.{0,10000}?)\\*/|--[^\\n]{0,10000}(?:\\n|$)){0,100}");
 
   private static String abbreviate(String sql) {
     String oneLine = sql.strip().replaceAll("\\s+", " ");
