@@ -159,6 +159,10 @@ public final class LibraServer implements AutoCloseable {
       throw new IOException("cannot open the job registry: " + e.getMessage(), e);
     }
     JobsCatalog.bind(jobs);
+    if (auth) { // an admin can still end sessions and statements when every slot is taken
+      UserRoles admins = roles;
+      operations.reserveSlotFor(user -> admins.has(user, UserRoles.ADMIN));
+    }
     SessionManager sessions = new SessionManager(session, root,
         Duration.ofSeconds(config.get(LibraConfig.SESSION_IDLE_TIMEOUT_SECONDS)),
         Duration.ofSeconds(config.get(LibraConfig.SESSION_UNCLAIMED_TIMEOUT_SECONDS)),

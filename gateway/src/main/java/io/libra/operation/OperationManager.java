@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Admission: at most {@code maxConcurrent} bodies run at once and at most
  * {@code maxConcurrentPerUser} per user; over a limit {@link #run} throws {@link AdmissionException}
- * at once (nothing waits in a queue).
+ * at once (nothing waits in a queue). One more slot is kept for admins ({@link #reserveSlotFor}).
  */
 public final class OperationManager implements AutoCloseable {
   private final ThreadPoolExecutor executor;
@@ -31,13 +31,27 @@ public final class OperationManager implements AutoCloseable {
       });
 
   private volatile java.util.function.Consumer<String> onRejected = limit -> { };
+  /** One slot beyond {@code maxConcurrent} that only admins' statements may take. */
+  private final Semaphore adminReserve = new Semaphore(1);
+  private volatile java.util.function.Predicate<String> isAdmin = user -> false;
+
+  /**
+   * From now on, a statement of a user this says is an admin may take one reserved slot when
+   * every other is taken, so an admin can still end sessions and statements
+   * ({@code CALL libra.close_session}) on a saturated gateway.
+   */
+  public void reserveSlotFor(java.util.function.Predicate<String> admins) {
+    this.isAdmin = admins;
+  }
 
   public OperationManager(OperationLimits limits) {
     this.limits = limits;
     // Admission is the semaphore (released when a body ends, before its caller is answered); the
     // queue only bridges the moment a worker needs to get back to it.
     this.slots = new Semaphore(limits.maxConcurrent());
-    this.executor = new ThreadPoolExecutor(limits.maxConcurrent(), limits.maxConcurrent(), 60,
+    // One thread more than the slots: the admins' reserved one.
+    this.executor = new ThreadPoolExecutor(limits.maxConcurrent() + 1, limits.maxConcurrent() + 1,
+        60,
         TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "libra-op-idle");
           t.setDaemon(true);
@@ -101,12 +115,18 @@ public final class OperationManager implements AutoCloseable {
           + limits.maxConcurrentPerUser() + " statements (libra.operations.max-concurrent-per-user);"
           + " wait for one to finish or cancel one, then retry");
     }
+    Semaphore slot = slots;
     if (!slots.tryAcquire(limits.admissionWaitMillis(), TimeUnit.MILLISECONDS)) {
-      mine.release();
-      throw rejected("libra.operations.max-concurrent", "the gateway already runs "
-          + limits.maxConcurrent()
-          + " statements (libra.operations.max-concurrent); retry later");
+      if (isAdmin.test(op.user()) && adminReserve.tryAcquire()) {
+        slot = adminReserve;
+      } else {
+        mine.release();
+        throw rejected("libra.operations.max-concurrent", "the gateway already runs "
+            + limits.maxConcurrent()
+            + " statements (libra.operations.max-concurrent); retry later");
+      }
     }
+    Semaphore taken = slot;
     CompletableFuture<T> future = new CompletableFuture<>();
     try {
       executor.execute(() -> {
@@ -126,7 +146,7 @@ public final class OperationManager implements AutoCloseable {
           Thread.interrupted();
           me.setName(oldName);
           mine.release();
-          slots.release();
+          taken.release();
         }
         if (failure != null) {
           future.completeExceptionally(failure);
@@ -136,7 +156,7 @@ public final class OperationManager implements AutoCloseable {
       });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       mine.release();
-      slots.release();
+      taken.release();
       throw rejected("shutdown", "the gateway is shutting down; retry later");
     }
     return future;
@@ -154,7 +174,7 @@ public final class OperationManager implements AutoCloseable {
 
   /** Operations currently admitted (running a body). */
   public int running() {
-    return limits.maxConcurrent() - slots.availablePermits();
+    return limits.maxConcurrent() - slots.availablePermits() + 1 - adminReserve.availablePermits();
   }
 
   @Override

@@ -145,4 +145,47 @@ class SessionProceduresTest {
       }
     }
   }
+
+  @Test
+  void anAdminEndsASessionOnAGatewayWhoseSlotsAreAllTaken() throws Exception {
+    Path conf = Files.createTempDirectory("libra-procs-full-");
+    for (String user : new String[] {"alice", "dave"}) {
+      UserStore.put(conf.resolve("users.properties"), user, (user + "-pw").toCharArray());
+    }
+    Files.writeString(conf.resolve("roles.properties"), "dave = admin\n");
+    LibraConfig config = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
+        "libra.auth.enabled", "true", "libra.work-dir", conf.toString(),
+        "libra.sql.denied-functions", "transform", "libra.operations.max-concurrent", "1",
+        "libra.operations.admission-wait-ms", "0"));
+    try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
+        RootAllocator a = new RootAllocator();
+        JobRecorder jobs = new JobRecorder(TestGateway.get().spark.sparkContext())) {
+      try (Client alice = login(a, server, "alice");
+          Client other = login(a, server, "alice");
+          Client dave = login(a, server, "dave")) {
+        FlightInfo slow = alice.sql().execute("SELECT count(*) FROM range(0, 1, 1, 1)"
+            + " WHERE java_method('java.lang.Thread', 'sleep', 60000L) IS NULL", alice.auth());
+        CompletableFuture<FlightStatusCode> reader = CompletableFuture.supplyAsync(() -> {
+          try {
+            rows(alice, slow);
+            return FlightStatusCode.OK;
+          } catch (FlightRuntimeException e) {
+            return e.status().code();
+          } catch (Exception e) {
+            throw new RuntimeException(e);
+          }
+        });
+        jobs.awaitLibraJobs(1, 30);
+        String tag = jobs.runningWithTag("libra-user-alice-").get(0).tags();
+        String session = tag.replaceAll(".*-session-([0-9a-f]{12})-op-.*", "$1");
+        // The one slot is alice's: her next statement is refused ...
+        FlightRuntimeException full = assertThrows(FlightRuntimeException.class,
+            () -> other.sql().execute("SELECT 1", other.auth()));
+        assertEquals(FlightStatusCode.RESOURCE_EXHAUSTED, full.status().code());
+        // ... and the admin still ends her session, on the slot kept for admins.
+        assertEquals("alice", firstValue(dave, "CALL libra.close_session('" + session + "')"));
+        assertEquals(FlightStatusCode.CANCELLED, reader.get(10, TimeUnit.SECONDS));
+      }
+    }
+  }
 }
