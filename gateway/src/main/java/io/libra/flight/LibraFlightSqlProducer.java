@@ -194,20 +194,18 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   }
 
   private org.apache.arrow.flight.PollInfo poll(CallContext context, Any any) throws Exception {
-    {
-      if (any.is(CommandStatementQuery.class)) {
-        return statements.poll(ctx(context), any.unpack(CommandStatementQuery.class));
-      }
-      if (any.is(CommandPreparedStatementQuery.class)) {
-        return statements.poll(ctx(context), any.unpack(CommandPreparedStatementQuery.class));
-      }
-      if (any.is(TicketStatementQuery.class)) {
-        return statements.poll(ctx(context), any.unpack(TicketStatementQuery.class));
-      }
-      throw CallStatus.INVALID_ARGUMENT.withDescription("PollFlightInfo takes a query"
-          + " (CommandStatementQuery, CommandPreparedStatementQuery) or the retry descriptor of"
-          + " an earlier PollInfo").toRuntimeException();
+    if (any.is(CommandStatementQuery.class)) {
+      return statements.poll(ctx(context), any.unpack(CommandStatementQuery.class));
     }
+    if (any.is(CommandPreparedStatementQuery.class)) {
+      return statements.poll(ctx(context), any.unpack(CommandPreparedStatementQuery.class));
+    }
+    if (any.is(TicketStatementQuery.class)) {
+      return statements.poll(ctx(context), any.unpack(TicketStatementQuery.class));
+    }
+    throw CallStatus.INVALID_ARGUMENT.withDescription("PollFlightInfo takes a query"
+        + " (CommandStatementQuery, CommandPreparedStatementQuery) or the retry descriptor of"
+        + " an earlier PollInfo").toRuntimeException();
   }
 
   @Override

@@ -101,11 +101,10 @@ final class StatementHandler {
       ready = query.awaitReady(POLL_WAIT_MILLIS);
     }
     query.polledNow();
-    TicketStatementQuery t = TicketStatementQuery.newBuilder()
-        .setStatementHandle(handleBytes(query.ticketId())).build();
-    FlightDescriptor retry = FlightDescriptor.command(Any.pack(t).toByteArray());
+    byte[] statement = statementTicket(query.ticketId());
+    FlightDescriptor retry = FlightDescriptor.command(statement);
     java.util.List<FlightEndpoint> endpoints = ready
-        ? java.util.List.of(new FlightEndpoint(new Ticket(Any.pack(t).toByteArray())))
+        ? java.util.List.of(new FlightEndpoint(new Ticket(statement)))
         : java.util.List.of();
     FlightInfo info = FlightInfo.builder(query.schema(), retry, endpoints)
         .setRecords(-1).setBytes(-1).build();
@@ -214,10 +213,14 @@ final class StatementHandler {
     PutResults.answer(allocator, ack, answer);
   }
 
+  /** {@code Any{TicketStatementQuery{statement_handle}}}: a ticket, or a poll's retry command. */
+  private static byte[] statementTicket(String handle) {
+    return Any.pack(TicketStatementQuery.newBuilder().setStatementHandle(handleBytes(handle))
+        .build()).toByteArray();
+  }
+
   private static FlightInfo toFlightInfo(QueryTicket ticket, FlightDescriptor descriptor) {
-    TicketStatementQuery t = TicketStatementQuery.newBuilder()
-        .setStatementHandle(handleBytes(ticket.ticketId())).build();
-    FlightEndpoint endpoint = new FlightEndpoint(new Ticket(Any.pack(t).toByteArray()));
+    FlightEndpoint endpoint = new FlightEndpoint(new Ticket(statementTicket(ticket.ticketId())));
     Schema schema = ticket.schema();
     return FlightInfo.builder(schema, descriptor, java.util.List.of(endpoint))
         .setRecords(-1).setBytes(-1).build();

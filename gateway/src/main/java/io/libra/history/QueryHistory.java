@@ -1,5 +1,9 @@
 package io.libra.history;
 
+import static io.libra.util.JdbcValues.millis;
+import static io.libra.util.JdbcValues.setMillis;
+
+import io.libra.util.JdbcValues;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -7,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,6 +77,19 @@ public final class QueryHistory implements AutoCloseable {
       Function<String, int[]> jobIds) throws SQLException {
     Connection c = DriverManager.getConnection(
         "jdbc:derby:" + directory.toAbsolutePath() + ";create=true");
+    try {
+      createTable(c);
+      QueryHistory history = new QueryHistory(c, maxRows, maxAge, jobIds);
+      history.prune();
+      history.writer.start();
+      return history;
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  private static void createTable(Connection c) throws SQLException {
     try (ResultSet rs = c.getMetaData().getTables(null, null, "QUERIES", null)) {
       if (!rs.next()) {
         try (Statement s = c.createStatement()) {
@@ -88,10 +104,6 @@ public final class QueryHistory implements AutoCloseable {
         }
       }
     }
-    QueryHistory history = new QueryHistory(c, maxRows, maxAge, jobIds);
-    history.prune();
-    history.writer.start();
-    return history;
   }
 
   /** Queues {@code record} to be written; never blocks (a full queue drops it, counted). */
@@ -128,10 +140,7 @@ public final class QueryHistory implements AutoCloseable {
       try {
         r = queue.poll(200, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
-        if (closed) {
-          continue;
-        }
-        continue;
+        continue; // the loop's condition decides
       }
       if (r == null) {
         continue;
@@ -173,11 +182,7 @@ public final class QueryHistory implements AutoCloseable {
       setMillis(p, i++, r.submitted());
       setMillis(p, i++, r.started());
       setMillis(p, i++, r.finished());
-      if (r.rows() == null) {
-        p.setNull(i++, Types.BIGINT);
-      } else {
-        p.setLong(i++, r.rows());
-      }
+      JdbcValues.setLong(p, i++, r.rows());
       p.setLong(i++, r.bytes());
       p.setString(i++, cut(r.errorClass(), 256));
       p.setString(i++, cut(r.sqlState(), 8));
@@ -242,8 +247,7 @@ public final class QueryHistory implements AutoCloseable {
       }
       try (ResultSet rs = p.executeQuery()) {
         while (rs.next()) {
-          long rows = rs.getLong("rows_sent");
-          Long rowsSent = rs.wasNull() ? null : rows;
+          Long rowsSent = JdbcValues.nullableLong(rs, "rows_sent");
           out.add(new Row(new QueryRecord(rs.getString("statement_id"),
               rs.getString("session_id"), rs.getString("username"),
               rs.getString("client_address"), rs.getString("pool"), rs.getString("sql_text"),
@@ -264,18 +268,7 @@ public final class QueryHistory implements AutoCloseable {
     return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 
-  private static void setMillis(PreparedStatement p, int index, Instant t) throws SQLException {
-    if (t == null) {
-      p.setNull(index, Types.BIGINT);
-    } else {
-      p.setLong(index, t.toEpochMilli());
-    }
-  }
 
-  private static Instant millis(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
-  }
 
   /** Writes what is queued (up to 10 s), then closes the database connection. */
   @Override

@@ -1,5 +1,9 @@
 package io.libra.jobs;
 
+import static io.libra.util.JdbcValues.millis;
+import static io.libra.util.JdbcValues.setMillis;
+
+import io.libra.util.JdbcValues;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -92,11 +96,7 @@ public final class JobStore implements AutoCloseable {
     p.setString(i++, job.appId());
     p.setString(i++, job.error() == null ? null
         : job.error().length() > 8000 ? job.error().substring(0, 8000) : job.error());
-    if (job.driverPid() == null) {
-      p.setNull(i++, Types.BIGINT);
-    } else {
-      p.setLong(i++, job.driverPid());
-    }
+    JdbcValues.setLong(p, i++, job.driverPid());
     p.setString(i, job.logPath());
   }
 
@@ -125,8 +125,7 @@ public final class JobStore implements AutoCloseable {
   private static JobRecord read(ResultSet rs) throws SQLException {
     int exit = rs.getInt("exit_code");
     Integer exitCode = rs.wasNull() ? null : exit;
-    long pid = rs.getLong("driver_pid");
-    Long driverPid = rs.wasNull() ? null : pid;
+    Long driverPid = JdbcValues.nullableLong(rs, "driver_pid");
     return new JobRecord(rs.getString("id"), rs.getString("name"), rs.getString("kind"),
         rs.getString("username"), JobState.valueOf(rs.getString("state")),
         rs.getString("resource"), millis(rs, "submitted_at"), millis(rs, "started_at"),
@@ -134,18 +133,7 @@ public final class JobStore implements AutoCloseable {
         driverPid, rs.getString("log_path"));
   }
 
-  private static void setMillis(PreparedStatement p, int index, Instant t) throws SQLException {
-    if (t == null) {
-      p.setNull(index, Types.BIGINT);
-    } else {
-      p.setLong(index, t.toEpochMilli());
-    }
-  }
 
-  private static Instant millis(ResultSet rs, String column) throws SQLException {
-    long v = rs.getLong(column);
-    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
-  }
 
   @Override
   public synchronized void close() throws SQLException {

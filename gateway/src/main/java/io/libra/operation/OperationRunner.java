@@ -132,10 +132,7 @@ public final class OperationRunner {
       throws Exception {
     try {
       T result = step(ctx, op, body);
-      if (!op.tryComplete()) {
-        throw op.cancellationException();
-      }
-      op.finish();
+      finishOrThrow(op);
       return result;
     } finally {
       end(ctx.session(), op);
@@ -188,10 +185,7 @@ public final class OperationRunner {
       op.setPool(ctx.pool());
       running = operations.submit(op, inStatement(ctx, op, () -> {
         T result = body.run();
-        if (!op.tryComplete()) {
-          throw op.cancellationException();
-        }
-        op.finish();
+        finishOrThrow(op);
         return result;
       }));
     } catch (Throwable t) {
@@ -211,6 +205,14 @@ public final class OperationRunner {
       }
     });
     return ended;
+  }
+
+  /** COMPLETING then FINISHED, unless a cancel came first (then its cancellation is thrown). */
+  private static void finishOrThrow(Operation op) {
+    if (!op.tryComplete()) {
+      throw op.cancellationException();
+    }
+    op.finish();
   }
 
   /** A failure of a cancelled statement is its cancellation (with the failure as cause). */

@@ -51,8 +51,7 @@ final class ResultStreamer {
     Operation op = query.operation();
     ClientSession session = query.context().session();
     PolledQuery polled = new PolledQuery(op, ticketId, query.arrowSchema(),
-        session.spark().sparkContext(), java.time.Instant.now()
-            .plus(session.handleTtl()).minusMillis((long) (op.ageSeconds() * 1000)),
+        session.spark().sparkContext(), op.submittedAt().plus(session.handleTtl()),
         runner.pollLeaseSeconds() * 1000L);
     op.setPolled(polled);
     // Not tied to the poll call: it ends with the statement (cancel, session, ticket expiry).

@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.libra.auth.UserStore;
-import io.libra.config.LibraConfig;
 import io.libra.flight.LibraServer;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.CallOption;
@@ -83,35 +80,36 @@ class SessionProceduresTest {
     return n;
   }
 
+  /**
+   * Streams, in the background, a query of one task sleeping a minute (the other core stays free
+   * for libra.sessions' scans); completes with the status the client ends with.
+   */
+  private static CompletableFuture<FlightStatusCode> sleepAMinute(Client c) throws Exception {
+    FlightInfo slow = c.sql().execute("SELECT count(*) FROM range(0, 1, 1, 1)"
+        + " WHERE java_method('java.lang.Thread', 'sleep', 60000L) IS NULL", c.auth());
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        rows(c, slow);
+        return FlightStatusCode.OK;
+      } catch (FlightRuntimeException e) {
+        return e.status().code();
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+  }
+
   @Test
   void anAdminEndsAnotherUsersStatementAndSession() throws Exception {
-    Path conf = Files.createTempDirectory("libra-procs-");
-    for (String user : new String[] {"alice", "bob", "dave"}) {
-      UserStore.put(conf.resolve("users.properties"), user, (user + "-pw").toCharArray());
-    }
-    Files.writeString(conf.resolve("roles.properties"), "dave = admin\n");
-    LibraConfig config = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
-        "libra.auth.enabled", "true", "libra.work-dir", conf.toString(),
-        "libra.sql.denied-functions", "transform"));
-    try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
+    try (LibraServer server = AuthGateway.start(Files.createTempDirectory("libra-procs-"),
+            List.of("alice", "bob", "dave"), "dave = admin\n",
+            "libra.sql.denied-functions", "transform");
         RootAllocator a = new RootAllocator();
         JobRecorder jobs = new JobRecorder(TestGateway.get().spark.sparkContext())) {
       try (Client alice = login(a, server, "alice");
           Client bob = login(a, server, "bob");
           Client dave = login(a, server, "dave")) {
-        // One task sleeping a minute: the other core stays free for libra.sessions' scans.
-        FlightInfo slow = alice.sql().execute("SELECT count(*) FROM range(0, 1, 1, 1)"
-            + " WHERE java_method('java.lang.Thread', 'sleep', 60000L) IS NULL", alice.auth());
-        CompletableFuture<FlightStatusCode> reader = CompletableFuture.supplyAsync(() -> {
-          try {
-            rows(alice, slow);
-            return FlightStatusCode.OK;
-          } catch (FlightRuntimeException e) {
-            return e.status().code();
-          } catch (Exception e) {
-            throw new RuntimeException(e);
-          }
-        });
+        CompletableFuture<FlightStatusCode> reader = sleepAMinute(alice);
         jobs.awaitLibraJobs(1, 30);
         // What an operator sees in the Spark UI: libra-user-alice-session-<id>-op-<id>.
         String tag = jobs.runningWithTag("libra-user-alice-").get(0).tags();
@@ -148,33 +146,15 @@ class SessionProceduresTest {
 
   @Test
   void anAdminEndsASessionOnAGatewayWhoseSlotsAreAllTaken() throws Exception {
-    Path conf = Files.createTempDirectory("libra-procs-full-");
-    for (String user : new String[] {"alice", "dave"}) {
-      UserStore.put(conf.resolve("users.properties"), user, (user + "-pw").toCharArray());
-    }
-    Files.writeString(conf.resolve("roles.properties"), "dave = admin\n");
-    LibraConfig config = LibraConfig.load(conf, conf, Map.of(), Map.of("libra.server.port", "0",
-        "libra.auth.enabled", "true", "libra.work-dir", conf.toString(),
-        "libra.sql.denied-functions", "transform", "libra.operations.max-concurrent", "1",
-        "libra.operations.admission-wait-ms", "0"));
-    try (LibraServer server = LibraServer.start(config, TestGateway.get().spark);
+    try (LibraServer server = AuthGateway.start(Files.createTempDirectory("libra-procs-full-"),
+            List.of("alice", "dave"), "dave = admin\n", "libra.sql.denied-functions", "transform",
+            "libra.operations.max-concurrent", "1", "libra.operations.admission-wait-ms", "0");
         RootAllocator a = new RootAllocator();
         JobRecorder jobs = new JobRecorder(TestGateway.get().spark.sparkContext())) {
       try (Client alice = login(a, server, "alice");
           Client other = login(a, server, "alice");
           Client dave = login(a, server, "dave")) {
-        FlightInfo slow = alice.sql().execute("SELECT count(*) FROM range(0, 1, 1, 1)"
-            + " WHERE java_method('java.lang.Thread', 'sleep', 60000L) IS NULL", alice.auth());
-        CompletableFuture<FlightStatusCode> reader = CompletableFuture.supplyAsync(() -> {
-          try {
-            rows(alice, slow);
-            return FlightStatusCode.OK;
-          } catch (FlightRuntimeException e) {
-            return e.status().code();
-          } catch (Exception e) {
-            throw new RuntimeException(e);
-          }
-        });
+        CompletableFuture<FlightStatusCode> reader = sleepAMinute(alice);
         jobs.awaitLibraJobs(1, 30);
         String tag = jobs.runningWithTag("libra-user-alice-").get(0).tags();
         String session = tag.replaceAll(".*-session-([0-9a-f]{12})-op-.*", "$1");
