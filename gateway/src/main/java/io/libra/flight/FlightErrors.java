@@ -2,6 +2,7 @@ package io.libra.flight;
 
 import io.libra.operation.HandleNotFoundException;
 import io.libra.results.ArrowResultStream;
+import io.libra.session.SessionNotFoundException;
 import java.util.concurrent.CancellationException;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightRuntimeException;
@@ -10,23 +11,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one translator from a {@link Throwable} to a Flight {@link CallStatus}.
+ * The one translator from a {@link Throwable} to a Flight {@link CallStatus}: its code, its message,
+ * and — whenever known — the SQLSTATE and error class as error metadata ({@link ErrorTrailers}:
+ * trailers {@code sqlstate}, {@code error-class}).
  *
- * <ul>
- *   <li>Spark errors ({@link SparkThrowable}, anywhere in the cause chain) with a user-facing
- *       SQLSTATE class (42 syntax/analysis, 22 data, 21 cardinality, 23 constraint, 0A feature) and
- *       {@link IllegalArgumentException}: INVALID_ARGUMENT. The message starts with Spark's error
- *       class in brackets and carries {@code SQLSTATE: xxxxx}.</li>
- *   <li>{@link HandleNotFoundException}, {@code JobNotFoundException}: NOT_FOUND.</li>
- *   <li>A statement past its timeout ({@code StatementTimeoutException}): TIMED_OUT.</li>
- *   <li>Cancelled jobs or streams: CANCELLED.</li>
- *   <li>{@code AdmissionException} (a limit reached), {@code SpillLimitException} (no disk room
- *       for result blocks): RESOURCE_EXHAUSTED.</li>
- *   <li>{@link SecurityException} (another user's session; {@code JobAccessDeniedException}:
- *       a job action the user may not take): UNAUTHORIZED, which is gRPC PERMISSION_DENIED.</li>
- *   <li>{@link FlightRuntimeException}: passed through.</li>
- *   <li>Anything else is our fault: INTERNAL, logged at ERROR with the stack trace.</li>
- * </ul>
+ * <table>
+ *   <caption>status, error class, SQLSTATE</caption>
+ *   <tr><th>failure</th><th>status</th><th>error-class</th><th>sqlstate</th></tr>
+ *   <tr><td>Spark errors ({@link SparkThrowable}, anywhere in the cause chain) with a user-facing
+ *       SQLSTATE class (42 syntax/analysis, 22 data, 21 cardinality, 23 constraint, 0A feature…;
+ *       all but XX and 58); the message starts with the class in brackets and carries
+ *       {@code SQLSTATE: xxxxx}</td><td>INVALID_ARGUMENT</td><td>Spark's</td><td>Spark's</td></tr>
+ *   <tr><td>other Spark errors (XX, 58)</td><td>INTERNAL</td><td>Spark's</td><td>Spark's</td></tr>
+ *   <tr><td>a statement past its timeout ({@code StatementTimeoutException})</td>
+ *       <td>TIMED_OUT</td><td>STATEMENT_TIMEOUT</td><td>HYT00</td></tr>
+ *   <tr><td>cancelled jobs or streams</td><td>CANCELLED</td><td>CANCELLED</td><td>HY008</td></tr>
+ *   <tr><td>{@code AdmissionException} (a limit reached), {@code SpillLimitException} (no disk
+ *       room for result blocks)</td><td>RESOURCE_EXHAUSTED</td><td>ADMISSION_REJECTED,
+ *       SPILL_LIMIT</td><td>53000</td></tr>
+ *   <tr><td>{@link SecurityException} (another user's session; {@code JobAccessDeniedException}: a
+ *       job action the user may not take; the SQL boundary)</td><td>UNAUTHORIZED (gRPC
+ *       PERMISSION_DENIED)</td><td>UNAUTHORIZED</td><td>42501</td></tr>
+ *   <tr><td>bulk ingest: the table exists / is missing</td><td>ALREADY_EXISTS / NOT_FOUND</td>
+ *       <td>TABLE_OR_VIEW_ALREADY_EXISTS / TABLE_OR_VIEW_NOT_FOUND</td><td>42P07 / 42P01</td></tr>
+ *   <tr><td>{@link SessionNotFoundException} (a closed or unknown session's cookie)</td>
+ *       <td>NOT_FOUND</td><td>SESSION_NOT_FOUND</td><td>08003</td></tr>
+ *   <tr><td>{@link HandleNotFoundException}, {@code JobNotFoundException}</td><td>NOT_FOUND</td>
+ *       <td></td><td></td></tr>
+ *   <tr><td>{@link IllegalArgumentException}, a statement nested too deeply</td>
+ *       <td>INVALID_ARGUMENT</td><td></td><td></td></tr>
+ *   <tr><td>{@link UnsupportedOperationException}</td><td>UNIMPLEMENTED</td><td></td><td></td></tr>
+ *   <tr><td>{@link FlightRuntimeException}</td><td>passed through</td><td></td><td></td></tr>
+ *   <tr><td>anything else: our fault, logged at ERROR with the stack trace</td><td>INTERNAL</td>
+ *       <td></td><td></td></tr>
+ * </table>
  * User errors are logged at INFO.
  */
 public final class FlightErrors {
@@ -41,62 +59,77 @@ public final class FlightErrors {
     }
     if (t instanceof io.libra.operation.AdmissionException) {
       LOG.info("rejected: {}", t.getMessage());
-      return CallStatus.RESOURCE_EXHAUSTED.withDescription(t.getMessage()).toRuntimeException();
+      return fail(CallStatus.RESOURCE_EXHAUSTED, t.getMessage(), "ADMISSION_REJECTED", "53000");
     }
     if (t instanceof SecurityException) {
       LOG.info("denied: {}", t.getMessage());
-      return CallStatus.UNAUTHORIZED.withDescription(t.getMessage()).toRuntimeException();
+      return fail(CallStatus.UNAUTHORIZED, t.getMessage(), "UNAUTHORIZED", "42501");
     }
     if (t instanceof io.libra.ingest.TableExistsException) {
       LOG.info("user error: {}", t.getMessage());
-      return CallStatus.ALREADY_EXISTS.withDescription(t.getMessage()).toRuntimeException();
+      return fail(CallStatus.ALREADY_EXISTS, t.getMessage(), "TABLE_OR_VIEW_ALREADY_EXISTS",
+          "42P07");
     }
     if (t instanceof io.libra.ingest.TableMissingException) {
       LOG.info("user error: {}", t.getMessage());
-      return CallStatus.NOT_FOUND.withDescription(t.getMessage()).toRuntimeException();
+      return fail(CallStatus.NOT_FOUND, t.getMessage(), "TABLE_OR_VIEW_NOT_FOUND", "42P01");
+    }
+    if (t instanceof SessionNotFoundException) {
+      LOG.info("not found: {}", t.getMessage());
+      return fail(CallStatus.NOT_FOUND, t.getMessage(), "SESSION_NOT_FOUND", "08003");
     }
     if (t instanceof HandleNotFoundException || t instanceof io.libra.jobs.JobNotFoundException) {
       LOG.info("not found: {}", t.getMessage());
-      return CallStatus.NOT_FOUND.withDescription(t.getMessage()).toRuntimeException();
+      return fail(CallStatus.NOT_FOUND, t.getMessage(), null, null);
     }
     io.libra.results.SpillLimitException spill = find(t,
         io.libra.results.SpillLimitException.class);
     if (spill != null) {
       LOG.info("rejected: {}", spill.getMessage());
-      return CallStatus.RESOURCE_EXHAUSTED.withDescription(spill.getMessage()).toRuntimeException();
+      return fail(CallStatus.RESOURCE_EXHAUSTED, spill.getMessage(), "SPILL_LIMIT", "53000");
     }
     io.libra.operation.StatementTimeoutException timeout = find(t,
         io.libra.operation.StatementTimeoutException.class);
     if (timeout != null) {
       LOG.info("timed out: {}", timeout.getMessage());
-      return CallStatus.TIMED_OUT.withDescription(timeout.getMessage()).toRuntimeException();
+      return fail(CallStatus.TIMED_OUT, timeout.getMessage(), "STATEMENT_TIMEOUT", "HYT00");
     }
     if (isCancellation(t)) {
       LOG.info("cancelled: {}", t.getMessage());
-      return CallStatus.CANCELLED.withDescription("statement cancelled: " + t.getMessage())
-          .withCause(t).toRuntimeException();
+      return ErrorTrailers.attach(CallStatus.CANCELLED.withDescription("statement cancelled: "
+          + t.getMessage()).withCause(t), "CANCELLED", "HY008").toRuntimeException();
     }
     SparkThrowable spark = findSpark(t);
     if (spark != null && isUserError(spark)) {
       String message = sparkMessage(spark);
       LOG.info("user error: {}", message);
-      return CallStatus.INVALID_ARGUMENT.withDescription(message).toRuntimeException();
+      return fail(CallStatus.INVALID_ARGUMENT, message, spark.getCondition(),
+          spark.getSqlState());
     }
     if (t instanceof StackOverflowError) {
       LOG.info("statement too deeply nested: {}", t.toString());
-      return CallStatus.INVALID_ARGUMENT.withDescription("the statement is nested too deeply to"
-          + " analyse (stack overflow); simplify it").toRuntimeException();
+      return fail(CallStatus.INVALID_ARGUMENT, "the statement is nested too deeply to"
+          + " analyse (stack overflow); simplify it", null, null);
     }
     if (t instanceof IllegalArgumentException) {
       LOG.info("invalid argument: {}", t.getMessage());
-      return CallStatus.INVALID_ARGUMENT.withDescription(t.getMessage()).toRuntimeException();
+      return fail(CallStatus.INVALID_ARGUMENT, t.getMessage(), null, null);
     }
     if (t instanceof UnsupportedOperationException) {
-      return CallStatus.UNIMPLEMENTED.withDescription(t.getMessage()).toRuntimeException();
+      return fail(CallStatus.UNIMPLEMENTED, t.getMessage(), null, null);
     }
     LOG.error("internal error", t);
     String message = spark != null ? sparkMessage(spark) : rootMessage(t);
-    return CallStatus.INTERNAL.withDescription(message).withCause(t).toRuntimeException();
+    return ErrorTrailers.attach(CallStatus.INTERNAL.withDescription(message).withCause(t),
+        spark == null ? null : spark.getCondition(), spark == null ? null : spark.getSqlState())
+        .toRuntimeException();
+  }
+
+  /** {@code code} with {@code message} and, when not null, the error class and SQLSTATE. */
+  private static FlightRuntimeException fail(CallStatus code, String message, String errorClass,
+      String sqlState) {
+    return ErrorTrailers.attach(code.withDescription(message), errorClass, sqlState)
+        .toRuntimeException();
   }
 
   /** Every SQLSTATE except class XX (internal error) and 58 (system error) is the user's. */
