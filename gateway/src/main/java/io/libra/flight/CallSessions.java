@@ -6,6 +6,7 @@ import io.libra.operation.StatementContext;
 import io.libra.session.ClientSession;
 import io.libra.session.PoolAssigner;
 import io.libra.session.SessionManager;
+import io.libra.session.SessionNotFoundException;
 import java.util.List;
 import java.util.Locale;
 import org.apache.arrow.flight.FlightProducer.CallContext;
@@ -15,7 +16,9 @@ import org.apache.arrow.flight.FlightProducer.CallContext;
  *
  * <p>Session: the lookups of {@code libra.sessions.identify-by} in their order (default
  * {@code cookie,token,connection}): {@code cookie}, the open session the session cookie
- * ({@code arrow_flight_session_id}) names; {@code token}, with a bearer token, the token's session
+ * ({@code arrow_flight_session_id}) names — a cookie naming no open session (closed, expired,
+ * from before a restart, made up) is NOT_FOUND ({@link SessionNotFoundException}), as the Flight
+ * RPC spec says; {@code token}, with a bearer token, the token's session
  * (one per token); {@code connection}, the session of the client's connection
  * ({@link ClientConnections}), opened with its first call and closed when it ends. When none
  * applies, a new session whose id the response sets as the cookie (a client without cookie support
@@ -88,12 +91,12 @@ final class CallSessions {
     for (String lookup : lookups) {
       switch (lookup) {
         case "cookie" -> {
-          // Only ids the server issued are honoured: a cookie naming no open session (expired,
-          // or made up — a client inventing ids would otherwise fill libra.sessions.max) falls
-          // through to the next lookup.
+          // Only open sessions are honoured, never created under a client's id: a cookie naming
+          // none (closed, expired, from before a restart, or made up) is NOT_FOUND, not a silent
+          // new session without the state the client expects.
           String cookie = call.cookieSessionId();
-          if (cookie != null && sessions.isOpen(cookie)) {
-            return sessions.getOrCreate(cookie, user, true, connection);
+          if (cookie != null) {
+            return sessions.claim(cookie, user);
           }
         }
         case "token" -> {
@@ -147,11 +150,19 @@ final class CallSessions {
     };
   }
 
-  /** The session of a call if it already exists (no creation), or null. */
+  /**
+   * The session of a call if it already exists (no creation), or null.
+   *
+   * @throws SessionNotFoundException when the call's cookie names no open session
+   */
   ClientSession existingSession(CallContext context) {
     SessionCookieMiddleware call = context.getMiddleware(SessionCookieMiddleware.KEY);
     String user = user(context);
     for (String lookup : lookups) {
+      if (lookup.equals("cookie") && call.cookieSessionId() != null
+          && sessions.find(call.cookieSessionId()) == null) {
+        throw new SessionNotFoundException(call.cookieSessionId());
+      }
       String id = switch (lookup) {
         case "cookie" -> call.cookieSessionId();
         case "token" -> bearerSessionId(call);

@@ -248,6 +248,13 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
     return translate(() -> statements.schema(ctx(context), command));
   }
 
+  /** GetSchema of a prepared statement: its dataset schema, nothing run; unknown: NOT_FOUND. */
+  @Override
+  public SchemaResult getSchemaPreparedStatement(CommandPreparedStatementQuery command,
+      CallContext context, FlightDescriptor descriptor) {
+    return translate(() -> statements.schema(ctx(context), command));
+  }
+
   @Override
   public void getStreamStatement(TicketStatementQuery ticket, CallContext context,
       ServerStreamListener listener) {
@@ -434,12 +441,16 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   public void closeSession(CloseSessionRequest request, CallContext context,
       StreamListener<CloseSessionResult> listener) {
     single(listener, () -> {
-      // Only the caller's own session (its cookie, token or connection); none: NOT_FOUND, as the
-      // Flight RPC spec says for CloseSession.
+      // Only the caller's own session (its cookie, token or connection); none, or one closed
+      // already: NOT_FOUND, as the Flight RPC spec says for CloseSession.
       ClientSession own = calls.existingSession(context);
       if (own == null || !sessions.close(own.id())) {
         throw CallStatus.NOT_FOUND.withDescription("this call has no open session to close")
             .toRuntimeException();
+      }
+      SessionCookieMiddleware call = context.getMiddleware(SessionCookieMiddleware.KEY);
+      if (own.id().equals(call.cookieSessionId())) {
+        call.expireCookie();
       }
       return new CloseSessionResult(CloseSessionResult.Status.CLOSED);
     });

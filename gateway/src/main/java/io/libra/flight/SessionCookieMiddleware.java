@@ -21,6 +21,7 @@ public final class SessionCookieMiddleware implements FlightServerMiddleware {
   private final CallHeaders headers;
   private final String cookieSessionId;
   private volatile String newSessionId;
+  private volatile boolean expireCookie;
 
   private SessionCookieMiddleware(CallHeaders headers) {
     this.headers = headers;
@@ -66,6 +67,15 @@ public final class SessionCookieMiddleware implements FlightServerMiddleware {
     return newSessionId;
   }
 
+  /**
+   * The call closed the session its cookie named: the response tells the client to drop the
+   * cookie ({@code Set-Cookie} with {@code Max-Age=0}, which Arrow's and Go's Flight cookie
+   * middleware honour).
+   */
+  public void expireCookie() {
+    expireCookie = true;
+  }
+
   /** The first value of a call header, or null. */
   public String header(String name) {
     return headers.get(name);
@@ -75,6 +85,8 @@ public final class SessionCookieMiddleware implements FlightServerMiddleware {
   public void onBeforeSendingHeaders(CallHeaders outgoingHeaders) {
     if (newSessionId != null) {
       outgoingHeaders.insert("set-cookie", COOKIE_NAME + "=" + newSessionId);
+    } else if (expireCookie) {
+      outgoingHeaders.insert("set-cookie", COOKIE_NAME + "=; Max-Age=0");
     }
   }
 

@@ -115,6 +115,12 @@ final class StatementHandler {
     return new SchemaResult(backend.schemaOf(ctx, command.getQuery()));
   }
 
+  /** {@code GetSchema(CommandPreparedStatementQuery)}: the schema the statement was prepared with. */
+  SchemaResult schema(StatementContext ctx, CommandPreparedStatementQuery command) {
+    return new SchemaResult(backend.preparedSchema(ctx,
+        handle(command.getPreparedStatementHandle())));
+  }
+
   /**
    * DoGet. The operation is cancelled (with its Spark jobs) as soon as this call's gRPC context is
    * cancelled — unlike the listener's onCancel callback, which gRPC delivers on this call's

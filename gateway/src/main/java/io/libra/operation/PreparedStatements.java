@@ -38,6 +38,14 @@ final class PreparedStatements {
         io.libra.results.SparkArrowSchema.toArrowParameters(params, SessionSql.timeZone(ctx)));
   }
 
+  /** The dataset schema {@link #prepare} answered for {@code handle} (empty for updates). */
+  org.apache.arrow.vector.types.pojo.Schema schema(StatementContext ctx, String handle) {
+    AnalyzedStatement statement = ctx.session().prepared().get(handle);
+    return statement.kind() == StatementKind.QUERY
+        ? SessionSql.arrowSchema(ctx, statement.schema())
+        : new org.apache.arrow.vector.types.pojo.Schema(List.of());
+  }
+
   /** A new handle for the statement with {@code rows} bound; the original stays unbound. */
   String bind(StatementContext ctx, String handle, List<Object[]> rows) {
     AnalyzedStatement statement = ctx.session().prepared().get(handle);

@@ -76,6 +76,16 @@ public final class SqlBackend {
     prepared.close(ctx, handle);
   }
 
+  /**
+   * {@code GetSchema(CommandPreparedStatementQuery)}: the dataset schema of a prepared statement
+   * as {@code CreatePreparedStatement} answered it (empty for an update); runs nothing.
+   *
+   * @throws HandleNotFoundException when the handle is not one of this session's
+   */
+  public Schema preparedSchema(StatementContext ctx, String handle) {
+    return prepared.schema(ctx, handle);
+  }
+
   /** {@code GetSchema} of a statement: analysis only. */
   public Schema schemaOf(StatementContext ctx, String sql) throws Exception {
     limits.check(sql);

@@ -119,6 +119,31 @@ public final class SessionManager implements AutoCloseable {
     return s;
   }
 
+  /**
+   * The open session with this id, for a later call of {@code user} that named it (its cookie):
+   * claimed, never created.
+   *
+   * @throws SessionNotFoundException when no session of that id is open (closed, expired, or
+   *     never issued by this gateway)
+   * @throws SecurityException when the session belongs to another user
+   * @throws AdmissionException when claiming it would exceed {@code maxSessions}
+   */
+  public ClientSession claim(String id, String user) {
+    ClientSession s = sessions.get(id);
+    if (s == null) {
+      throw new SessionNotFoundException(id);
+    }
+    if (!s.user().equals(user)) {
+      throw new SecurityException("session belongs to another user");
+    }
+    if (!s.isClaimed() && claimedCount() >= maxSessions) {
+      throw rejected("the gateway has " + maxSessions
+          + " open sessions (libra.sessions.max); close idle connections or retry later");
+    }
+    s.touch(true);
+    return s;
+  }
+
   /** Whether a session with this id is open. */
   public boolean isOpen(String id) {
     return sessions.containsKey(id);

@@ -134,15 +134,17 @@ class AdmissionAndIdleTest {
       }
       awaitSessions(s, before);
       // Made-up session cookies do not create sessions under those ids (they would lock everyone
-      // out): the calls fall through to the connection's session.
+      // out), nor any other session: each call is NOT_FOUND.
       try (FlightSqlClient forger = new FlightSqlClient(FlightClient.builder(a,
           Location.forGrpcInsecure("127.0.0.1", s.port())).build())) {
         for (int i = 0; i < 10; i++) {
           org.apache.arrow.flight.FlightCallHeaders h = new org.apache.arrow.flight.FlightCallHeaders();
           h.insert("cookie", "arrow_flight_session_id=forged" + i);
-          forger.execute("SELECT 1", new org.apache.arrow.flight.HeaderCallOption(h));
+          FlightRuntimeException e = assertThrows(FlightRuntimeException.class, () -> forger
+              .execute("SELECT 1", new org.apache.arrow.flight.HeaderCallOption(h)));
+          assertEquals(FlightStatusCode.NOT_FOUND, e.status().code(), e.getMessage());
         }
-        assertEquals(before + 1, s.sessions().count());
+        assertEquals(before, s.sessions().count());
       }
       awaitSessions(s, before);
       List<FlightSqlClient> clients = new java.util.ArrayList<>();

@@ -266,6 +266,37 @@ class FlightSqlClientTest {
   }
 
   @Test
+  void getSchemaOfAPreparedStatementRunsNothing() throws Exception {
+    sql.executeUpdate("DROP TABLE IF EXISTS fsc_schema");
+    sql.executeUpdate("CREATE TABLE fsc_schema (id INT, name STRING) USING parquet");
+    try (JobRecorder jobs = new JobRecorder(gateway.spark.sparkContext());
+        FlightSqlClient.PreparedStatement query = sql.prepare(
+            "SELECT id, upper(name) AS up, java_method('java.lang.Thread', 'sleep', 600000L) AS z"
+                + " FROM fsc_schema WHERE id > ?");
+        FlightSqlClient.PreparedStatement insert = sql.prepare(
+            "INSERT INTO fsc_schema VALUES (1, 'a')")) {
+      jobs.drain();
+      int before = jobs.started.size();
+      Schema schema = query.fetchSchema().getSchema();
+      assertEquals(query.getResultSetSchema(), schema);
+      assertEquals(List.of("id", "up", "z"),
+          schema.getFields().stream().map(f -> f.getName()).toList());
+      assertTrue(insert.fetchSchema().getSchema().getFields().isEmpty(), "an update has none");
+      jobs.drain();
+      assertEquals(before, jobs.started.size(), "GetSchema started Spark jobs");
+      assertEquals(0, readAll(sql.execute("SELECT * FROM fsc_schema")), "the INSERT did not run");
+    }
+    // An unknown (or closed) handle is NOT_FOUND.
+    FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
+        () -> flight.getSchema(org.apache.arrow.flight.FlightDescriptor.command(Any.pack(
+            org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery.newBuilder()
+                .setPreparedStatementHandle(ByteString.copyFromUtf8("no-such-handle")).build())
+            .toByteArray())));
+    assertEquals(FlightStatusCode.NOT_FOUND, e.status().code(), e.getMessage());
+    sql.executeUpdate("DROP TABLE fsc_schema");
+  }
+
+  @Test
   void ddlSentAsQueryRunsOnceAndReturnsNoColumns() throws Exception {
     sql.executeUpdate("DROP TABLE IF EXISTS fsc_q");
     FlightInfo info = sql.execute("CREATE TABLE fsc_q (id INT) USING parquet");
