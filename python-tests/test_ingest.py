@@ -90,6 +90,36 @@ def test_unsupported_requests_are_rejected(gateway):
         assert "INVALID_ARGUMENT" in str(err.value) and "'u'" in str(err.value)
 
 
+def test_view_types_round_trip(gateway):
+    # string_view / binary_view (Arrow Utf8View / BinaryView: what pyarrow, DuckDB and Polars
+    # increasingly produce) and list_view become Spark STRING, BINARY and ARRAY.
+    strings = ["short", None, "a string longer than twelve bytes, kept out of line", "",
+               "ünïcödé ✓"]
+    blobs = [b"\x00\x01", b"\xff" * 40, None, b"", b"inline"]
+    lists = [[1, 2], None, [], [3], [None, 5]]
+    table = pa.table({
+        "id": pa.array(range(5), pa.int64()),
+        "s": pa.array(strings, pa.string_view()),
+        "b": pa.array(blobs, pa.binary_view()),
+        "l": pa.array(lists, pa.list_view(pa.int32())),
+    })
+    with login(gateway) as conn, conn.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS default.py_views")
+        assert cur.adbc_ingest("py_views", table, mode="create", db_schema_name="default") == 5
+        described = {r[0]: r[1] for r in _rows(cur, "DESCRIBE TABLE default.py_views")}
+        assert (described["s"], described["b"], described["l"]) == ("string", "binary",
+                                                                    "array<int>")
+        cur.execute("SELECT id, s, b, l FROM default.py_views ORDER BY id")
+        back = cur.fetch_arrow_table()
+        assert back.column("s").to_pylist() == strings
+        assert back.column("b").to_pylist() == blobs
+        assert back.column("l").to_pylist() == lists
+        # Appending views to the table made of them.
+        assert cur.adbc_ingest("py_views", table, mode="append", db_schema_name="default") == 5
+        assert _rows(cur, "SELECT count(*), count(s), count(b) FROM default.py_views") \
+            == [(10, 8, 8)]
+
+
 def test_a_million_rows(gateway):
     n = 1_000_000
     df = pd.DataFrame({"id": np.arange(n, dtype=np.int64), "v": np.arange(n) * 0.5,

@@ -14,6 +14,11 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ViewVarBinaryVector;
+import org.apache.arrow.vector.ViewVarCharVector;
+import org.apache.arrow.vector.complex.LargeListViewVector;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.complex.ListViewVector;
 import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
@@ -35,7 +40,10 @@ import org.apache.spark.sql.util.ArrowUtils;
  * after these top-level conversions, which clients commonly need (pandas sends nanosecond
  * timestamps and, with pyarrow strings, {@code large_string}): timestamps of any unit become
  * microseconds (nanoseconds are floored), {@code date64} becomes {@code date32},
- * {@code large_string}/{@code large_binary} become {@code string}/{@code binary}. Columns whose
+ * {@code large_string}/{@code large_binary} and the view types {@code string_view}/{@code
+ * binary_view} (Arrow {@code Utf8View}/{@code BinaryView}, which pyarrow, DuckDB and Polars
+ * produce) become {@code string}/{@code binary}, and {@code list_view}/{@code large_list_view}
+ * become {@code list} (their elements as they are). Columns whose
  * layout already matches are passed on without a copy. Other types must match Spark's own layout.
  *
  * @see <a href="https://arrow.apache.org/docs/format/Columnar.html">Arrow columnar format</a>
@@ -96,11 +104,14 @@ final class ArrowBatchNormalizer {
     if (t instanceof ArrowType.Date d && d.getUnit() == DateUnit.MILLISECOND) {
       return new ArrowType.Date(DateUnit.DAY);
     }
-    if (t instanceof ArrowType.LargeUtf8) {
+    if (t instanceof ArrowType.LargeUtf8 || t instanceof ArrowType.Utf8View) {
       return ArrowType.Utf8.INSTANCE;
     }
-    if (t instanceof ArrowType.LargeBinary) {
+    if (t instanceof ArrowType.LargeBinary || t instanceof ArrowType.BinaryView) {
       return ArrowType.Binary.INSTANCE;
+    }
+    if (t instanceof ArrowType.ListView || t instanceof ArrowType.LargeListView) {
+      return ArrowType.List.INSTANCE;
     }
     return t;
   }
@@ -176,10 +187,34 @@ final class ArrowBatchNormalizer {
         ((DateDayVector) out).setSafe(r, (int) Math.floorDiv(d.get(r), 86_400_000L));
       } else if (in instanceof BaseLargeVariableWidthVector v) {
         ((BaseVariableWidthVector) out).setSafe(r, v.get(r));
+      } else if (in instanceof ViewVarCharVector v) {
+        ((BaseVariableWidthVector) out).setSafe(r, v.get(r));
+      } else if (in instanceof ViewVarBinaryVector v) {
+        ((BaseVariableWidthVector) out).setSafe(r, v.get(r));
+      } else if (in instanceof ListViewVector v) {
+        copyElements(v.getDataVector(), v.getOffsetBuffer().getInt((long) r * Integer.BYTES),
+            v.getSizeBuffer().getInt((long) r * Integer.BYTES), (ListVector) out, r);
+      } else if (in instanceof LargeListViewVector v) {
+        copyElements(v.getDataVector(), v.getOffsetBuffer().getLong((long) r * Long.BYTES),
+            v.getSizeBuffer().getLong((long) r * Long.BYTES), (ListVector) out, r);
       } else {
         throw new IllegalStateException("no conversion for " + in.getField());
       }
     }
     out.setValueCount(rows);
+  }
+
+  /** Row {@code row} of {@code out}: the {@code size} elements of {@code from} from {@code start}. */
+  private static void copyElements(FieldVector from, long start, long size, ListVector out,
+      int row) {
+    if (start + size > from.getValueCount() || start < 0 || size < 0) {
+      throw new IllegalArgumentException("list view row " + row + " points past its elements");
+    }
+    int at = out.startNewValue(row);
+    FieldVector elements = out.getDataVector();
+    for (int k = 0; k < size; k++) {
+      elements.copyFromSafe((int) (start + k), at + k, from);
+    }
+    out.endValue(row, (int) size);
   }
 }
