@@ -163,3 +163,29 @@ def test_cancel_a_running_query(gateway):
         with conn.cursor() as again:
             again.execute("SELECT 1")
             assert again.fetchone() == (1,)
+
+
+def test_errors_carry_sqlstate_and_error_class_as_details(gateway):
+    # ADBC's Flight SQL driver returns every trailer of a failed call as an error detail
+    # (Error.details, (name, value) pairs of bytes); it does not fill Error.sqlstate from them.
+    with login(gateway) as conn, conn.cursor() as cur:
+        for sql, sqlstate, error_class in [
+                ("SELECT * FROM no_such_table_for_adbc", b"42P01", b"TABLE_OR_VIEW_NOT_FOUND"),
+                ("SELEC 1", b"42601", b"PARSE_SYNTAX_ERROR"),
+                ("SELECT no_such_column FROM range(1)", b"42703",
+                 b"UNRESOLVED_COLUMN.WITH_SUGGESTION")]:
+            with pytest.raises(Error) as err:
+                cur.execute(sql)
+                cur.fetchall()
+            details = dict(err.value.details)
+            assert details.get(b"sqlstate") == sqlstate, (sql, err.value.details)
+            assert details.get(b"error-class") == error_class, (sql, err.value.details)
+        # A runtime error of Spark, raised while the result streams.
+        with pytest.raises(Error) as err:
+            cur.execute("SELECT 1 / (id - 3) AS x FROM range(0, 10, 1, 1)")
+            cur.fetchall()
+        details = dict(err.value.details)
+        assert details.get(b"sqlstate") == b"22012", err.value.details
+        assert details.get(b"error-class") == b"DIVIDE_BY_ZERO", err.value.details
+        cur.execute("SELECT 1")
+        assert cur.fetchall() == [(1,)]

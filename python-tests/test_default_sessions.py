@@ -70,6 +70,25 @@ def test_adbc_default_connection_keeps_its_session(default_gateway):
     _await_sessions(gw, before)
 
 
+def test_adbc_default_connections_one_after_another(default_gateway):
+    # Closing a connection and opening a new one (as applications and pools do): each new
+    # connection runs statements at once in a fresh session, none sees the last one's settings,
+    # and the closed ones leave no session behind.
+    gw = default_gateway
+    before = gw["process"].open_sessions()
+    for i in range(3):
+        conn = _connect(gw)
+        try:
+            with conn.cursor() as cur:
+                assert _one(cur, "SET spark.sql.shuffle.partitions")[1] != "11"
+                cur.execute("SET spark.sql.shuffle.partitions=11")
+                assert _one(cur, "SELECT 40 + 2")[0] == 42
+                assert _one(cur, "SET spark.sql.shuffle.partitions")[1] == "11"
+        finally:
+            conn.close()
+        _await_sessions(gw, before)
+
+
 def test_pyarrow_flight_client_without_options_keeps_its_session(default_gateway):
     gw = default_gateway
     before = gw["process"].open_sessions()

@@ -71,3 +71,59 @@ def test_bad_sql_is_invalid_argument_with_sqlstate(gateway, client):
     with pytest.raises(pa.ArrowInvalid) as err:  # INVALID_ARGUMENT
         client.get_flight_info(descriptor, flight.FlightCallOptions(headers=[header]))
     assert "PARSE_SYNTAX_ERROR" in str(err.value) and "SQLSTATE: 42601" in str(err.value)
+
+
+class TrailerRecorder(flight.ClientMiddlewareFactory):
+    """pyarrow's exceptions carry no trailers; a client middleware sees them in
+    received_headers (the trailers of a call that failed)."""
+
+    def __init__(self):
+        self.headers = []
+
+    def start_call(self, info):
+        recorder = self
+
+        class Middleware(flight.ClientMiddleware):
+            def received_headers(self, headers):
+                recorder.headers.append(headers)
+
+        return Middleware()
+
+    def last(self, key):
+        values = [h[key] for h in self.headers if key in h]
+        return values[-1][0] if values else None
+
+
+@pytest.mark.parametrize("sql, sqlstate, error_class", [
+    ("SELEC 1", "42601", "PARSE_SYNTAX_ERROR"),
+    ("SELECT * FROM no_such_table_for_pyarrow", "42P01", "TABLE_OR_VIEW_NOT_FOUND"),
+])
+def test_the_sqlstate_and_error_class_are_trailers(gateway, sql, sqlstate, error_class):
+    trailers = TrailerRecorder()
+    client = flight.FlightClient(gateway["uri"], middleware=[trailers])
+    try:
+        header = client.authenticate_basic_token(gateway["user"], gateway["password"])
+        with pytest.raises(pa.ArrowInvalid):
+            client.get_flight_info(flight.FlightDescriptor.for_command(statement_query(sql)),
+                                   flight.FlightCallOptions(headers=[header]))
+    finally:
+        client.close()
+    assert trailers.last("sqlstate") == sqlstate
+    assert trailers.last("error-class") == error_class
+
+
+def test_a_runtime_error_while_streaming_has_its_sqlstate_trailer(gateway):
+    trailers = TrailerRecorder()
+    client = flight.FlightClient(gateway["uri"], middleware=[trailers])
+    try:
+        options = flight.FlightCallOptions(headers=[
+            client.authenticate_basic_token(gateway["user"], gateway["password"])])
+        info = client.get_flight_info(flight.FlightDescriptor.for_command(statement_query(
+            "SELECT 1 / (id - 3) AS x FROM range(0, 10, 1, 1)")), options)
+        with pytest.raises(pa.ArrowInvalid) as err:
+            client.do_get(info.endpoints[0].ticket, options).read_all()
+        assert "DIVIDE_BY_ZERO" in str(err.value)
+    finally:
+        client.close()
+    assert trailers.last("sqlstate") == "22012"
+    assert trailers.last("error-class") == "DIVIDE_BY_ZERO"

@@ -17,13 +17,17 @@ import org.apache.arrow.flight.grpc.StatusUtils;
  *   <li>{@value #STATUS_DETAILS}: the standard gRPC rich status, a serialized
  *       {@code google.rpc.Status} (the call's code and message) whose one detail is a
  *       {@code google.rpc.ErrorInfo} (reason: the error class, domain {@value #DOMAIN}, metadata:
- *       {@code sqlstate} and {@code error-class}). pyarrow exposes only this trailer (as
- *       {@code FlightError.extra_info}); gRPC Go and C++ clients read the status from it. Sent
- *       only while the message is at most {@value #MAX_DETAILS_MESSAGE_BYTES} bytes, so the
- *       message travels once more within the clients' trailer size limit (gRPC Java: 8 KiB).</li>
+ *       {@code sqlstate} and {@code error-class}), for clients of gRPC's rich error model (gRPC
+ *       Go, which ADBC's driver is written in, takes the status from it: same code, same
+ *       message). Sent only while the message is at most {@value #MAX_DETAILS_MESSAGE_BYTES}
+ *       bytes, so the message travels once more within the clients' trailer size limit (gRPC
+ *       Java: 8 KiB).</li>
  * </ul>
- * Keys are lowercase ASCII (gRPC metadata); ADBC's Flight SQL driver returns every text trailer
- * as an error detail of that name.
+ * Keys are lowercase ASCII (gRPC metadata). Arrow Java's clients show them in
+ * {@code FlightRuntimeException.status().metadata()}; ADBC's Flight SQL driver returns every
+ * trailer as an error detail of that name ({@code adbc_driver_manager.Error.details}); pyarrow
+ * hands them to a {@code ClientMiddleware}'s {@code received_headers} (its exceptions carry no
+ * trailers).
  */
 final class ErrorTrailers {
   static final String SQLSTATE = "sqlstate";
