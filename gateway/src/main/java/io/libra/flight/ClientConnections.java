@@ -45,7 +45,8 @@ final class ClientConnections extends ServerTransportFilter implements ServerInt
 
   @Override
   public void transportTerminated(Attributes attributes) {
-    String id = attributes.get(ID_ATTRIBUTE);
+    // Null for a transport that never became ready (e.g. a TLS hello sent to the plaintext port).
+    String id = attributes == null ? null : attributes.get(ID_ATTRIBUTE);
     if (id != null) {
       onTerminated.accept(id);
     }

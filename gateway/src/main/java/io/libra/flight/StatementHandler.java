@@ -225,11 +225,24 @@ final class StatementHandler {
         .build()).toByteArray();
   }
 
+  /**
+   * The FlightInfo of a planned statement: one endpoint with its ticket. For DDL and DML, which
+   * ran while planning, {@code app_metadata} is a Flight SQL {@code DoPutUpdateResult} with the
+   * rows changed (-1 unknown) — the message {@code DoPut} answers for
+   * {@code CommandStatementUpdate} — so a client that executes every statement with
+   * {@code GetFlightInfo} (JDBC's {@code execute}) learns it was an update and its count without
+   * a second path; the endpoint's stream is empty.
+   */
   private static FlightInfo toFlightInfo(QueryTicket ticket, FlightDescriptor descriptor) {
     FlightEndpoint endpoint = new FlightEndpoint(new Ticket(statementTicket(ticket.ticketId())));
     Schema schema = ticket.schema();
-    return FlightInfo.builder(schema, descriptor, java.util.List.of(endpoint))
-        .setRecords(-1).setBytes(-1).build();
+    FlightInfo.Builder info = FlightInfo.builder(schema, descriptor, java.util.List.of(endpoint))
+        .setRecords(-1).setBytes(-1);
+    if (ticket.update()) {
+      info.setAppMetadata(org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult
+          .newBuilder().setRecordCount(ticket.updateCount()).build().toByteArray());
+    }
+    return info.build();
   }
 
   private static ByteString handleBytes(String handle) {

@@ -62,7 +62,8 @@ final class QueryPlanner {
       if (statement.kind() == StatementKind.UPDATE) {
         runner.step(ctx, op, () -> UpdateRunner.counted(op, updates.run(ctx, statement, rows)));
         op.ranEagerly();
-        return register(ctx, op, null, new Schema(List.of()));
+        QueryTicket t = register(ctx, op, null, new Schema(List.of()));
+        return new QueryTicket(t.ticketId(), t.schema(), true, op.updateCount());
       }
       Dataset<Row> query = analysed != null ? analysed
           : runner.step(ctx, op, () -> sql.query(ctx, statement, rows));

@@ -64,6 +64,25 @@ class FlightSqlClientTest {
     return rows;
   }
 
+  /**
+   * DDL and DML through GetFlightInfo say what they did: app_metadata is a Flight SQL
+   * DoPutUpdateResult with the rows changed; a query's FlightInfo has none.
+   */
+  @Test
+  void updatesCarryTheirCountInAppMetadata() throws Exception {
+    String table = "app_md_" + System.nanoTime();
+    FlightInfo create = sql.execute("CREATE TABLE " + table + " (id INT) USING parquet");
+    readAll(create);
+    FlightInfo insert = sql.execute("INSERT INTO " + table + " VALUES (1), (2), (3)");
+    assertEquals(3, org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult
+        .parseFrom(insert.getAppMetadata()).getRecordCount());
+    assertEquals(0, readAll(insert), "an update's stream is empty");
+    FlightInfo select = sql.execute("SELECT * FROM " + table);
+    assertTrue(select.getAppMetadata() == null || select.getAppMetadata().length == 0);
+    assertEquals(3, readAll(select));
+    readAll(sql.execute("DROP TABLE " + table));
+  }
+
   @Test
   void emptyResultIsOneEndpointWithTheRealSchema() throws Exception {
     FlightInfo info = sql.execute("SELECT id, CAST(id AS STRING) s FROM range(0)");
