@@ -23,8 +23,8 @@ final class JdbcDrivers {
 
   /**
    * Libra's driver ({@code jdbc:libra://}) from {@code jdbc-driver/target}, in its own class
-   * loader as a BI tool loads it (it embeds the Arrow driver 18.1.0; the test class path has
-   * 18.3.0).
+   * loader as a BI tool loads it (its shaded Arrow, grpc and netty stay apart from the test
+   * class path's).
    */
   static Connector libra(Path libraHome, int port) throws Exception {
     Path jar;
