@@ -265,6 +265,57 @@ class LibraNativeDriverTest {
   }
 
   @Test
+  void batchesWidenNumbersAndNullsKeepTheMarkersType() throws Exception {
+    try (Connection c = connect(""); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE native_batch (id BIGINT, amount DECIMAL(10, 2)) USING parquet");
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO native_batch VALUES (?, ?)")) {
+        ps.setInt(1, 1);
+        ps.setInt(2, 5);
+        ps.addBatch();
+        ps.setLong(1, 3_000_000_000L); // wider than the first row's int: the column widens
+        ps.setBigDecimal(2, new java.math.BigDecimal("1.25"));
+        ps.addBatch();
+        ps.setNull(1, java.sql.Types.BIGINT);
+        ps.setNull(2, java.sql.Types.DECIMAL);
+        ps.addBatch();
+        int[] counts = ps.executeBatch();
+        assertEquals(3, java.util.Arrays.stream(counts).map(n -> Math.max(n, 1)).sum(),
+            java.util.Arrays.toString(counts));
+        ps.setString(1, "x");
+        ps.setInt(2, 1);
+        ps.addBatch();
+        ps.setInt(1, 2);
+        ps.setInt(2, 1);
+        ps.addBatch();
+        SQLException mixed = assertThrows(SQLException.class, ps::executeBatch);
+        assertEquals("22018", mixed.getSQLState(), mixed.getMessage());
+      }
+      try (ResultSet rs = s.executeQuery(
+          "SELECT id, amount FROM native_batch ORDER BY id NULLS LAST")) {
+        assertTrue(rs.next());
+        assertEquals(1, rs.getLong(1));
+        assertEquals(0, new java.math.BigDecimal("5").compareTo(rs.getBigDecimal(2)));
+        assertTrue(rs.next());
+        assertEquals(3_000_000_000L, rs.getLong(1));
+        assertEquals(0, new java.math.BigDecimal("1.25").compareTo(rs.getBigDecimal(2)));
+        assertTrue(rs.next());
+        rs.getLong(1);
+        assertTrue(rs.wasNull());
+        assertFalse(rs.next());
+      }
+      s.execute("DROP TABLE native_batch");
+      try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(?, 7L) AS v")) {
+        ps.setNull(1, java.sql.Types.BIGINT);
+        try (ResultSet rs = ps.executeQuery()) {
+          assertEquals(java.sql.Types.BIGINT, rs.getMetaData().getColumnType(1));
+          assertTrue(rs.next());
+          assertEquals(7L, rs.getObject(1));
+        }
+      }
+    }
+  }
+
+  @Test
   void javaTimeParametersBind() throws Exception {
     try (Connection c = connect("");
         PreparedStatement ps = c.prepareStatement("SELECT ? AS d, ? AS ts, ? AS ntz, ? AS n")) {

@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -28,10 +27,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * ResultSet, so the two can be compared exactly.
  *
  * <p>Top-level values use JDBC's getters (timestamps as instants, timestamp_ntz as wall clocks,
- * intervals as {@link Period}/{@link Duration}). Inside arrays, maps and structs the Arrow JDBC
- * driver hands back Arrow's own Java values — dates as epoch days, timestamps as epoch
- * microseconds, a struct as a map without its null fields — so nested Spark values are written
- * in that form too.
+ * intervals as {@link Period}/{@link Duration}). Inside arrays, maps and structs Libra's driver
+ * hands back what a top-level column's getObject returns (java.sql.Date, java.sql.Timestamp of
+ * the instant or, for timestamp_ntz, of the wall clock; nested arrays as Lists, structs as maps
+ * of field name to value), written in the same form as top-level values; a struct's null fields
+ * are left out on both sides.
  */
 final class NestedValues {
   private NestedValues() {}
@@ -105,14 +105,8 @@ final class NestedValues {
       }
       return out.toString();
     }
-    if (t instanceof DateType) {
-      return "int:" + ((java.sql.Date) v).toLocalDate().toEpochDay();
-    }
-    if (t instanceof TimestampType) {
-      return "int:" + micros(((Timestamp) v).toInstant());
-    }
-    if (t instanceof TimestampNTZType) {
-      return "int:" + micros(((LocalDateTime) v).toInstant(java.time.ZoneOffset.UTC));
+    if (t instanceof DateType || t instanceof TimestampType || t instanceof TimestampNTZType) {
+      return spark(v, t);
     }
     return scalar(v);
   }
@@ -147,11 +141,16 @@ final class NestedValues {
       }
       return out.toString();
     }
+    if (t instanceof DateType) {
+      return "date:" + ((java.sql.Date) v).toLocalDate();
+    }
+    if (t instanceof TimestampType) {
+      return "instant:" + ((Timestamp) v).toInstant();
+    }
+    if (t instanceof TimestampNTZType) {
+      return "wall:" + ((Timestamp) v).toLocalDateTime();
+    }
     return scalar(v);
-  }
-
-  private static long micros(java.time.Instant i) {
-    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
   }
 
   private static String scalar(Object v) {

@@ -34,30 +34,56 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.Period;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.Arrays;
 import java.util.Calendar;
-import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.apache.arrow.vector.PeriodDuration;
 
 /**
- * What every result set of the driver shares: a forward-only, read-only cursor and the JDBC
- * getters with the conversions of JDBC 4.2 table B-6, over the current row's values as
- * {@link #value(int)} gives them (the class {@code getObject} returns: Long, String, BigDecimal,
- * java.sql.Date, java.sql.Timestamp, Period, Duration, java.sql.Array, Map, …) and
- * {@link #temporal(int)} (the java.time value of a date or timestamp: LocalDate, Instant for a
- * timestamp with a zone, LocalDateTime for one without).
+ * What every result set of the driver shares: a forward-only ({@code TYPE_FORWARD_ONLY}),
+ * read-only ({@code CONCUR_READ_ONLY}) cursor held over commits, and the JDBC getters with the
+ * conversions of JDBC 4.3 table B-6, over the current row's values as {@link #value(int)} gives
+ * them (the classes {@code getObject} returns, see {@link ArrowReaders}) and {@link #temporal(int)}
+ * (the java.time value of a date, time or timestamp).
+ *
+ * <p>Date and time values, whatever the client JVM's zone:
+ *
+ * <ul>
+ *   <li>a timestamp with a zone (Spark TIMESTAMP) is an instant: {@code getTimestamp} and
+ *       {@code getObject} give {@code Timestamp.from(instant)} (a Calendar changes nothing),
+ *       {@code getObject(i, Instant/OffsetDateTime/ZonedDateTime)} the instant (in the column's
+ *       zone), {@code getObject(i, LocalDateTime/LocalDate/LocalTime)} and {@code getString} the
+ *       wall clock in the column's zone (Spark's session zone); {@code getDate}/{@code getTime}
+ *       the instant's day/time of day in the Calendar's zone or else the JVM's;</li>
+ *   <li>a timestamp without a zone (Spark TIMESTAMP_NTZ) is a wall clock: {@code getTimestamp}
+ *       gives {@code Timestamp.valueOf(wallClock)}, with a Calendar the instant of the wall clock
+ *       in its zone; {@code getObject(i, LocalDateTime)} the wall clock; asking an Instant,
+ *       OffsetDateTime or ZonedDateTime of it is SQLSTATE 22018 (it has no zone). A wall clock
+ *       that does not exist in the JVM's zone (its daylight-saving gap) cannot be a
+ *       {@code java.sql.Timestamp} and comes out shifted by the gap there, exact as
+ *       LocalDateTime;</li>
+ *   <li>a date is a day: {@code getDate} gives {@code Date.valueOf(day)} (local midnight in the
+ *       JVM's zone), with a Calendar midnight in its zone; {@code getObject(i, LocalDate)} the
+ *       day.</li>
+ * </ul>
  *
  * <p>Errors: a getter before the first row or after the last is SQLSTATE 24000, on a closed result
- * set 24000 too, an unknown column label 42S22, a column index out of range 07009, a value that
- * does not convert 22018 (22003 out of range); updates and scrolling are
- * {@link SQLFeatureNotSupportedException}.
+ * set 24000 too (saying it is closed), an unknown column label 42S22 naming it, a column index out
+ * of range 07009, a value that does not convert 22018 ({@link SQLDataException}; 22003 out of
+ * range); updates are {@link SQLFeatureNotSupportedException} (0A000, read-only), moving other
+ * than {@code next()} SQLSTATE 24000 (forward-only).
  */
 abstract class AbstractResultSet implements ResultSet {
   private final Statement statement;
   private boolean closed;
   private boolean wasNull;
   private long row; // 0 before the first row, -1 after the last
+  private boolean hadRows;
   private int fetchSize;
   private SQLWarning warnings;
   private Map<String, Integer> labels;
@@ -75,6 +101,9 @@ abstract class AbstractResultSet implements ResultSet {
   /** Moves to the next row: false at the end. */
   protected abstract boolean advance() throws SQLException;
 
+  /** Whether {@link #advance} would return false (it may read ahead, never past a row). */
+  protected abstract boolean exhausted() throws SQLException;
+
   /** The current row's value of {@code column} (1-based), null for SQL NULL. */
   protected abstract Object value(int column) throws SQLException;
 
@@ -85,13 +114,15 @@ abstract class AbstractResultSet implements ResultSet {
   public abstract ResultSetMetaData getMetaData() throws SQLException;
 
   /**
-   * The java.time value of a date/time column: LocalDate, LocalTime, Instant (a timestamp with a
-   * zone) or LocalDateTime (without); other values as {@link #value}.
+   * The java.time value of the current row's non-null {@code column}: LocalDate (dates),
+   * LocalTime (times), LocalDateTime (timestamps without a zone), ZonedDateTime (timestamps with
+   * one, in the column's zone); other values as {@link #value}. This implementation derives it
+   * from {@link #value}: java.sql.Date, Time and Timestamp as their local values.
    */
   protected Object temporal(int column) throws SQLException {
     Object v = value(column);
     if (v instanceof Timestamp t) {
-      return t.toInstant();
+      return t.toLocalDateTime();
     }
     if (v instanceof Date d) {
       return d.toLocalDate();
@@ -117,12 +148,12 @@ abstract class AbstractResultSet implements ResultSet {
 
   /** Checks that a row is current and {@code column} is in range. */
   protected final void checkRow(int column) throws SQLException {
-    checkOpen();
-    if (row <= 0) {
-      throw new SQLException(row == 0 ? "no current row: call next() first"
-          : "no current row: the result set is after its last row", "24000");
-    }
-    if (column < 1 || column > columnCount()) {
+    if (closed || row <= 0 || column < 1 || column > columnCount()) {
+      checkOpen();
+      if (row <= 0) {
+        throw new SQLException(row == 0 ? "no current row: call next() first"
+            : "no current row: the result set is after its last row", "24000");
+      }
       throw new SQLException("column index " + column + " out of range 1.." + columnCount(),
           "07009");
     }
@@ -142,6 +173,7 @@ abstract class AbstractResultSet implements ResultSet {
     }
     if (advance()) {
       row++;
+      hadRows = true;
       return true;
     }
     row = -1;
@@ -168,52 +200,49 @@ abstract class AbstractResultSet implements ResultSet {
     return wasNull;
   }
 
+  /** The first column whose label equals {@code columnLabel} ignoring case. */
   @Override
   public int findColumn(String columnLabel) throws SQLException {
     checkOpen();
     if (labels == null) {
-      Map<String, Integer> m = new java.util.HashMap<>();
+      Map<String, Integer> m = new HashMap<>();
       for (int i = columnCount(); i >= 1; i--) {
-        m.put(label(i).toLowerCase(java.util.Locale.ROOT), i);
+        m.put(label(i).toLowerCase(Locale.ROOT), i);
       }
       labels = m;
     }
-    Integer i = columnLabel == null ? null
-        : labels.get(columnLabel.toLowerCase(java.util.Locale.ROOT));
+    Integer i = columnLabel == null ? null : labels.get(columnLabel.toLowerCase(Locale.ROOT));
     if (i == null) {
       throw new SQLException("no column '" + columnLabel + "' in the result", "42S22");
     }
     return i;
   }
 
-  // ---- conversions ----
+  // ---- conversions (JDBC table B-6) ----
 
-  private static SQLException cannot(Object v, String to) {
+  static SQLDataException cannot(Object v, String to) {
+    String text = ValueText.of(v);
+    if (text.length() > 100) {
+      text = text.substring(0, 100) + "…";
+    }
     return new SQLDataException("cannot convert " + v.getClass().getSimpleName() + " value '"
-        + v + "' to " + to, "22018");
+        + text + "' to " + to, "22018");
   }
 
-  static String text(Object v) {
-    if (v instanceof String s) {
-      return s;
-    }
-    if (v instanceof byte[] b) {
-      return HexFormat.of().formatHex(b);
-    }
-    if (v instanceof BigDecimal d) {
-      return d.toPlainString();
-    }
-    if (v instanceof Array a) {
-      return a.toString();
-    }
-    return v.toString();
+  private static SQLDataException outOfRange(Object v, String to) {
+    return new SQLDataException("value " + ValueText.of(v) + " is out of range of " + to,
+        "22003");
   }
 
-  private static BigDecimal decimal(Object v) throws SQLException {
+  private static boolean isIntegral(Object v) {
+    return v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte;
+  }
+
+  static BigDecimal decimal(Object v) throws SQLException {
     if (v instanceof BigDecimal d) {
       return d;
     }
-    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+    if (isIntegral(v)) {
       return BigDecimal.valueOf(((Number) v).longValue());
     }
     if (v instanceof BigInteger b) {
@@ -222,7 +251,7 @@ abstract class AbstractResultSet implements ResultSet {
     if (v instanceof Double || v instanceof Float) {
       double d = ((Number) v).doubleValue();
       if (Double.isNaN(d) || Double.isInfinite(d)) {
-        throw cannot(v, "BigDecimal");
+        throw cannot(v, "DECIMAL");
       }
       return new BigDecimal(v.toString());
     }
@@ -239,34 +268,34 @@ abstract class AbstractResultSet implements ResultSet {
     throw cannot(v, "a number");
   }
 
-  private static long integral(Object v, long min, long max, String to) throws SQLException {
+  /** {@code v} as a whole number in {@code min..max} (fractions are truncated). */
+  static long integral(Object v, long min, long max, String to) throws SQLException {
     long out;
-    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+    if (isIntegral(v)) {
       out = ((Number) v).longValue();
     } else if (v instanceof Boolean b) {
       out = b ? 1 : 0;
     } else if (v instanceof Double || v instanceof Float) {
       double d = ((Number) v).doubleValue();
-      if (Double.isNaN(d) || d < min || d > max) {
-        throw new SQLDataException("value " + v + " out of range of " + to, "22003");
+      if (Double.isNaN(d) || d < min || d > max || d >= 0x1p63) {
+        throw outOfRange(v, to);
       }
       out = (long) d;
     } else {
       BigDecimal d = decimal(v).setScale(0, RoundingMode.DOWN);
-      try {
-        out = d.longValueExact();
-      } catch (ArithmeticException e) {
-        throw new SQLDataException("value " + v + " out of range of " + to, "22003");
+      if (d.compareTo(BigDecimal.valueOf(min)) < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0) {
+        throw outOfRange(v, to);
       }
+      out = d.longValue();
     }
     if (out < min || out > max) {
-      throw new SQLDataException("value " + v + " out of range of " + to, "22003");
+      throw outOfRange(v, to);
     }
     return out;
   }
 
-  private static double floating(Object v) throws SQLException {
-    if (v instanceof Number n && !(v instanceof BigDecimal)) {
+  static double floating(Object v) throws SQLException {
+    if (v instanceof Number n && !(v instanceof BigDecimal) && !(v instanceof BigInteger)) {
       return n.doubleValue();
     }
     if (v instanceof Boolean b) {
@@ -276,7 +305,7 @@ abstract class AbstractResultSet implements ResultSet {
       try {
         return Double.parseDouble(s.trim());
       } catch (NumberFormatException e) {
-        throw cannot(v, "double");
+        throw cannot(v, "DOUBLE");
       }
     }
     return decimal(v).doubleValue();
@@ -285,7 +314,7 @@ abstract class AbstractResultSet implements ResultSet {
   @Override
   public String getString(int columnIndex) throws SQLException {
     Object v = get(columnIndex);
-    return v == null ? null : text(v);
+    return v == null ? null : ValueText.of(v);
   }
 
   @Override
@@ -305,9 +334,12 @@ abstract class AbstractResultSet implements ResultSet {
       if (t.equalsIgnoreCase("false") || t.equals("0")) {
         return false;
       }
-      throw cannot(v, "boolean");
+      throw cannot(v, "BOOLEAN");
     }
-    return floating(v) != 0;
+    if (v instanceof Number) {
+      return v instanceof BigDecimal d ? d.signum() != 0 : floating(v) != 0;
+    }
+    throw cannot(v, "BOOLEAN");
   }
 
   @Override
@@ -337,7 +369,15 @@ abstract class AbstractResultSet implements ResultSet {
   @Override
   public float getFloat(int columnIndex) throws SQLException {
     Object v = get(columnIndex);
-    return v == null ? 0 : (float) floating(v);
+    if (v == null) {
+      return 0;
+    }
+    double d = floating(v);
+    float f = (float) d;
+    if (Float.isInfinite(f) && !Double.isInfinite(d)) {
+      throw outOfRange(v, "REAL");
+    }
+    return f;
   }
 
   @Override
@@ -371,7 +411,7 @@ abstract class AbstractResultSet implements ResultSet {
     if (v instanceof String s) {
       return s.getBytes(StandardCharsets.UTF_8);
     }
-    throw cannot(v, "bytes");
+    throw cannot(v, "BINARY");
   }
 
   @Override
@@ -389,96 +429,131 @@ abstract class AbstractResultSet implements ResultSet {
     return getTimestamp(columnIndex, (Calendar) null);
   }
 
-  private Object temporalOrNull(int columnIndex) throws SQLException {
-    if (get(columnIndex) == null) {
-      return null;
-    }
-    return temporal(columnIndex);
-  }
-
   private static ZoneId zone(Calendar cal) {
     return cal == null ? ZoneId.systemDefault() : cal.getTimeZone().toZoneId();
   }
 
-  @Override
-  public Date getDate(int columnIndex, Calendar cal) throws SQLException {
-    Object t = temporalOrNull(columnIndex);
-    if (t == null) {
-      return null;
+  /**
+   * The java.time value of a string column's text: a LocalDateTime ({@code yyyy-MM-dd HH:mm:ss[.f]}
+   * or ISO), a LocalDate, a LocalTime or an OffsetDateTime; else 22018.
+   */
+  private static Object parse(String s, String to) throws SQLDataException {
+    String t = s.trim();
+    try {
+      if (t.length() > 10 && t.charAt(4) == '-' && (t.charAt(10) == ' ' || t.charAt(10) == 'T')) {
+        String iso = t.replace(' ', 'T');
+        char last = iso.charAt(iso.length() - 1);
+        if (last == 'Z' || iso.lastIndexOf('+') > 10 || iso.lastIndexOf('-') > 10) {
+          return OffsetDateTime.parse(iso).toZonedDateTime();
+        }
+        return LocalDateTime.parse(iso);
+      }
+      if (t.length() >= 8 && t.charAt(2) == ':') {
+        return LocalTime.parse(t);
+      }
+      return LocalDate.parse(t);
+    } catch (RuntimeException e) {
+      throw cannot(s, to);
     }
-    if (t instanceof LocalDate d) {
-      return cal == null ? Date.valueOf(d)
-          : new Date(d.atStartOfDay(zone(cal)).toInstant().toEpochMilli());
+  }
+
+  /** The temporal value of a non-null value, strings parsed; 22018 for other classes. */
+  private Object temporalOf(int columnIndex, Object v, String to) throws SQLException {
+    Object t = temporal(columnIndex);
+    if (t instanceof String s) {
+      return parse(s, to);
+    }
+    if (t instanceof OffsetDateTime o) {
+      return o.toZonedDateTime();
     }
     if (t instanceof Instant i) {
-      return Date.valueOf(LocalDate.ofInstant(i, zone(cal)));
+      return i.atZone(ZoneOffset.UTC);
+    }
+    if (t instanceof LocalDate || t instanceof LocalTime || t instanceof LocalDateTime
+        || t instanceof ZonedDateTime) {
+      return t;
+    }
+    throw cannot(v, to);
+  }
+
+  private static Date dateOf(LocalDate d, Calendar cal) {
+    return cal == null ? Date.valueOf(d)
+        : new Date(d.atStartOfDay(zone(cal)).toInstant().toEpochMilli());
+  }
+
+  @Override
+  public Date getDate(int columnIndex, Calendar cal) throws SQLException {
+    Object v = get(columnIndex);
+    if (v == null) {
+      return null;
+    }
+    if (cal == null && v instanceof Date d) {
+      return d;
+    }
+    Object t = temporalOf(columnIndex, v, "DATE");
+    if (t instanceof LocalDate d) {
+      return dateOf(d, cal);
     }
     if (t instanceof LocalDateTime l) {
-      return Date.valueOf(l.toLocalDate());
+      return dateOf(l.toLocalDate(), cal);
     }
-    if (t instanceof String s) {
-      try {
-        return Date.valueOf(LocalDate.parse(s.trim()));
-      } catch (RuntimeException e) {
-        throw cannot(t, "DATE");
-      }
+    if (t instanceof ZonedDateTime z) {
+      return dateOf(LocalDate.ofInstant(z.toInstant(), zone(cal)), cal);
     }
-    throw cannot(t, "DATE");
+    throw cannot(v, "DATE");
+  }
+
+  private static Time timeOf(LocalTime t, Calendar cal) {
+    long millis = cal == null ? Time.valueOf(t).getTime()
+        : t.atDate(LocalDate.EPOCH).atZone(zone(cal)).toInstant().toEpochMilli();
+    return new Time(millis + (cal == null ? t.getNano() / 1_000_000 : 0));
   }
 
   @Override
   public Time getTime(int columnIndex, Calendar cal) throws SQLException {
-    Object t = temporalOrNull(columnIndex);
-    if (t == null) {
+    Object v = get(columnIndex);
+    if (v == null) {
       return null;
     }
-    if (t instanceof LocalTime l) {
-      return Time.valueOf(l);
+    if (cal == null && v instanceof Time t) {
+      return t;
     }
-    if (t instanceof Instant i) {
-      return Time.valueOf(LocalTime.ofInstant(i, zone(cal)));
+    Object t = temporalOf(columnIndex, v, "TIME");
+    if (t instanceof LocalTime l) {
+      return timeOf(l, cal);
     }
     if (t instanceof LocalDateTime l) {
-      return Time.valueOf(l.toLocalTime());
+      return timeOf(l.toLocalTime(), cal);
     }
-    if (t instanceof String s) {
-      try {
-        return Time.valueOf(LocalTime.parse(s.trim()));
-      } catch (RuntimeException e) {
-        throw cannot(t, "TIME");
-      }
+    if (t instanceof ZonedDateTime z) {
+      return timeOf(LocalTime.ofInstant(z.toInstant(), zone(cal)), cal);
     }
-    throw cannot(t, "TIME");
+    throw cannot(v, "TIME");
   }
 
   /**
-   * A timestamp with a zone is its instant whatever {@code cal}; one without (a wall clock) is
-   * read in {@code cal}'s zone, or the JVM's without one.
+   * A timestamp with a zone is its instant whatever {@code cal}; one without (a wall clock), a
+   * date (its midnight) or a string is read in {@code cal}'s zone, or the JVM's without one.
    */
   @Override
   public Timestamp getTimestamp(int columnIndex, Calendar cal) throws SQLException {
-    Object t = temporalOrNull(columnIndex);
-    if (t == null) {
+    Object v = get(columnIndex);
+    if (v == null) {
       return null;
     }
-    if (t instanceof Instant i) {
-      return Timestamp.from(i);
+    if (cal == null && v instanceof Timestamp ts) {
+      return ts;
     }
-    if (t instanceof LocalDateTime l) {
-      return cal == null ? Timestamp.valueOf(l) : Timestamp.from(l.atZone(zone(cal)).toInstant());
+    Object t = temporalOf(columnIndex, v, "TIMESTAMP");
+    if (t instanceof ZonedDateTime z) {
+      return Timestamp.from(z.toInstant());
     }
-    if (t instanceof LocalDate d) {
-      return cal == null ? Timestamp.valueOf(d.atStartOfDay())
-          : Timestamp.from(d.atStartOfDay(zone(cal)).toInstant());
+    LocalDateTime l = t instanceof LocalDateTime x ? x
+        : t instanceof LocalDate d ? d.atStartOfDay() : null;
+    if (l == null) {
+      throw cannot(v, "TIMESTAMP");
     }
-    if (t instanceof String s) {
-      try {
-        return Timestamp.valueOf(s.trim());
-      } catch (RuntimeException e) {
-        throw cannot(t, "TIMESTAMP");
-      }
-    }
-    throw cannot(t, "TIMESTAMP");
+    return cal == null ? Timestamp.valueOf(l) : Timestamp.from(l.atZone(zone(cal)).toInstant());
   }
 
   @Override
@@ -486,11 +561,19 @@ abstract class AbstractResultSet implements ResultSet {
     return get(columnIndex);
   }
 
+  /** Type maps do not apply: no user-defined types. */
   @Override
   public Object getObject(int columnIndex, Map<String, Class<?>> map) throws SQLException {
     return getObject(columnIndex);
   }
 
+  /**
+   * The value as {@code type}: String, Boolean, Byte, Short, Integer, Long, Float, Double,
+   * BigDecimal, BigInteger, byte[], java.sql.Date/Time/Timestamp (as their getters), LocalDate,
+   * LocalTime, LocalDateTime, Instant, OffsetDateTime, ZonedDateTime (see the class comment),
+   * Period, Duration, Map, List (an array's elements), java.sql.Array, Object, or any class the
+   * value is an instance of; null for SQL NULL; 22018 when it does not convert.
+   */
   @Override
   @SuppressWarnings("unchecked")
   public <T> T getObject(int columnIndex, Class<T> type) throws SQLException {
@@ -501,91 +584,145 @@ abstract class AbstractResultSet implements ResultSet {
     if (v == null) {
       return null;
     }
+    Object out = convert(columnIndex, v, type);
+    wasNull = false;
+    return (T) out;
+  }
+
+  private Object convert(int i, Object v, Class<?> type) throws SQLException {
+    if (type == Object.class) {
+      return v;
+    }
     if (type == String.class) {
-      return (T) getString(columnIndex);
+      return getString(i);
     }
     if (type == Long.class) {
-      return (T) Long.valueOf(getLong(columnIndex));
+      return getLong(i);
     }
     if (type == Integer.class) {
-      return (T) Integer.valueOf(getInt(columnIndex));
+      return getInt(i);
     }
     if (type == Short.class) {
-      return (T) Short.valueOf(getShort(columnIndex));
+      return getShort(i);
     }
     if (type == Byte.class) {
-      return (T) Byte.valueOf(getByte(columnIndex));
+      return getByte(i);
     }
     if (type == Boolean.class) {
-      return (T) Boolean.valueOf(getBoolean(columnIndex));
+      return getBoolean(i);
     }
     if (type == Double.class) {
-      return (T) Double.valueOf(getDouble(columnIndex));
+      return getDouble(i);
     }
     if (type == Float.class) {
-      return (T) Float.valueOf(getFloat(columnIndex));
+      return getFloat(i);
     }
     if (type == BigDecimal.class) {
-      return (T) getBigDecimal(columnIndex);
+      return getBigDecimal(i);
     }
     if (type == BigInteger.class) {
-      return (T) getBigDecimal(columnIndex).toBigInteger();
+      return getBigDecimal(i).setScale(0, RoundingMode.DOWN).toBigIntegerExact();
     }
     if (type == byte[].class) {
-      return (T) getBytes(columnIndex);
+      return getBytes(i);
     }
     if (type == Date.class) {
-      return (T) getDate(columnIndex);
+      return getDate(i);
     }
     if (type == Time.class) {
-      return (T) getTime(columnIndex);
+      return getTime(i);
     }
     if (type == Timestamp.class) {
-      return (T) getTimestamp(columnIndex);
+      return getTimestamp(i);
     }
-    Object t = temporal(columnIndex);
-    if (type == LocalDate.class) {
-      if (t instanceof LocalDate d) {
-        return (T) d;
-      }
-      return (T) getDate(columnIndex).toLocalDate();
+    if (type == LocalDate.class || type == LocalTime.class || type == LocalDateTime.class
+        || type == Instant.class || type == OffsetDateTime.class || type == ZonedDateTime.class) {
+      return javaTime(i, v, type);
     }
-    if (type == LocalTime.class) {
-      return (T) (t instanceof LocalTime l ? l : getTime(columnIndex).toLocalTime());
+    if (type == Period.class) {
+      if (v instanceof Period p) {
+        return p;
+      }
+      if (v instanceof PeriodDuration pd && pd.getDuration().isZero()) {
+        return pd.getPeriod();
+      }
+      if (v instanceof String s) {
+        try {
+          return Period.parse(s.trim());
+        } catch (RuntimeException e) {
+          throw cannot(v, "Period");
+        }
+      }
+      throw cannot(v, "Period");
     }
-    if (type == LocalDateTime.class) {
-      if (t instanceof LocalDateTime l) {
-        return (T) l;
+    if (type == Duration.class) {
+      if (v instanceof Duration d) {
+        return d;
       }
-      if (t instanceof Instant i) {
-        return (T) LocalDateTime.ofInstant(i, ZoneId.systemDefault());
+      if (v instanceof PeriodDuration pd && pd.getPeriod().toTotalMonths() == 0) {
+        return Duration.ofDays(pd.getPeriod().getDays()).plus(pd.getDuration());
       }
-      return (T) getTimestamp(columnIndex).toLocalDateTime();
+      if (v instanceof String s) {
+        try {
+          return Duration.parse(s.trim());
+        } catch (RuntimeException e) {
+          throw cannot(v, "Duration");
+        }
+      }
+      throw cannot(v, "Duration");
     }
-    if (type == Instant.class || type == OffsetDateTime.class || type == ZonedDateTime.class) {
-      Instant i = t instanceof Instant x ? x
-          : t instanceof LocalDateTime l ? l.atZone(ZoneId.systemDefault()).toInstant()
-          : getTimestamp(columnIndex).toInstant();
-      if (type == Instant.class) {
-        return (T) i;
-      }
-      ZonedDateTime z = i.atZone(ZoneId.systemDefault());
-      return (T) (type == OffsetDateTime.class ? z.toOffsetDateTime() : z);
-    }
-    if (type == Period.class || type == Duration.class || type == Map.class
-        || type == List.class || type == Array.class) {
-      if (type.isInstance(v)) {
-        return (T) v;
-      }
-      if (type == List.class && v instanceof Array a) {
-        return (T) java.util.Arrays.asList((Object[]) a.getArray());
-      }
-      throw cannot(v, type.getSimpleName());
+    if (type == List.class && v instanceof Array a) {
+      return Arrays.asList((Object[]) a.getArray());
     }
     if (type.isInstance(v)) {
-      return (T) v;
+      return v;
     }
     throw cannot(v, type.getName());
+  }
+
+  private Object javaTime(int i, Object v, Class<?> type) throws SQLException {
+    Object t = temporalOf(i, v, type.getSimpleName());
+    if (type == LocalDate.class) {
+      if (t instanceof LocalDate d) {
+        return d;
+      }
+      if (t instanceof LocalDateTime l) {
+        return l.toLocalDate();
+      }
+      if (t instanceof ZonedDateTime z) {
+        return z.toLocalDate();
+      }
+    } else if (type == LocalTime.class) {
+      if (t instanceof LocalTime l) {
+        return l;
+      }
+      if (t instanceof LocalDateTime l) {
+        return l.toLocalTime();
+      }
+      if (t instanceof ZonedDateTime z) {
+        return z.toLocalTime();
+      }
+    } else if (type == LocalDateTime.class) {
+      if (t instanceof LocalDateTime l) {
+        return l;
+      }
+      if (t instanceof ZonedDateTime z) {
+        return z.toLocalDateTime();
+      }
+      if (t instanceof LocalDate d) {
+        return d.atStartOfDay();
+      }
+    } else if (t instanceof ZonedDateTime z) {
+      if (type == Instant.class) {
+        return z.toInstant();
+      }
+      return type == OffsetDateTime.class ? z.toOffsetDateTime() : z;
+    } else if (t instanceof LocalDateTime) {
+      throw new SQLDataException("column " + i + " is a TIMESTAMP without time zone (Spark"
+          + " TIMESTAMP_NTZ), a wall clock with no instant: read it as LocalDateTime or"
+          + " Timestamp, not " + type.getSimpleName(), "22018");
+    }
+    throw cannot(v, type.getSimpleName());
   }
 
   @Override
@@ -636,25 +773,29 @@ abstract class AbstractResultSet implements ResultSet {
   public URL getURL(int columnIndex) throws SQLException {
     String s = getString(columnIndex);
     try {
-      return s == null ? null : new java.net.URI(s).toURL();
+      return s == null ? null : new java.net.URI(s.trim()).toURL();
     } catch (Exception e) {
       throw new SQLDataException("not a URL: " + s, "22018", e);
     }
   }
 
+  /** The bytes of a binary (or the UTF-8 of a string) column, in memory. */
+  @Override
+  public Blob getBlob(int columnIndex) throws SQLException {
+    byte[] b = getBytes(columnIndex);
+    return b == null ? null : new javax.sql.rowset.serial.SerialBlob(b);
+  }
+
+  /** The text of the value ({@link #getString}), in memory. */
+  @Override
+  public Clob getClob(int columnIndex) throws SQLException {
+    String s = getString(columnIndex);
+    return s == null ? null : new javax.sql.rowset.serial.SerialClob(s.toCharArray());
+  }
+
   @Override
   public Ref getRef(int columnIndex) throws SQLException {
     throw unsupported("REF");
-  }
-
-  @Override
-  public Blob getBlob(int columnIndex) throws SQLException {
-    throw unsupported("BLOB");
-  }
-
-  @Override
-  public Clob getClob(int columnIndex) throws SQLException {
-    throw unsupported("CLOB");
   }
 
   @Override
@@ -869,16 +1010,18 @@ abstract class AbstractResultSet implements ResultSet {
     throw new SQLFeatureNotSupportedException("no named cursors", "0A000");
   }
 
+  /** Before the first row of a result that has rows (it may read ahead to know). */
   @Override
   public boolean isBeforeFirst() throws SQLException {
     checkOpen();
-    return row == 0;
+    return row == 0 && !exhausted();
   }
 
+  /** After the last row of a result that had rows. */
   @Override
   public boolean isAfterLast() throws SQLException {
     checkOpen();
-    return row < 0;
+    return row < 0 && hadRows;
   }
 
   @Override
@@ -887,10 +1030,11 @@ abstract class AbstractResultSet implements ResultSet {
     return row == 1;
   }
 
+  /** On the last row (it may read ahead, the next record batch at most, to know). */
   @Override
   public boolean isLast() throws SQLException {
-    throw new SQLFeatureNotSupportedException("isLast on a streamed, forward-only result set",
-        "0A000");
+    checkOpen();
+    return row > 0 && exhausted();
   }
 
   @Override

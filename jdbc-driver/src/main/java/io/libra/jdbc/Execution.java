@@ -18,10 +18,12 @@ import org.apache.arrow.flight.FlightStatusCode;
  * One execution of a statement, cancellable from another thread: its Flight calls run in a gRPC
  * {@link Context.CancellableContext}, and once the FlightInfo is known {@link #cancel()} also
  * sends Flight's {@code CancelFlightInfo}, so the gateway stops the statement and its Spark jobs.
- * The query timeout is enforced by the gateway (call header {@code statement_timeout}); as a safety
- * net the execution is cancelled on the client {@code timeout + 3} s after it started, and a
- * timed-out execution is an {@link SQLTimeoutException} (HYT00) whichever side noticed first. A
- * cancelled one is an SQLException with SQLSTATE HY008.
+ * The query timeout is enforced by the gateway (call header {@code statement_timeout}, counted from
+ * the statement's creation there, until its result is read); as a safety net the execution is
+ * cancelled on the client (gRPC context and {@code CancelFlightInfo}) {@code timeout + 1} s after
+ * it started, when the gateway has not answered by then. A timed-out execution is an
+ * {@link SQLTimeoutException} (HYT00) whichever side noticed first; a cancelled one an
+ * SQLException with SQLSTATE HY008.
  */
 final class Execution {
   private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(
@@ -46,7 +48,7 @@ final class Execution {
       timedOut = true;
       cancelOnServer();
       context.cancel(null);
-    }, timeoutSeconds + 3L, TimeUnit.SECONDS);
+    }, timeoutSeconds + 1L, TimeUnit.SECONDS);
   }
 
   /** Runs a Flight call of this execution; failures become SQLExceptions. */
@@ -73,6 +75,9 @@ final class Execution {
   SQLException translate(Throwable e) {
     if (e instanceof SQLException s) {
       return s;
+    }
+    if (e instanceof FlightRuntimeException f && f.status().code() == FlightStatusCode.TIMED_OUT) {
+      return SqlErrors.from(f); // the gateway's own timeout (an SQLTimeoutException): its words
     }
     if (timedOut) {
       return new SQLTimeoutException("the statement ran past its query timeout of "

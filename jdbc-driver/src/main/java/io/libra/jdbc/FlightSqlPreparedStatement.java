@@ -35,20 +35,27 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * A prepared statement: Flight SQL's {@code CreatePreparedStatement} when it is made (a bad
- * statement fails {@code prepareStatement} with the gateway's SQLSTATE), parameters bound with
- * {@code DoPut} of {@code CommandPreparedStatementQuery} ({@link ParameterBinder}), a query
- * executed with {@code GetFlightInfo} then {@code DoGet}, DDL/DML (an empty dataset schema) with
- * {@code DoPut} of {@code CommandPreparedStatementUpdate}, whose {@code DoPutUpdateResult} count
- * {@code execute} (false) and {@code executeUpdate} report. {@code executeBatch} of an update
- * sends every row in one {@code DoPut}: one count for one row, {@code SUCCESS_NO_INFO} per row
- * for several (the gateway answers their total). {@code close} sends
- * {@code ClosePreparedStatement}.
+ * statement fails {@code prepareStatement} with the gateway's SQLSTATE). Its dataset schema says
+ * what it is: columns, a query; none, DDL/DML.
+ *
+ * <p>A query: parameters bound with {@code DoPut} of {@code CommandPreparedStatementQuery} (one
+ * Arrow batch built by {@link ParameterBinder}), then {@code GetFlightInfo} and {@code DoGet}. An
+ * update: one {@code DoPut} of {@code CommandPreparedStatementUpdate} carrying the parameter rows,
+ * answered with a {@code DoPutUpdateResult}, whose {@code record_count} {@code execute} (false,
+ * then {@link #getUpdateCount()}) and {@code executeUpdate} report (-1, unknown to the gateway,
+ * is 0). {@code executeBatch} of an update sends every row in that one {@code DoPut}: the count
+ * for a single row; for several rows, 0 each when the total is 0, else {@code SUCCESS_NO_INFO}
+ * each (the gateway answers their total only); a failure is a {@code BatchUpdateException} with
+ * no counts. {@code close} sends {@code ClosePreparedStatement}. Timeout, cancel and max rows
+ * are those of {@link FlightSqlStatement}.
  */
 final class FlightSqlPreparedStatement extends FlightSqlStatement implements PreparedStatement {
   private final String sql;
   private final FlightSqlClient.PreparedStatement prepared;
   private final boolean query;
   private final ParameterBinder binder;
+  /** The last DoPutUpdateResult.record_count as sent (-1: the gateway does not know). */
+  private long serverCount = -1;
 
   FlightSqlPreparedStatement(LibraConnection connection, String sql) throws SQLException {
     super(connection);
@@ -56,14 +63,30 @@ final class FlightSqlPreparedStatement extends FlightSqlStatement implements Pre
       throw new SQLException("the statement text is empty", "42000");
     }
     this.sql = sql;
+    FlightSqlClient.PreparedStatement p;
     try {
-      this.prepared = connection.sql().prepare(sql, connection.controlOptions());
+      p = connection.sql().prepare(sql, connection.controlOptions());
     } catch (RuntimeException e) {
       throw SqlErrors.from(e);
     }
-    this.query = !prepared.getResultSetSchema().getFields().isEmpty();
-    this.binder = new ParameterBinder(prepared.getParameterSchema() == null ? 0
-        : prepared.getParameterSchema().getFields().size());
+    try {
+      this.query = !p.getResultSetSchema().getFields().isEmpty();
+      this.binder = new ParameterBinder(p.getParameterSchema());
+    } catch (RuntimeException e) {
+      // An unreadable schema: do not leave the statement open on the server.
+      closeQuietly(p, connection);
+      throw SqlErrors.from(e, "cannot read the prepared statement's schemas");
+    }
+    this.prepared = p;
+  }
+
+  private static void closeQuietly(FlightSqlClient.PreparedStatement p,
+      LibraConnection connection) {
+    try {
+      p.close(connection.controlOptions());
+    } catch (RuntimeException e) {
+      // the session ends it anyway
+    }
   }
 
   /** Runs the statement with {@code rows} of parameters; true for a result set. */
@@ -72,12 +95,7 @@ final class FlightSqlPreparedStatement extends FlightSqlStatement implements Pre
     VectorSchemaRoot root = null;
     try {
       if (binder.count() > 0) {
-        try {
-          root = binder.toRoot(connection.allocator(), rows);
-        } catch (ClassCastException | ArithmeticException | IllegalStateException ex) {
-          throw new SQLException("parameters of different types in one batch column: " + ex,
-              "22018", ex);
-        }
+        root = binder.toRoot(connection.allocator(), rows);
         prepared.setParameters(root);
       }
       if (query) {
@@ -88,6 +106,7 @@ final class FlightSqlPreparedStatement extends FlightSqlStatement implements Pre
       long n = e.call(() -> prepared.executeUpdate(executionOptions()));
       e.done();
       connection.sessionMayHaveChanged();
+      serverCount = n;
       setUpdateCount(n);
       return false;
     } catch (SQLException ex) {
@@ -152,23 +171,32 @@ final class FlightSqlPreparedStatement extends FlightSqlStatement implements Pre
       throw new BatchUpdateException("a query cannot run in a batch", "07000", 0, new long[0],
           null);
     }
-    try {
-      if (binder.count() == 0) {
-        long[] counts = new long[rows.size()];
-        for (int i = 0; i < counts.length; i++) {
+    long[] counts = new long[rows.size()];
+    if (binder.count() == 0) {
+      // No parameters to send in one DoPut: the statement runs once per addBatch.
+      for (int i = 0; i < counts.length; i++) {
+        try {
           run(List.<Object[]>of(new Object[0]));
-          counts[i] = getLargeUpdateCount();
+        } catch (SQLException e) {
+          throw new BatchUpdateException("execution " + (i + 1) + " of the batch failed: "
+              + e.getMessage(), e.getSQLState(), e.getErrorCode(),
+              java.util.Arrays.copyOf(counts, i), e);
         }
-        return counts;
+        counts[i] = getLargeUpdateCount();
       }
+      return counts;
+    }
+    try {
       run(rows);
     } catch (SQLException e) {
+      // One DoPut: the gateway answers one error for the rows, not which of them ran before it.
       throw new BatchUpdateException(e.getMessage(), e.getSQLState(), e.getErrorCode(),
           new long[0], e);
     }
-    long[] counts = new long[rows.size()];
-    if (rows.size() == 1) {
-      counts[0] = getLargeUpdateCount();
+    long total = serverCount;
+    if (rows.size() == 1 || total == 0) {
+      // One row: its count (0 when unknown, as executeUpdate); a total of 0: no row changed any.
+      java.util.Arrays.fill(counts, rows.size() == 1 ? getLargeUpdateCount() : 0);
     } else {
       java.util.Arrays.fill(counts, Statement.SUCCESS_NO_INFO);
     }
@@ -198,13 +226,10 @@ final class FlightSqlPreparedStatement extends FlightSqlStatement implements Pre
     return new LibraParameterMetaData(prepared.getParameterSchema());
   }
 
+  /** {@code ClosePreparedStatement}; a failure is ignored (the session's end closes it too). */
   @Override
   protected void closeResources() {
-    try {
-      prepared.close(connection.controlOptions());
-    } catch (RuntimeException e) {
-      // the session ends it anyway
-    }
+    closeQuietly(prepared, connection);
   }
 
   @Override

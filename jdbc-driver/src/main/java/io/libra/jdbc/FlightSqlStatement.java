@@ -25,8 +25,12 @@ import org.apache.arrow.flight.sql.impl.FlightSql;
  * {@code DoPutUpdateResult} in the FlightInfo's {@code app_metadata}; {@code execute} then returns
  * false and {@link #getUpdateCount()} its count. Query timeout: the call header
  * {@code statement_timeout}; cancel: {@link Execution}.
+ *
+ * <p>Sealed: {@link FlightSqlPreparedStatement} is its only subclass (same result, timeout and
+ * cancel handling, its own execution).
  */
-class FlightSqlStatement implements Statement, LibraStatement {
+sealed class FlightSqlStatement implements Statement, LibraStatement
+    permits FlightSqlPreparedStatement {
   protected final LibraConnection connection;
   private volatile boolean closed;
   private int queryTimeout;
@@ -107,8 +111,9 @@ class FlightSqlStatement implements Statement, LibraStatement {
   }
 
   /**
-   * Makes {@code info} the current result: a result set, or (for DDL/DML) an update count. The
-   * update's empty stream is not fetched; the gateway forgets it with the statement.
+   * Makes {@code info} the current result: a result set ({@link FlightResultSet} over its
+   * endpoints), or for DDL/DML ({@link #updateCountOf}) an update count; the update's endpoint,
+   * an empty stream, is read to its end so the gateway ends the statement now.
    *
    * @return true for a result set
    */
@@ -149,7 +154,7 @@ class FlightSqlStatement implements Statement, LibraStatement {
   private void drain(FlightInfo info) {
     for (org.apache.arrow.flight.FlightEndpoint endpoint : info.getEndpoints()) {
       try (org.apache.arrow.flight.FlightStream s = connection.sql().getStream(
-          endpoint.getTicket(), connection.options())) {
+          endpoint.getTicket(), connection.controlOptions())) {
         while (s.next()) {
           // no rows
         }
@@ -189,6 +194,9 @@ class FlightSqlStatement implements Statement, LibraStatement {
   public ResultSet executeQuery(String sql, DoubleConsumer onProgress) throws SQLException {
     if (onProgress == null) {
       throw new SQLException("onProgress must not be null", "HY009");
+    }
+    if (sql == null || sql.isBlank()) {
+      throw new SQLException("the statement text is empty", "42000");
     }
     Execution e = begin();
     FlightDescriptor command = FlightDescriptor.command(Any.pack(
@@ -381,8 +389,20 @@ class FlightSqlStatement implements Statement, LibraStatement {
     return false;
   }
 
+  /**
+   * As {@link #getMoreResults()}: there is one result per execution. {@code KEEP_CURRENT_RESULT}
+   * is not supported (DatabaseMetaData.supportsMultipleOpenResults is false).
+   */
   @Override
   public boolean getMoreResults(int current) throws SQLException {
+    checkOpen();
+    if (current == Statement.KEEP_CURRENT_RESULT) {
+      throw new SQLFeatureNotSupportedException("KEEP_CURRENT_RESULT: a statement has one open"
+          + " result at a time", "0A000");
+    }
+    if (current != Statement.CLOSE_CURRENT_RESULT && current != Statement.CLOSE_ALL_RESULTS) {
+      throw new SQLException("not a getMoreResults mode: " + current, "HY024");
+    }
     return getMoreResults();
   }
 

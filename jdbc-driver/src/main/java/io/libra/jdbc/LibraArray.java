@@ -11,8 +11,12 @@ import java.util.Map;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
- * A Spark ARRAY value ({@code ResultSet.getArray}): its elements as {@code Object[]} in Arrow's
- * Java form ({@link ArrowReaders#nested}), base type from the Arrow element field.
+ * A Spark ARRAY value ({@code ResultSet.getArray}, {@code getObject} of a list column): its
+ * elements, read when the row was, as {@code Object[]} of the classes a top-level column of the
+ * element type returns ({@link ArrowReaders}; nested arrays as {@code java.util.List}, maps and
+ * structs as {@code Map}, NULL elements null); base type and its name from the Arrow element
+ * field ({@link JdbcTypes}). {@link #getResultSet} has JDBC's two columns INDEX (1-based) and
+ * VALUE. After {@link #free()} every method but {@code free} is SQLSTATE HY010.
  */
 final class LibraArray implements Array {
   private final Field element;
@@ -100,6 +104,6 @@ final class LibraArray implements Array {
 
   @Override
   public String toString() {
-    return items == null ? "[]" : Arrays.deepToString(items);
+    return items == null ? "[]" : ValueText.of(items);
   }
 }

@@ -863,7 +863,7 @@ final class LibraDatabaseMetaData implements DatabaseMetaData {
 
   @Override
   public boolean supportsMixedCaseQuotedIdentifiers() throws SQLException {
-    return true;
+    return false; // Spark resolves identifiers case-insensitively, quoted or not
   }
 
   @Override

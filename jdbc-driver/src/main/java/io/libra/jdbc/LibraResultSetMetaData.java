@@ -6,6 +6,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -14,12 +15,14 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * statement's dataset schema) through {@link JdbcTypes} and the Flight SQL column metadata
  * ({@code ARROW:FLIGHT:SQL:CATALOG_NAME}, {@code …SCHEMA_NAME}, {@code …TABLE_NAME},
  * {@code …IS_AUTO_INCREMENT}, {@code …IS_CASE_SENSITIVE}, {@code …IS_READ_ONLY},
- * {@code …IS_SEARCHABLE}), or from {@link ResultColumn}s. Nullability is the Arrow field's
- * ({@code columnNullable} or {@code columnNoNulls}).
+ * {@code …IS_SEARCHABLE}; absent: empty names, not auto-increment, strings case-sensitive,
+ * read-only, searchable), or from {@link ResultColumn}s. Label and name are the field's name;
+ * nullability the Arrow field's ({@code columnNullable} when it is nullable, else
+ * {@code columnNoNulls}); the class name is that of what {@code getObject} returns.
  */
 final class LibraResultSetMetaData implements ResultSetMetaData {
   private record Column(String name, int type, String typeName, boolean nullable, int precision,
-      int scale, int displaySize, String className, Map<String, String> meta) {}
+      int scale, int displaySize, String className, boolean signed, Map<String, String> meta) {}
 
   private final List<Column> columns;
 
@@ -27,31 +30,58 @@ final class LibraResultSetMetaData implements ResultSetMetaData {
     this.columns = columns;
   }
 
-  /** From an Arrow schema. */
+  /** From an Arrow schema: a Flight result's, or a prepared statement's dataset schema. */
   static LibraResultSetMetaData of(Schema schema) {
     List<Column> out = new ArrayList<>();
     for (Field f : schema.getFields()) {
+      ArrowType t = f.getType();
+      boolean signed = t instanceof ArrowType.Int i ? i.getIsSigned()
+          : t instanceof ArrowType.FloatingPoint || t instanceof ArrowType.Decimal;
       out.add(new Column(f.getName(), JdbcTypes.sqlType(f), JdbcTypes.typeName(f),
           f.isNullable(), JdbcTypes.precision(f), JdbcTypes.scale(f), JdbcTypes.displaySize(f),
-          JdbcTypes.className(f), f.getMetadata() == null ? Map.of() : f.getMetadata()));
+          JdbcTypes.className(f), signed, f.getMetadata() == null ? Map.of() : f.getMetadata()));
     }
     return new LibraResultSetMetaData(out);
   }
 
-  /** From client-side columns. */
+  /** From client-side columns ({@link RowsResultSet}): classes and sizes of their SQL types. */
   static LibraResultSetMetaData of(List<ResultColumn> columns) {
     List<Column> out = new ArrayList<>();
     for (ResultColumn c : columns) {
-      String cls = switch (c.sqlType()) {
-        case Types.SMALLINT -> Short.class.getName();
-        case Types.INTEGER -> Integer.class.getName();
-        case Types.BIGINT -> Long.class.getName();
-        case Types.BOOLEAN, Types.BIT -> Boolean.class.getName();
-        case Types.VARBINARY, Types.BINARY -> byte[].class.getName();
-        default -> String.class.getName();
+      Class<?> cls = switch (c.sqlType()) {
+        case Types.TINYINT -> Byte.class;
+        case Types.SMALLINT -> Short.class;
+        case Types.INTEGER -> Integer.class;
+        case Types.BIGINT -> Long.class;
+        case Types.REAL -> Float.class;
+        case Types.FLOAT, Types.DOUBLE -> Double.class;
+        case Types.DECIMAL, Types.NUMERIC -> java.math.BigDecimal.class;
+        case Types.BOOLEAN, Types.BIT -> Boolean.class;
+        case Types.VARBINARY, Types.BINARY, Types.LONGVARBINARY -> byte[].class;
+        case Types.DATE -> java.sql.Date.class;
+        case Types.TIME -> java.sql.Time.class;
+        case Types.TIMESTAMP -> java.sql.Timestamp.class;
+        case Types.ARRAY -> java.sql.Array.class;
+        case Types.CHAR, Types.VARCHAR, Types.LONGVARCHAR, Types.NCHAR, Types.NVARCHAR,
+            Types.LONGNVARCHAR -> String.class;
+        default -> Object.class;
       };
-      out.add(new Column(c.name(), c.sqlType(), c.typeName(), c.nullable(), 0, 0, 128, cls,
-          Map.of()));
+      int precision = switch (c.sqlType()) {
+        case Types.TINYINT -> 3;
+        case Types.SMALLINT -> 5;
+        case Types.INTEGER -> 10;
+        case Types.BIGINT -> 19;
+        case Types.REAL -> 7;
+        case Types.FLOAT, Types.DOUBLE -> 15;
+        case Types.BOOLEAN, Types.BIT -> 1;
+        case Types.DATE -> 10;
+        case Types.TIMESTAMP -> 26;
+        default -> 0;
+      };
+      boolean signed = Number.class.isAssignableFrom(cls);
+      int display = precision == 0 ? 128 : precision + (signed ? 1 : 0);
+      out.add(new Column(c.name(), c.sqlType(), c.typeName(), c.nullable(), precision, 0,
+          display, cls.getName(), signed, Map.of()));
     }
     return new LibraResultSetMetaData(out);
   }
@@ -106,11 +136,7 @@ final class LibraResultSetMetaData implements ResultSetMetaData {
 
   @Override
   public boolean isSigned(int column) throws SQLException {
-    return switch (column(column).type()) {
-      case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT, Types.REAL, Types.DOUBLE,
-          Types.DECIMAL -> true;
-      default -> false;
-    };
+    return column(column).signed();
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,33 +43,61 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * The parameter values of a prepared statement, one row per execution (or per
  * {@code addBatch}), turned into the Arrow record batch Flight SQL binds with {@code DoPut}
- * ({@code CommandPreparedStatementQuery}). Each parameter's Arrow type follows its Java value, as
- * the gateway reads it (Spark's parameter types are not known before binding): Boolean bool,
- * Byte/Short/Integer/Long int8..int64, Float/Double float32/64, BigDecimal/BigInteger
- * decimal128(38, s), String (and UUID, Character) utf8, byte[] binary, LocalDate and
- * java.sql.Date date32, LocalDateTime timestamp(µs) without zone (Spark TIMESTAMP_NTZ), Instant,
- * OffsetDateTime, ZonedDateTime and java.sql.Timestamp timestamp(µs, UTC) (Spark TIMESTAMP),
- * LocalTime and java.sql.Time their ISO text; NULL of a parameter with no typed value in any row
- * is a null utf8.
+ * ({@code CommandPreparedStatementQuery} / {@code CommandPreparedStatementUpdate}): one column per
+ * {@code ?} marker of the statement's {@code parameter_schema}, one row per parameter row.
+ *
+ * <p>Each column's Arrow type follows the Java values bound to it, because the gateway turns each
+ * value into a Spark literal of its own type and Spark casts it where the marker is used
+ * ({@code ParameterRows} on the gateway; a marker Spark cannot type is declared STRING, so the
+ * declared type would turn {@code setInt} into text). Values: Boolean bool; Byte, Short, Integer,
+ * Long int8..int64; Float, Double float32/float64; BigDecimal, BigInteger decimal128(38, s) with
+ * s the largest scale of the column (at most what 38 digits leave after the integer part); String,
+ * UUID, Character, LocalTime and java.sql.Time (their ISO text) utf8; byte[] binary; LocalDate and
+ * java.sql.Date date32; LocalDateTime timestamp(µs) without zone (Spark TIMESTAMP_NTZ); Instant,
+ * OffsetDateTime, ZonedDateTime, java.sql.Timestamp and java.util.Date timestamp(µs, UTC) (Spark
+ * TIMESTAMP). A column whose values are all NULL takes the type the gateway declared for the
+ * marker, so {@code coalesce(?, 7L)} stays BIGINT. In a batch, integers of different widths widen
+ * to the widest, integers with decimals to decimal, numbers with a float to float64; other mixes
+ * are an error (SQLSTATE 22018).
  */
 final class ParameterBinder {
+  /** What a bound value is sent as; the numeric kinds are ordered by width. */
+  private enum Kind {
+    BOOL, INT8, INT16, INT32, INT64, DECIMAL, FLOAT32, FLOAT64, UTF8, BINARY, DATE,
+    TIMESTAMP_NTZ, TIMESTAMP;
+
+    boolean integral() {
+      return this == INT8 || this == INT16 || this == INT32 || this == INT64;
+    }
+
+    boolean numeric() {
+      return integral() || this == DECIMAL || this == FLOAT32 || this == FLOAT64;
+    }
+  }
+
+  private static final int MAX_DECIMAL_DIGITS = 38;
+
+  private final List<Field> declared;
   private final int count;
   private Object[] current;
   private final boolean[] set;
   private final List<Object[]> batch = new ArrayList<>();
 
-  ParameterBinder(int count) {
-    this.count = count;
+  /** @param parameters the prepared statement's {@code parameter_schema}; null for none */
+  ParameterBinder(Schema parameters) {
+    this.declared = parameters == null ? List.of() : parameters.getFields();
+    this.count = declared.size();
     this.current = new Object[count];
     this.set = new boolean[count];
   }
 
+  /** Number of {@code ?} markers. */
   int count() {
     return count;
   }
 
   /**
-   * Sets parameter {@code index} (1-based) of the current row.
+   * Sets parameter {@code index} (1-based) of the current row; null is SQL NULL.
    *
    * @throws SQLException 07009 for an index out of range; 0A000 for a Java type with no Arrow
    *     mapping
@@ -81,6 +110,7 @@ final class ParameterBinder {
     set[index - 1] = true;
   }
 
+  /** The value as one of the classes {@link #kindOf} knows. */
   private static Object normalise(Object v) throws SQLException {
     if (v == null || v instanceof Boolean || v instanceof Byte || v instanceof Short
         || v instanceof Integer || v instanceof Long || v instanceof Float || v instanceof Double
@@ -116,6 +146,7 @@ final class ParameterBinder {
         + " are not supported", "0A000");
   }
 
+  /** Forgets the current row's values (JDBC {@code clearParameters}). */
   void clear() {
     current = new Object[count];
     Arrays.fill(set, false);
@@ -131,7 +162,11 @@ final class ParameterBinder {
     }
   }
 
-  /** Keeps the current row for {@code executeBatch}; the current values stay set. */
+  /**
+   * Keeps the current row for {@code executeBatch}; the current values stay set.
+   *
+   * @throws SQLException 07002 when a parameter has no value
+   */
   void addBatch() throws SQLException {
     checkSet();
     batch.add(current.clone());
@@ -148,7 +183,11 @@ final class ParameterBinder {
     return out;
   }
 
-  /** The current row, checked. */
+  /**
+   * The current row, as a one-row list.
+   *
+   * @throws SQLException 07002 when a parameter has no value
+   */
   List<Object[]> currentRow() throws SQLException {
     checkSet();
     List<Object[]> out = new ArrayList<>();
@@ -156,11 +195,18 @@ final class ParameterBinder {
     return out;
   }
 
-  /** The Arrow record batch of {@code rows}; the caller closes it. */
-  VectorSchemaRoot toRoot(BufferAllocator allocator, List<Object[]> rows) {
+  /**
+   * The Arrow record batch of {@code rows} (each {@link #count()} values), allocated in
+   * {@code allocator}; the caller closes it.
+   *
+   * @throws SQLException 22018 for values of incompatible types in one column of a batch, 22003
+   *     for a value that does not fit its column (a decimal of more than 38 digits); nothing stays
+   *     allocated then
+   */
+  VectorSchemaRoot toRoot(BufferAllocator allocator, List<Object[]> rows) throws SQLException {
     List<Field> fields = new ArrayList<>();
     for (int c = 0; c < count; c++) {
-      fields.add(new Field("parameter_" + (c + 1), FieldType.nullable(type(rows, c)), null));
+      fields.add(new Field("parameter_" + (c + 1), type(rows, c), children(rows, c)));
     }
     VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(fields), allocator);
     try {
@@ -168,70 +214,136 @@ final class ParameterBinder {
       for (int c = 0; c < count; c++) {
         FieldVector v = root.getVector(c);
         for (int r = 0; r < rows.size(); r++) {
-          write(v, r, rows.get(r)[c]);
+          try {
+            write(v, r, rows.get(r)[c]);
+          } catch (RuntimeException e) {
+            throw new SQLException("parameter " + (c + 1) + (rows.size() > 1 ? " of batch row "
+                + (r + 1) : "") + ": cannot send " + rows.get(r)[c] + " as "
+                + v.getField().getType() + ": " + e.getMessage(), "22003", e);
+          }
         }
         v.setValueCount(rows.size());
       }
       root.setRowCount(rows.size());
       return root;
-    } catch (RuntimeException e) {
+    } catch (SQLException | RuntimeException e) {
       root.close();
       throw e;
     }
   }
 
-  private static ArrowType type(List<Object[]> rows, int c) {
-    int scale = -1;
-    Object first = null;
+  /** The declared field's children, for a column of NULLs sent with the declared type. */
+  private List<Field> children(List<Object[]> rows, int c) {
+    return allNull(rows, c) && usableDeclared(c) ? declared.get(c).getChildren() : null;
+  }
+
+  private static boolean allNull(List<Object[]> rows, int c) {
+    for (Object[] row : rows) {
+      if (row[c] != null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean usableDeclared(int c) {
+    return !(declared.get(c).getType() instanceof ArrowType.Null);
+  }
+
+  private FieldType type(List<Object[]> rows, int c) throws SQLException {
+    Kind kind = null;
+    int scale = 0;
+    int integerDigits = 1;
     for (Object[] row : rows) {
       Object v = row[c];
       if (v == null) {
         continue;
       }
-      if (first == null) {
-        first = v;
-      }
+      Kind k = kindOf(v);
+      kind = kind == null ? k : widen(kind, k, c);
       if (v instanceof BigDecimal d) {
         scale = Math.max(scale, Math.max(0, d.scale()));
+        integerDigits = Math.max(integerDigits, d.precision() - d.scale());
+      } else if (k.integral()) {
+        integerDigits = Math.max(integerDigits,
+            BigDecimal.valueOf(((Number) v).longValue()).precision());
       }
     }
-    if (first == null || first instanceof String) {
-      return ArrowType.Utf8.INSTANCE;
+    if (kind == null) {
+      // Only NULLs: the type the gateway inferred for the marker.
+      return FieldType.nullable(usableDeclared(c) ? declared.get(c).getType()
+          : ArrowType.Utf8.INSTANCE);
     }
-    if (first instanceof Boolean) {
-      return ArrowType.Bool.INSTANCE;
+    ArrowType t = switch (kind) {
+      case BOOL -> ArrowType.Bool.INSTANCE;
+      case INT8 -> new ArrowType.Int(8, true);
+      case INT16 -> new ArrowType.Int(16, true);
+      case INT32 -> new ArrowType.Int(32, true);
+      case INT64 -> new ArrowType.Int(64, true);
+      case FLOAT32 -> new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
+      case FLOAT64 -> new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
+      case DECIMAL -> {
+        if (integerDigits > MAX_DECIMAL_DIGITS) {
+          throw new SQLException("parameter " + (c + 1) + ": a decimal of " + integerDigits
+              + " integer digits does not fit DECIMAL(38)", "22003");
+        }
+        yield new ArrowType.Decimal(MAX_DECIMAL_DIGITS,
+            Math.min(scale, MAX_DECIMAL_DIGITS - integerDigits), 128);
+      }
+      case UTF8 -> ArrowType.Utf8.INSTANCE;
+      case BINARY -> ArrowType.Binary.INSTANCE;
+      case DATE -> new ArrowType.Date(DateUnit.DAY);
+      case TIMESTAMP_NTZ -> new ArrowType.Timestamp(TimeUnit.MICROSECOND, null);
+      case TIMESTAMP -> new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC");
+    };
+    return FieldType.nullable(t);
+  }
+
+  private static Kind kindOf(Object v) {
+    if (v instanceof Boolean) {
+      return Kind.BOOL;
+    } else if (v instanceof Byte) {
+      return Kind.INT8;
+    } else if (v instanceof Short) {
+      return Kind.INT16;
+    } else if (v instanceof Integer) {
+      return Kind.INT32;
+    } else if (v instanceof Long) {
+      return Kind.INT64;
+    } else if (v instanceof Float) {
+      return Kind.FLOAT32;
+    } else if (v instanceof Double) {
+      return Kind.FLOAT64;
+    } else if (v instanceof BigDecimal) {
+      return Kind.DECIMAL;
+    } else if (v instanceof byte[]) {
+      return Kind.BINARY;
+    } else if (v instanceof LocalDate) {
+      return Kind.DATE;
+    } else if (v instanceof LocalDateTime) {
+      return Kind.TIMESTAMP_NTZ;
+    } else if (v instanceof Instant) {
+      return Kind.TIMESTAMP;
     }
-    if (first instanceof Byte) {
-      return new ArrowType.Int(8, true);
+    return Kind.UTF8;
+  }
+
+  /** The kind that holds values of both kinds, or 22018. */
+  private static Kind widen(Kind a, Kind b, int c) throws SQLException {
+    if (a == b) {
+      return a;
     }
-    if (first instanceof Short) {
-      return new ArrowType.Int(16, true);
+    if (a.numeric() && b.numeric()) {
+      if (a == Kind.FLOAT32 || a == Kind.FLOAT64 || b == Kind.FLOAT32 || b == Kind.FLOAT64) {
+        return Kind.FLOAT64;
+      }
+      if (a == Kind.DECIMAL || b == Kind.DECIMAL) {
+        return Kind.DECIMAL;
+      }
+      return a.ordinal() > b.ordinal() ? a : b;
     }
-    if (first instanceof Integer) {
-      return new ArrowType.Int(32, true);
-    }
-    if (first instanceof Long) {
-      return new ArrowType.Int(64, true);
-    }
-    if (first instanceof Float) {
-      return new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE);
-    }
-    if (first instanceof Double) {
-      return new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE);
-    }
-    if (first instanceof BigDecimal) {
-      return new ArrowType.Decimal(38, Math.min(scale, 38), 128);
-    }
-    if (first instanceof byte[]) {
-      return ArrowType.Binary.INSTANCE;
-    }
-    if (first instanceof LocalDate) {
-      return new ArrowType.Date(DateUnit.DAY);
-    }
-    if (first instanceof LocalDateTime) {
-      return new ArrowType.Timestamp(TimeUnit.MICROSECOND, null);
-    }
-    return new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC");
+    throw new SQLException("parameter " + (c + 1) + " has values of different types in one batch ("
+        + a + " and " + b + "): bind values of one type to a parameter", "22018");
   }
 
   private static long micros(Instant i) {
@@ -241,12 +353,10 @@ final class ParameterBinder {
   private static void write(FieldVector v, int r, Object x) {
     if (x == null) {
       v.setNull(r);
-      return;
-    }
-    if (v instanceof VarCharVector s) {
+    } else if (v instanceof VarCharVector s) {
       s.setSafe(r, x.toString().getBytes(StandardCharsets.UTF_8));
     } else if (v instanceof BitVector b) {
-      b.setSafe(r, toBoolean(x) ? 1 : 0);
+      b.setSafe(r, (Boolean) x ? 1 : 0);
     } else if (v instanceof TinyIntVector t) {
       t.setSafe(r, ((Number) x).byteValue());
     } else if (v instanceof SmallIntVector t) {
@@ -260,23 +370,18 @@ final class ParameterBinder {
     } else if (v instanceof Float8Vector t) {
       t.setSafe(r, ((Number) x).doubleValue());
     } else if (v instanceof DecimalVector d) {
-      BigDecimal b = x instanceof BigDecimal bd ? bd : new BigDecimal(x.toString());
+      BigDecimal b = x instanceof BigDecimal bd ? bd : BigDecimal.valueOf(((Number) x).longValue());
       d.setSafe(r, b.setScale(d.getScale(), RoundingMode.HALF_UP));
     } else if (v instanceof VarBinaryVector b) {
       b.setSafe(r, (byte[]) x);
     } else if (v instanceof DateDayVector d) {
-      d.setSafe(r, (int) ((LocalDate) x).toEpochDay());
+      d.setSafe(r, Math.toIntExact(((LocalDate) x).toEpochDay()));
     } else if (v instanceof TimeStampMicroTZVector t) {
       t.setSafe(r, micros((Instant) x));
     } else if (v instanceof TimeStampMicroVector t) {
-      LocalDateTime l = (LocalDateTime) x;
-      t.setSafe(r, micros(l.toInstant(java.time.ZoneOffset.UTC)));
+      t.setSafe(r, micros(((LocalDateTime) x).toInstant(ZoneOffset.UTC)));
     } else {
-      throw new IllegalStateException(v.getClass().getName());
+      throw new IllegalStateException("no writer for " + v.getClass().getSimpleName());
     }
-  }
-
-  private static boolean toBoolean(Object x) {
-    return x instanceof Boolean b ? b : Boolean.parseBoolean(x.toString());
   }
 }

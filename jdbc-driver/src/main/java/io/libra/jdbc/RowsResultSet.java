@@ -7,8 +7,11 @@ import java.util.List;
 
 /**
  * A result set over rows held on the client: DatabaseMetaData results reshaped to JDBC's column
- * sets (full columns even with no rows), array elements, generated keys (none). Values are plain
- * Java values of each column's {@link ResultColumn#sqlType()} class.
+ * sets (full columns even with no rows), array elements ({@link LibraArray#getResultSet}),
+ * generated keys (none). Values are plain Java values of each column's
+ * {@link ResultColumn#sqlType()} (String, Short, Integer, Long, Boolean, byte[], BigDecimal,
+ * java.sql.Date/Timestamp, nested Lists and Maps …, null for NULL); the getters convert them as
+ * {@link AbstractResultSet} describes (getInt of a Short, getString of anything, …).
  */
 final class RowsResultSet extends AbstractResultSet {
   private final List<ResultColumn> columns;
@@ -50,6 +53,11 @@ final class RowsResultSet extends AbstractResultSet {
     }
     index = rows.size();
     return false;
+  }
+
+  @Override
+  protected boolean exhausted() {
+    return index + 1 >= rows.size();
   }
 
   @Override
