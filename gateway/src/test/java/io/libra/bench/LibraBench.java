@@ -23,10 +23,13 @@ import org.apache.spark.sql.classic.SparkSession;
  *
  * <p>Scenarios (each after a warm-up; medians): large fetch of {@code SELECT id, id * 1.5 AS d,
  * CAST(id AS STRING) AS s FROM range(N)} and {@code SELECT * FROM tpch.lineitem} through the JDBC
- * driver ({@code jdbc:libra://}, and the plain Arrow driver), FlightSqlClient, ADBC from Python
- * ({@link #adbcFetch}, when scripts/bench has a Python), the Spark Connect client and in process (Libra's converter: the reference; and Spark's {@code ArrowConverters}),
- * 5 rounds after a warm-up round, the in-JVM paths interleaved within each round
- * ({@link FetchPaths#interleaved}); {@code SELECT 1} and TPC-H Q6 latency (p50/p99, Libra and
+ * driver ({@code jdbc:libra://}, and the plain Arrow driver), FlightSqlClient, the Spark Connect
+ * JVM client and in process (Libra's converter: the reference; and Spark's
+ * {@code ArrowConverters}), 5 rounds after a warm-up round, the in-JVM paths interleaved within
+ * each round ({@link FetchPaths#interleaved}); then the Python clients into a pyarrow Table,
+ * interleaved among themselves ({@link PythonClients}, when scripts/bench has a Python): Libra
+ * through ADBC and pyarrow.flight, Spark Connect through pyspark's {@code toArrow()}, with the
+ * server heap peak during each; {@code SELECT 1} and TPC-H Q6 latency (p50/p99, Libra and
  * Connect in alternating blocks, {@link #latency}); 32 JDBC
  * connections running short queries. Prints a table and writes {@code bench-results/latest.json}.
  *
@@ -82,7 +85,7 @@ public final class LibraBench {
       List<Map<String, Object>> fetches = new ArrayList<>();
       for (String sql : List.of("SELECT id, id * 1.5 AS d, CAST(id AS STRING) AS s FROM range("
           + n + ")", "SELECT * FROM tpch.lineitem")) {
-        fetches.add(largeFetch(paths, connect, server.port(), sql, fetchRuns));
+        fetches.add(largeFetch(paths, connect, connectUrl, server.port(), sql, fetchRuns));
       }
       json.put("large_fetch", Map.of(
           "ratio_vs_spark_connect", fetches.get(0).get("jdbc_vs_spark_connect"),
@@ -118,7 +121,7 @@ public final class LibraBench {
   }
 
   private static Map<String, Object> largeFetch(FetchPaths paths, ConnectClient connectClient,
-      int port, String sql, int runs) throws Exception {
+      String connectUrl, int port, String sql, int runs) throws Exception {
     // The in-process path counts the Arrow bytes: MB/s of every path uses them.
     Map<String, FetchPaths.Run> runners = new LinkedHashMap<>();
     runners.put("in-process", () -> paths.inProcess(sql));
@@ -134,8 +137,7 @@ public final class LibraBench {
     FetchPaths.Measure jdbc = measured.get("jdbc");
     Map<String, String> connect = connectClient.fetch(runs, sql);
     double connectSecs = Double.parseDouble(connect.get("median_s"));
-    Map<String, String> adbc = adbcFetch(port, sql, runs);
-    double adbcSecs = adbc == null ? Double.NaN : Double.parseDouble(adbc.get("median_s"));
+    Map<String, PythonClients.Result> python = PythonClients.fetch(port, connectUrl, sql, runs);
     long rows = jdbc.rows();
     double mb = inProcess.bytes() / 1e6;
     System.out.println(sql);
@@ -145,20 +147,36 @@ public final class LibraBench {
         inProcess.seconds());
     row("  Spark Connect JVM client", rows, mb, connectSecs, inProcess.seconds());
     row("  Libra FlightSqlClient", rows, mb, flight.seconds(), inProcess.seconds());
-    if (adbc != null) {
-      row("  Libra ADBC (Python adbc_driver_flightsql, Arrow table)", rows, mb, adbcSecs,
-          inProcess.seconds());
-    }
     row("  Libra via Arrow Flight SQL JDBC driver 18.3.0", rows, mb, arrowJdbc.seconds(),
         inProcess.seconds());
     row("  Libra JDBC driver (jdbc:libra://)", rows, mb, jdbc.seconds(), inProcess.seconds());
-    System.out.printf(Locale.ROOT, "  throughput vs Spark Connect (higher is better): Libra JDBC"
-        + " %.2fx, FlightSqlClient %.2fx%s; Libra JDBC vs in-process with Spark's converter"
-        + " %.2f%n", connectSecs / jdbc.seconds(), connectSecs / flight.seconds(),
-        adbc == null ? "" : String.format(Locale.ROOT, ", ADBC %.2fx", connectSecs / adbcSecs),
-        inProcessSpark.seconds() / jdbc.seconds());
-    if (adbc != null && Long.parseLong(adbc.get("rows")) != rows) {
-      throw new IllegalStateException("ADBC read " + adbc.get("rows") + " rows, JDBC " + rows);
+    System.out.printf(Locale.ROOT, "  JVM: throughput vs Spark Connect's JVM client (higher is"
+        + " better): Libra JDBC %.2fx, FlightSqlClient %.2fx; Libra JDBC vs in-process with"
+        + " Spark's converter %.2f%n", connectSecs / jdbc.seconds(),
+        connectSecs / flight.seconds(), inProcessSpark.seconds() / jdbc.seconds());
+    if (python != null) {
+      PythonClients.Result adbc = python.get("adbc");
+      PythonClients.Result pyarrow = python.get("pyarrow");
+      PythonClients.Result pyspark = python.get("pyspark");
+      System.out.println("  Python clients into a pyarrow Table (interleaved; server heap peak"
+          + " while each read):");
+      row("    Spark Connect, pyspark toArrow() (heap " + (pyspark.peakHeapBytes() >> 20)
+          + " MiB)", rows, mb, pyspark.medianSeconds(), inProcess.seconds());
+      row("    Libra ADBC fetch_arrow_table() (heap " + (adbc.peakHeapBytes() >> 20) + " MiB)",
+          rows, mb, adbc.medianSeconds(), inProcess.seconds());
+      row("    Libra pyarrow.flight read_all() (heap " + (pyarrow.peakHeapBytes() >> 20)
+          + " MiB)", rows, mb, pyarrow.medianSeconds(), inProcess.seconds());
+      System.out.printf(Locale.ROOT, "  Python: Libra ADBC vs pyspark Connect toArrow() %.2fx,"
+          + " pyarrow.flight vs pyspark %.2fx, ADBC vs in-process %.2f%n",
+          pyspark.medianSeconds() / adbc.medianSeconds(),
+          pyspark.medianSeconds() / pyarrow.medianSeconds(),
+          inProcess.seconds() / adbc.medianSeconds());
+      for (Map.Entry<String, PythonClients.Result> e : python.entrySet()) {
+        if (e.getValue().rows() != rows) {
+          throw new IllegalStateException(e.getKey() + " read " + e.getValue().rows()
+              + " rows, JDBC " + rows);
+        }
+      }
     }
     if (Long.parseLong(connect.get("rows")) != rows) {
       throw new IllegalStateException("Spark Connect read " + connect.get("rows") + " rows, Libra "
@@ -174,9 +192,17 @@ public final class LibraBench {
     m.put("flight_sql_client_rows_per_s", Math.round(rows / flight.seconds()));
     m.put("arrow_jdbc_rows_per_s", Math.round(rows / arrowJdbc.seconds()));
     m.put("jdbc_rows_per_s", Math.round(rows / jdbc.seconds()));
-    if (adbc != null) {
-      m.put("adbc_rows_per_s", Math.round(rows / adbcSecs));
-      m.put("adbc_vs_spark_connect", round3(connectSecs / adbcSecs));
+    if (python != null) {
+      PythonClients.Result adbc = python.get("adbc");
+      PythonClients.Result pyspark = python.get("pyspark");
+      m.put("adbc_rows_per_s", Math.round(rows / adbc.medianSeconds()));
+      m.put("pyarrow_flight_rows_per_s", Math.round(rows / python.get("pyarrow").medianSeconds()));
+      m.put("pyspark_connect_rows_per_s", Math.round(rows / pyspark.medianSeconds()));
+      m.put("adbc_vs_pyspark_connect", round3(pyspark.medianSeconds() / adbc.medianSeconds()));
+      m.put("adbc_vs_in_process", round3(inProcess.seconds() / adbc.medianSeconds()));
+      m.put("server_heap_peak_mib", Map.of("adbc", adbc.peakHeapBytes() >> 20,
+          "pyarrow", python.get("pyarrow").peakHeapBytes() >> 20,
+          "pyspark_connect", pyspark.peakHeapBytes() >> 20));
     }
     m.put("jdbc_vs_spark_connect", round3(connectSecs / jdbc.seconds()));
     m.put("jdbc_vs_in_process", round3(inProcess.seconds() / jdbc.seconds()));
@@ -236,31 +262,6 @@ public final class LibraBench {
 
   private static double round3(double v) {
     return Math.round(v * 1000) / 1000.0;
-  }
-
-  /**
-   * ADBC's fetch ({@code python-tests/bench_fetch.py}: {@code fetch_arrow_table()}, a warm-up and
-   * {@code runs} measured runs) with the Python of system property {@code libra.python}
-   * (scripts/bench sets up {@code .venv}); null, and no ADBC row, without one.
-   */
-  private static Map<String, String> adbcFetch(int port, String sql, int runs)
-      throws Exception {
-    String python = System.getProperty("libra.python", "");
-    if (python.isEmpty() || !Files.isExecutable(Path.of(python))) {
-      return null;
-    }
-    Path script = Path.of(System.getProperty("libra.home", "."))
-        .resolve("python-tests/bench_fetch.py");
-    Process p = new ProcessBuilder(python, script.toString(), "grpc://127.0.0.1:" + port,
-        Integer.toString(runs), sql).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(),
-        java.nio.charset.StandardCharsets.UTF_8);
-    if (!p.waitFor(30, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
-      throw new IllegalStateException("ADBC fetch failed:\n" + out);
-    }
-    return out.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
-        .map(ConnectClient::parseResult)
-        .orElseThrow(() -> new IllegalStateException("ADBC fetch printed no RESULT:\n" + out));
   }
 
   /** p50 and p99 of {@code ms}. */
