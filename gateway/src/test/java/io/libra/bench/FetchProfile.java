@@ -34,7 +34,8 @@ import jdk.jfr.consumer.RecordingFile;
  *       each of its threads ({@code ThreadMXBean.getThreadCpuTime}), grouped by what the thread
  *       is (Spark executor task threads, the statement's streaming thread, gRPC/Netty, other); the
  *       rest of the process CPU is the JVM's own threads (GC, JIT);
- *   <li>a JFR recording (settings {@code profile}): its {@code jdk.ExecutionSample}s split each
+ *   <li>a JFR recording (settings {@code profile}, running from the start), of the measured fetch
+ *       only: its {@code jdk.ExecutionSample}s split each
  *       thread group's seconds by the work on top of the stack (Spark's generated code, Arrow
  *       conversion, result blocks, gRPC/Netty, …), and its {@code jdk.GarbageCollection} pauses;
  *   <li>the client's CPU seconds as the Python process counts them (all its threads).
@@ -64,6 +65,11 @@ public final class FetchProfile {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    // Recording from the start: starting JFR later changes JVMTI state, which throws away
+    // compiled code and makes the measured fetch pay seconds of JIT compilation again.
+    Recording recording = new Recording(Configuration.getConfiguration("profile"));
+    recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+    recording.start();
     try (LibraServer server = LibraServer.start(config, engine.rootSession())) {
       Process p = new ProcessBuilder(python, script.toString(),
           "grpc://127.0.0.1:" + server.port(), sql).redirectErrorStream(true).start();
@@ -79,10 +85,9 @@ public final class FetchProfile {
       }
       Map<Long, String> names = new HashMap<>();
       Map<Long, Long> before = threadCpu(threads, names);
+      Map<String, Double> jvmBefore = jvmThreadCpu();
       long processBefore = os.getProcessCpuTime();
-      Recording recording = new Recording(Configuration.getConfiguration("profile"));
-      recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
-      recording.start();
+      java.time.Instant from = java.time.Instant.now();
       long t0 = System.nanoTime();
       in.println("go");
       Map<String, String> result = null;
@@ -94,9 +99,12 @@ public final class FetchProfile {
         System.err.println(line);
       }
       double wall = (System.nanoTime() - t0) / 1e9;
+      java.time.Instant to = java.time.Instant.now();
       recording.stop();
       long processCpu = os.getProcessCpuTime() - processBefore;
       Map<Long, Long> after = threadCpu(threads, names);
+      Map<String, Double> jvm = jvmThreadCpu();
+      jvmBefore.forEach((k, v) -> jvm.merge(k, -v, Double::sum));
       p.waitFor();
       if (result == null) {
         throw new IllegalStateException("the client printed no RESULT");
@@ -104,7 +112,8 @@ public final class FetchProfile {
       Path jfr = work.resolve("fetch.jfr");
       recording.dump(jfr);
       recording.close();
-      report(sql, result, wall, processCpu / 1e9, groupCpu(before, after, names), jfr);
+      report(sql, result, wall, processCpu / 1e9, groupCpu(before, after, names), jvm, jfr,
+          from, to);
     } finally {
       engine.close();
     }
@@ -124,6 +133,37 @@ public final class FetchProfile {
       }
     }
     return cpu;
+  }
+
+  /**
+   * CPU seconds so far of the JVM's own (non-Java) threads — GC, JIT compilers, JFR, the VM
+   * thread — by kind, from {@code /proc/self/task/<tid>/comm} and {@code stat} (utime + stime,
+   * at 100 ticks per second); empty where there is no /proc.
+   */
+  static Map<String, Double> jvmThreadCpu() {
+    Map<String, Double> seconds = new TreeMap<>();
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return seconds;
+    }
+    for (java.io.File task : tasks) {
+      try {
+        String comm = Files.readString(task.toPath().resolve("comm")).strip();
+        String stat = Files.readString(task.toPath().resolve("stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        String kind = comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? "GC threads"
+            : comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? "JIT compilers"
+            : comm.startsWith("JFR") ? "JFR (this profile's own cost)"
+            : comm.startsWith("VM ") ? "VM thread" : null;
+        if (kind != null) {
+          seconds.merge(kind, cpu, Double::sum);
+        }
+      } catch (java.io.IOException | RuntimeException gone) {
+        // the thread ended
+      }
+    }
+    return seconds;
   }
 
   /** What a thread is, from its name. */
@@ -196,11 +236,15 @@ public final class FetchProfile {
   }
 
   private static void report(String sql, Map<String, String> client, double wall,
-      double processCpu, Map<String, Double> groups, Path jfr) throws Exception {
+      double processCpu, Map<String, Double> groups, Map<String, Double> jvm, Path jfr,
+      java.time.Instant from, java.time.Instant to) throws Exception {
     Map<String, Map<String, Integer>> samples = new TreeMap<>();
     Map<String, Integer> groupSamples = new HashMap<>();
     double gcPauses = 0;
     for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+      if (e.getStartTime().isBefore(from) || e.getStartTime().isAfter(to)) {
+        continue; // the warm-up fetches
+      }
       String type = e.getEventType().getName();
       if (type.equals("jdk.ExecutionSample")) {
         String thread = e.getThread("sampledThread") == null ? "?"
@@ -228,8 +272,12 @@ public final class FetchProfile {
           .limit(6).forEach(w -> System.out.printf(Locale.ROOT, "  %-68s %8.2f%n", w.getKey(),
               g.getValue() * w.getValue() / total));
     }
-    System.out.printf(Locale.ROOT, "%-70s %8.2f%n", "JVM's own threads (GC, JIT: process CPU"
-        + " minus Java threads)", Math.max(0, processCpu - threadsTotal));
+    double jvmTotal = jvm.values().stream().mapToDouble(Double::doubleValue).sum();
+    System.out.printf(Locale.ROOT, "%-70s %8.2f%n", "JVM's own threads (/proc/self/task)",
+        jvmTotal);
+    jvm.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-68s %8.2f%n", k, v));
+    System.out.printf(Locale.ROOT, "%-70s %8.2f%n", "rest of the process CPU (threads that ended,"
+        + " native threads)", Math.max(0, processCpu - threadsTotal - jvmTotal));
     System.out.printf(Locale.ROOT, "%-70s %8.2f%n", "GC pauses (wall, jdk.GarbageCollection)",
         gcPauses);
   }
