@@ -85,6 +85,16 @@ public final class LibraConfig {
   public static final ConfigEntry<Integer> SPILL_WAIT_SECONDS = ConfigEntry.integer(
       "libra.results.spill-wait-seconds", 30, 0, 86_400,
       "How long a task waits for room under max-spill-bytes-total before its statement fails.");
+  public static final ConfigEntry<Integer> MAX_ENDPOINTS = ConfigEntry.integer(
+      "libra.results.max-endpoints", 0, 0, 1024,
+      "Most endpoints one query result's FlightInfo lists (each a group of its partitions, read"
+          + " with its own DoGet, in parallel by ADBC and Libra's JDBC driver); 0 = Spark's default"
+          + " parallelism (the executors' cores), 1 = always one endpoint. Results smaller than"
+          + " twice bytes-per-endpoint, without a size estimate, or sorted keep one endpoint.");
+  public static final ConfigEntry<Long> BYTES_PER_ENDPOINT = ConfigEntry.longValue(
+      "libra.results.bytes-per-endpoint", 64L << 20, 1L << 10, Long.MAX_VALUE,
+      "Bytes of a result's size estimate (Spark's plan statistics) per endpoint: a result"
+          + " estimated at 4 times this gets 4 endpoints (at most max-endpoints).");
   public static final ConfigEntry<Long> INGEST_CHUNK_BYTES = ConfigEntry.longValue(
       "libra.ingest.chunk-bytes", 64L << 20, 1L << 10, 1L << 31,
       "Bulk ingest: serialized Arrow bytes of uploaded batches gathered on the driver before they"
@@ -242,7 +252,7 @@ public final class LibraConfig {
       SERVER_THREADS, SERVER_ALLOW_ROOT, SERVER_MAX_HEADER_BYTES, METRICS_HOST, METRICS_PORT,
       DRAIN_SECONDS, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_SPILL_BYTES, MAX_SPILL_BYTES_TOTAL,
-      SPILL_WAIT_SECONDS, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, POLL_LEASE_SECONDS,
+      SPILL_WAIT_SECONDS, MAX_ENDPOINTS, BYTES_PER_ENDPOINT, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, POLL_LEASE_SECONDS,
       HISTORY_RETENTION_ROWS, HISTORY_RETENTION_DAYS,
       SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, SESSION_IDENTIFY_BY, MAX_SESSIONS,

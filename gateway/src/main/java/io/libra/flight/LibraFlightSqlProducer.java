@@ -471,6 +471,19 @@ public final class LibraFlightSqlProducer extends BasicFlightSqlProducer {
   }
 
   @Override
+  public void renewFlightEndpoint(org.apache.arrow.flight.RenewFlightEndpointRequest request,
+      CallContext context, StreamListener<org.apache.arrow.flight.FlightEndpoint> listener) {
+    single(listener, () -> {
+      try {
+        return statements.renew(ctx(context), request.getFlightEndpoint());
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw CallStatus.INVALID_ARGUMENT.withDescription("malformed ticket in"
+            + " RenewFlightEndpoint: " + e.getMessage()).toRuntimeException();
+      }
+    });
+  }
+
+  @Override
   @SuppressWarnings("deprecation")
   public void cancelQuery(FlightInfo info, CallContext context,
       StreamListener<CancelResult> listener) {

@@ -140,7 +140,8 @@ public final class LibraServer implements AutoCloseable {
         config.get(LibraConfig.MAX_RECORDS_PER_BATCH), config.get(LibraConfig.MAX_BATCH_BYTES),
         config.get(LibraConfig.PREFETCH_PARTITIONS), config.get(LibraConfig.MAX_BUFFERED_BYTES),
         config.get(LibraConfig.MAX_SPILL_BYTES), config.get(LibraConfig.MAX_SPILL_BYTES_TOTAL),
-        config.get(LibraConfig.SPILL_WAIT_SECONDS) * 1000L);
+        config.get(LibraConfig.SPILL_WAIT_SECONDS) * 1000L,
+        config.get(LibraConfig.MAX_ENDPOINTS), config.get(LibraConfig.BYTES_PER_ENDPOINT));
     Duration ttl = Duration.ofSeconds(config.get(LibraConfig.TICKET_TTL_SECONDS));
     java.util.List<String> lookups = CallSessions.parseLookups(
         config.get(LibraConfig.SESSION_IDENTIFY_BY));

@@ -38,8 +38,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * CommandPreparedStatementQuery}, {@code CommandPreparedStatementUpdate}) and {@code DoGet} of a
  * {@code TicketStatementQuery}.
  *
- * <p>Every FlightInfo has one endpoint with no location (clients reuse their channel) whose ticket
- * is a {@code TicketStatementQuery} holding an opaque random handle — never SQL or credentials.
+ * <p>A FlightInfo has one endpoint, or for a large result several (groups of its partitions,
+ * {@code libra.results.max-endpoints}), each with no location (clients reuse their channel) and a
+ * ticket that is a {@code TicketStatementQuery} holding an opaque random handle — never SQL or
+ * credentials — read once; {@code expiration_time} says until when an unread ticket is kept,
+ * {@code RenewFlightEndpoint} extends it.
  */
 final class StatementHandler {
   private final SqlBackend backend;
@@ -161,6 +164,25 @@ final class StatementHandler {
     return cancelled;
   }
 
+  /**
+   * {@code RenewFlightEndpoint}: the endpoint back with its new {@code expiration_time} (one
+   * ticket TTL from now).
+   *
+   * @throws io.libra.operation.HandleNotFoundException (NOT_FOUND) when the caller's session holds
+   *     no such unread ticket
+   */
+  FlightEndpoint renew(StatementContext ctx, FlightEndpoint endpoint) throws Exception {
+    Any any = Any.parseFrom(endpoint.getTicket().getBytes());
+    if (!any.is(TicketStatementQuery.class)) {
+      throw new IllegalArgumentException("not a Libra statement ticket");
+    }
+    java.time.Duration ttl = backend.renew(ctx,
+        handle(any.unpack(TicketStatementQuery.class).getStatementHandle()));
+    return new FlightEndpoint(endpoint.getTicket(), java.time.Instant.now().plus(ttl)
+        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+        endpoint.getLocations().toArray(new org.apache.arrow.flight.Location[0]));
+  }
+
   void createPrepared(StatementContext ctx, ActionCreatePreparedStatementRequest request,
       StreamListener<Result> listener) throws Exception {
     PreparedInfo info = backend.prepare(ctx, request.getQuery());
@@ -234,10 +256,16 @@ final class StatementHandler {
    * a second path; the endpoint's stream is empty.
    */
   private static FlightInfo toFlightInfo(QueryTicket ticket, FlightDescriptor descriptor) {
-    FlightEndpoint endpoint = new FlightEndpoint(new Ticket(statementTicket(ticket.ticketId())));
+    java.util.List<FlightEndpoint> endpoints = new java.util.ArrayList<>();
+    java.time.Instant expires = ticket.ttl() == null ? null
+        : java.time.Instant.now().plus(ticket.ttl()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+    for (int i = 0; i < ticket.endpoints(); i++) {
+      Ticket t = new Ticket(statementTicket(ticket.endpointHandle(i)));
+      endpoints.add(expires == null ? new FlightEndpoint(t) : new FlightEndpoint(t, expires));
+    }
     Schema schema = ticket.schema();
-    FlightInfo.Builder info = FlightInfo.builder(schema, descriptor, java.util.List.of(endpoint))
-        .setRecords(-1).setBytes(-1);
+    FlightInfo.Builder info = FlightInfo.builder(schema, descriptor, endpoints)
+        .setRecords(-1).setBytes(-1).setOrdered(ticket.ordered());
     if (ticket.update()) {
       info.setAppMetadata(org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult
           .newBuilder().setRecordCount(ticket.updateCount()).build().toByteArray());

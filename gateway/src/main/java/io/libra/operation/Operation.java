@@ -31,7 +31,11 @@ public final class Operation {
   private final JobTagGuard guard;
   private final AtomicReference<OperationState> state =
       new AtomicReference<>(OperationState.PENDING);
-  private volatile Thread runner;
+  /** The threads running a step now: one, or one per endpoint being read. */
+  private final java.util.Set<Thread> runners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Bodies running now under this statement's one admission ({@link OperationManager}). */
+  private int admittedBodies;
+  private Runnable releaseAdmission;
   private volatile String cancelReason;
   private volatile boolean cancelled;
   private volatile StatementTimeoutException timeout;
@@ -169,9 +173,61 @@ public final class Operation {
     tryTransition(OperationState.FINISHED);
   }
 
-  /** Marks the thread that runs the current step (interrupted on cancel). */
+  /** Marks a thread that runs a step now (interrupted on cancel). */
   void bindRunner(Thread thread) {
-    this.runner = thread;
+    runners.add(thread);
+  }
+
+  /** The thread's step has ended. */
+  void unbindRunner(Thread thread) {
+    runners.remove(thread);
+  }
+
+  /**
+   * A body joins the admission this statement holds already (several endpoints of one result
+   * read at once count as one statement): true when another body of it runs now, else false and
+   * the caller must be admitted and call {@link #admitted}.
+   */
+  synchronized boolean joinAdmission() {
+    if (admittedBodies == 0) {
+      return false;
+    }
+    admittedBodies++;
+    return true;
+  }
+
+  /** The first body was admitted; {@code release} gives its slots back once the last ends. */
+  synchronized void admitted(Runnable release) {
+    releaseAdmission = release;
+    admittedBodies++;
+  }
+
+  /** A body ended; the last one releases the statement's admission. */
+  void leaveAdmission() {
+    Runnable r = null;
+    synchronized (this) {
+      if (--admittedBodies == 0) {
+        r = releaseAdmission;
+        releaseAdmission = null;
+      }
+    }
+    if (r != null) {
+      r.run();
+    }
+  }
+
+  /**
+   * Stops every step still running (its other endpoints' streams) after one failed: cancels the
+   * statement's Spark jobs by tag and interrupts their threads, whatever the state.
+   */
+  void abortSteps(String reason) {
+    guard.cancel(jobTag, reason);
+    Thread me = Thread.currentThread();
+    for (Thread t : runners) {
+      if (t != me) {
+        t.interrupt();
+      }
+    }
   }
 
   /**
@@ -197,8 +253,7 @@ public final class Operation {
     if (moved) {
       LOG.info("statement {} cancelled: {}", publicId(), reason);
       guard.cancel(jobTag, reason);
-      Thread t = runner;
-      if (t != null) {
+      for (Thread t : runners) {
         t.interrupt();
       }
     }
@@ -276,7 +331,7 @@ public final class Operation {
 
   /** Whether a step of it executes now (on a statement thread). */
   public boolean isExecuting() {
-    return runner != null;
+    return !runners.isEmpty();
   }
 
   /**

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * and the timer that times statements out. (Statements are registered in their session.) Each body runs on a pool thread renamed after its operation ({@code libra-op-<id>}) with
  * Spark local properties applied by the caller's body and removed afterwards.
  *
- * <p>Admission: at most {@code maxConcurrent} bodies run at once and at most
- * {@code maxConcurrentPerUser} per user; over a limit {@link #run} throws {@link AdmissionException}
+ * <p>Admission: at most {@code maxConcurrent} statements run a body at once and at most
+ * {@code maxConcurrentPerUser} per user (the bodies of one statement that run at once — its
+ * result's endpoints read in parallel — share its one admission); over a limit {@link #run} throws {@link AdmissionException}
  * at once (nothing waits in a queue). One more slot is kept for admins ({@link #reserveSlotFor}).
  */
 public final class OperationManager implements AutoCloseable {
@@ -46,18 +46,16 @@ public final class OperationManager implements AutoCloseable {
 
   public OperationManager(OperationLimits limits) {
     this.limits = limits;
-    // Admission is the semaphore (released when a body ends, before its caller is answered); the
-    // queue only bridges the moment a worker needs to get back to it.
+    // Admission is the semaphore (released when a body ends, before its caller is answered). The
+    // threads are not bounded here: admitted statements are (the slots), and each runs at most
+    // one body per endpoint of its result (libra.results.max-endpoints).
     this.slots = new Semaphore(limits.maxConcurrent());
-    // One thread more than the slots: the admins' reserved one.
-    this.executor = new ThreadPoolExecutor(limits.maxConcurrent() + 1, limits.maxConcurrent() + 1,
-        60,
-        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+    this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60,
+        TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
           Thread t = new Thread(r, "libra-op-idle");
           t.setDaemon(true);
           return t;
         }, new ThreadPoolExecutor.AbortPolicy());
-    this.executor.allowCoreThreadTimeOut(true);
   }
 
   /** Runs {@code task} once after {@code millis} milliseconds. */
@@ -107,6 +105,49 @@ public final class OperationManager implements AutoCloseable {
    * @throws AdmissionException when a concurrency limit is reached
    */
   public <T> CompletableFuture<T> submit(Operation op, Body<T> body) throws InterruptedException {
+    if (!op.joinAdmission()) {
+      op.admitted(admit(op));
+    }
+    CompletableFuture<T> future = new CompletableFuture<>();
+    try {
+      executor.execute(() -> {
+        Thread me = Thread.currentThread();
+        String oldName = me.getName();
+        me.setName("libra-op-" + op.publicId());
+        op.bindRunner(me);
+        T result = null;
+        Throwable failure = null;
+        try {
+          op.checkNotCancelled();
+          result = body.run();
+        } catch (Throwable t) {
+          failure = t;
+        } finally {
+          op.unbindRunner(me);
+          Thread.interrupted();
+          me.setName(oldName);
+          op.leaveAdmission();
+        }
+        if (failure != null) {
+          future.completeExceptionally(failure);
+        } else {
+          future.complete(result);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      op.leaveAdmission();
+      throw rejected("shutdown", "the gateway is shutting down; retry later");
+    }
+    return future;
+  }
+
+  /**
+   * Takes {@code op}'s admission slots (its user's and the gateway's, or the admins' reserved
+   * one) and returns what gives them back.
+   *
+   * @throws AdmissionException when a concurrency limit is reached
+   */
+  private Runnable admit(Operation op) throws InterruptedException {
     Semaphore mine = runningPerUser.computeIfAbsent(op.user(),
         u -> new Semaphore(limits.maxConcurrentPerUser()));
     if (!mine.tryAcquire(limits.admissionWaitMillis(), TimeUnit.MILLISECONDS)) {
@@ -127,39 +168,10 @@ public final class OperationManager implements AutoCloseable {
       }
     }
     Semaphore taken = slot;
-    CompletableFuture<T> future = new CompletableFuture<>();
-    try {
-      executor.execute(() -> {
-        Thread me = Thread.currentThread();
-        String oldName = me.getName();
-        me.setName("libra-op-" + op.publicId());
-        op.bindRunner(me);
-        T result = null;
-        Throwable failure = null;
-        try {
-          op.checkNotCancelled();
-          result = body.run();
-        } catch (Throwable t) {
-          failure = t;
-        } finally {
-          op.bindRunner(null);
-          Thread.interrupted();
-          me.setName(oldName);
-          mine.release();
-          taken.release();
-        }
-        if (failure != null) {
-          future.completeExceptionally(failure);
-        } else {
-          future.complete(result);
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    return () -> {
       mine.release();
       taken.release();
-      throw rejected("shutdown", "the gateway is shutting down; retry later");
-    }
-    return future;
+    };
   }
 
   /** From now on, told the limit of every statement refused with RESOURCE_EXHAUSTED. */

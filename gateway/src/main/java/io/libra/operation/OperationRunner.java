@@ -207,6 +207,18 @@ public final class OperationRunner {
     return ended;
   }
 
+  /**
+   * Ends {@code op} after its last step ran (the last endpoint of its result streamed): FINISHED,
+   * or its cancellation thrown when a cancel came first; closed either way.
+   */
+  public void finish(ClientSession session, Operation op) {
+    try {
+      finishOrThrow(op);
+    } finally {
+      end(session, op);
+    }
+  }
+
   /** COMPLETING then FINISHED, unless a cancel came first (then its cancellation is thrown). */
   private static void finishOrThrow(Operation op) {
     if (!op.tryComplete()) {

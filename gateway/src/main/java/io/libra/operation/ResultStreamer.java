@@ -35,7 +35,24 @@ final class ResultStreamer {
     }
     // The pool of the GetFlightInfo call, the DoGet call's cancellation.
     StatementContext streamCtx = query.context().withCall(ctx.call());
-    return runner.execute(streamCtx, op, body(query, sink, null));
+    EndpointReads reads = query.reads();
+    if (reads.count() == 1) {
+      return runner.execute(streamCtx, op, body(query, sink, null, 0));
+    }
+    // One endpoint of several: a step of its own; the statement completes with the last.
+    int endpoint = Integer.parseInt(ticketId.substring(ticketId.indexOf('/') + 1));
+    boolean[] last = new boolean[1];
+    long rows;
+    try {
+      rows = runner.step(streamCtx, op, body(query, sink, null, endpoint, last));
+    } catch (Throwable t) {
+      op.abortSteps("another endpoint of its result failed: " + t.getMessage());
+      throw t;
+    }
+    if (last[0]) {
+      runner.finish(streamCtx.session(), op);
+    }
+    return rows;
   }
 
   /**
@@ -58,7 +75,8 @@ final class ResultStreamer {
     StatementContext background = query.context().withCall(CallCancellation.NONE);
     java.util.concurrent.CompletableFuture<Long> finished;
     try {
-      finished = runner.executeInBackground(background, op, body(query, polled.sink, polled));
+      finished = runner.executeInBackground(background, op,
+          body(query, polled.sink, polled, 0));
     } catch (Throwable t) {
       dropTicket(session, ticketId);
       throw t;
@@ -87,8 +105,25 @@ final class ResultStreamer {
    * null.
    */
   private OperationManager.Body<Long> body(PendingQuery query, ResultSink sink,
-      PolledQuery polled) {
+      PolledQuery polled, int endpoint) {
+    return body(query, sink, polled, endpoint, new boolean[1]);
+  }
+
+  /**
+   * ... of endpoint {@code endpoint}; {@code last[0]} is set when it is the last of its result's
+   * endpoints to complete (then it took COMPLETING; the others only check for a cancel).
+   */
+  private OperationManager.Body<Long> body(PendingQuery query, ResultSink sink,
+      PolledQuery polled, int endpoint, boolean[] last) {
     Operation op = query.operation();
+    Runnable beforeComplete = () -> {
+      if (query.reads().lastToComplete()) {
+        last[0] = true;
+        completing(op);
+      } else {
+        op.checkNotCancelled();
+      }
+    };
     ClientSession session = query.context().session();
     Runnable ready = () -> {
       if (polled != null) {
@@ -102,7 +137,7 @@ final class ResultStreamer {
           try (VectorSchemaRoot root = VectorSchemaRoot.create(query.arrowSchema(), allocator)) {
             ready.run();
             sink.start(root);
-            completing(op);
+            beforeComplete.run();
             sink.completed();
           }
           return 0L;
@@ -137,16 +172,17 @@ final class ResultStreamer {
 
               @Override
               public void beforeComplete() {
-                completing(op);
+                beforeComplete.run();
               }
 
               @Override
               public void onResultMemory(long peakStoredBytes, long peakFetchedBytes) {
                 op.recordResultMemory(peakStoredBytes, peakFetchedBytes);
               }
-            });
-        LOG.info("statement {} streamed {} rows in {} ms (result blocks stored at most {} bytes,"
-            + " largest block fetched {} bytes)", op.publicId(), rows,
+            }, query.reads().partitions(), endpoint);
+        LOG.info("statement {} endpoint {}/{} streamed {} rows in {} ms (result blocks stored at"
+            + " most {} bytes, largest block fetched {} bytes)", op.publicId(), endpoint,
+            query.reads().count(), rows,
             (System.nanoTime() - t0) / 1_000_000, op.peakStoredBytes(), op.peakFetchedBytes());
         return rows;
       }

@@ -47,7 +47,7 @@ public final class SqlBackend {
     this.runner = runner;
     this.updates = new UpdateRunner(runner, sql, afterWrite);
     this.prepared = new PreparedStatements(runner, sql, justPrepared);
-    this.planner = new QueryPlanner(runner, sql, justPrepared, updates);
+    this.planner = new QueryPlanner(runner, sql, justPrepared, updates, results::partitionsOf);
     this.streamer = new ResultStreamer(runner, results);
   }
 
@@ -95,7 +95,7 @@ public final class SqlBackend {
   /** {@code GetFlightInfo(CommandStatementQuery)}: the statement's first step. */
   public QueryTicket planQuery(StatementContext ctx, String sql) throws Exception {
     limits.check(sql);
-    return planner.plan(ctx, sql);
+    return planner.plan(ctx, sql, true);
   }
 
   /**
@@ -104,7 +104,7 @@ public final class SqlBackend {
    * @throws HandleNotFoundException when the handle is not one of this session's
    */
   public QueryTicket planPreparedQuery(StatementContext ctx, String handle) throws Exception {
-    return planner.planPrepared(ctx, handle);
+    return planner.planPrepared(ctx, handle, true);
   }
 
   /**
@@ -112,12 +112,13 @@ public final class SqlBackend {
    * the background ({@link PolledQuery}); later polls find it by its ticket id.
    */
   public PolledQuery pollQuery(StatementContext ctx, String sql) throws Exception {
-    return streamer.startPolled(ctx, planQuery(ctx, sql).ticketId());
+    limits.check(sql);
+    return streamer.startPolled(ctx, planner.plan(ctx, sql, false).ticketId());
   }
 
   /** {@code PollFlightInfo(CommandPreparedStatementQuery)}: a new statement of the prepared one. */
   public PolledQuery pollPreparedQuery(StatementContext ctx, String handle) throws Exception {
-    return streamer.startPolled(ctx, planPreparedQuery(ctx, handle).ticketId());
+    return streamer.startPolled(ctx, planner.planPrepared(ctx, handle, false).ticketId());
   }
 
   /**
@@ -171,11 +172,23 @@ public final class SqlBackend {
    * @throws HandleNotFoundException when this session has no such statement
    */
   public boolean cancel(StatementContext ctx, String ticketId) {
-    Operation op = ctx.session().statement(ticketId);
+    int slash = ticketId.indexOf('/'); // one endpoint's ticket names its statement
+    Operation op = ctx.session().statement(slash < 0 ? ticketId : ticketId.substring(0, slash));
     if (op == null) {
       throw new HandleNotFoundException("query", ticketId);
     }
     return op.cancel("cancelled by the client (CancelFlightInfo)");
+  }
+
+  /**
+   * {@code RenewFlightEndpoint}: the unread ticket is kept another ticket TTL from now
+   * ({@code libra.statement.ticket-ttl-seconds}); returns that TTL.
+   *
+   * @throws HandleNotFoundException when this session holds no such unread ticket
+   */
+  public java.time.Duration renew(StatementContext ctx, String ticketId) {
+    ctx.session().pending().renew(ticketId);
+    return ctx.session().handleTtl();
   }
 
   /**

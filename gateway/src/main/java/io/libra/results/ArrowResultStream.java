@@ -60,6 +60,19 @@ public final class ArrowResultStream {
    */
   public long stream(Dataset<Row> dataset, Schema arrowSchema, BufferAllocator allocator,
       ResultSink listener, StreamControl control) {
+    return stream(dataset, arrowSchema, allocator, listener, control, ResultPartitions.single(), 0);
+  }
+
+  /**
+   * Endpoint {@code endpoint} of a result split into {@code partitions.endpoints()}: as
+   * {@link #stream(Dataset, Schema, BufferAllocator, ResultSink, StreamControl)}, for that
+   * endpoint's group of partitions ({@link ResultPartitions}), within its share of the result
+   * budget ({@code max-buffered-bytes} and {@code max-spill-bytes} divided among the endpoints).
+   * Rows the driver holds already (a local scan, no Spark job) all go to endpoint 0.
+   */
+  public long stream(Dataset<Row> dataset, Schema arrowSchema, BufferAllocator allocator,
+      ResultSink listener, StreamControl control, ResultPartitions partitions, int endpoint) {
+    ResultSettings settings = this.settings.perEndpoint(partitions.endpoints());
     ReadyGate gate = new ReadyGate(listener, control::onClientCancel);
     QueryExecution qe = dataset.queryExecution();
     String timeZone = ArrowTimeZone.of(
@@ -70,6 +83,10 @@ public final class ArrowResultStream {
           new AbstractFunction0<Long>() {
             @Override
             public Long apply() {
+              if (qe.executedPlan() instanceof LocalTableScanExec && endpoint > 0) {
+                control.onReady();
+                return 0L;
+              }
               if (qe.executedPlan() instanceof LocalTableScanExec local) {
                 // The rows are on the driver already: convert them here, no Spark job.
                 java.util.Iterator<byte[]> payloads = ArrowBatchRdd.local(
@@ -92,12 +109,15 @@ public final class ArrowResultStream {
                   return sendAll(source, root, allocator, listener, gate, control);
                 }
               }
-              JavaRDD<byte[]> batches = ArrowBatchRdd.of(qe, dataset.schema(), timeZone,
-                  settings.maxRecordsPerBatch(), settings.maxBatchBytes());
+              JavaRDD<byte[]> batches = partitions.slice(partitions.payloads(
+                  () -> ArrowBatchRdd.of(qe, dataset.schema(), timeZone,
+                      settings.maxRecordsPerBatch(), settings.maxBatchBytes())), endpoint);
               boolean ahead = control.runAhead();
+              long estimate = ResultSizeEstimate.bytes(qe);
               try (PartitionPrefetcher prefetcher = new PartitionPrefetcher(
                   dataset.sparkSession().sparkContext(), batches, settings.prefetchPartitions(),
-                  settings.maxBufferedBytes(), control::beforeJob, ResultSizeEstimate.bytes(qe),
+                  settings.maxBufferedBytes(), control::beforeJob,
+                  estimate < 0 ? estimate : estimate / partitions.endpoints(),
                   ahead ? settings.runAheadSpillBudget() : settings.spillBudget())) {
                 try {
                   if (ahead) {
@@ -116,6 +136,30 @@ public final class ArrowResultStream {
       listener.completed();
       return rows;
     }
+  }
+
+  /**
+   * How a planned query's result is split into endpoints (at {@code GetFlightInfo}, before it
+   * runs): one endpoint for a result under twice {@code libra.results.bytes-per-endpoint} by
+   * Spark's size estimate ({@link ResultSizeEstimate}), one without an estimate, one for a
+   * top-level sort (Arrow's JDBC driver 18.x returns the rows of several endpoints in the order
+   * they arrive, which would lose the sort; the result is {@code ordered}), else one per
+   * {@code bytes-per-endpoint} up to {@code libra.results.max-endpoints} (0: the SparkContext's
+   * default parallelism). Runs Spark's optimizer, no job.
+   */
+  public ResultPartitions partitionsOf(Dataset<Row> dataset) {
+    QueryExecution qe = dataset.queryExecution();
+    boolean ordered = TopLevelSort.of(qe.optimizedPlan());
+    int max = settings.maxEndpoints() == 0
+        ? dataset.sparkSession().sparkContext().defaultParallelism() : settings.maxEndpoints();
+    if (max <= 1 || ordered) {
+      return ResultPartitions.of(1, ordered);
+    }
+    long estimate = ResultSizeEstimate.bytes(qe);
+    if (estimate < 2 * settings.bytesPerEndpoint()) {
+      return ResultPartitions.single();
+    }
+    return ResultPartitions.of((int) Math.min(max, estimate / settings.bytesPerEndpoint()), false);
   }
 
   /** What the stream needs from the operation it belongs to. */

@@ -14,9 +14,35 @@ package io.libra.results;
  *     (the gateway, with a local master) may hold ({@code libra.results.max-spill-bytes-total})
  * @param spillWaitMillis how long a task waits for room under {@code maxSpillBytesTotal} before
  *     its statement fails with RESOURCE_EXHAUSTED ({@code libra.results.spill-wait-seconds})
+ * @param maxEndpoints most endpoints of one result ({@code libra.results.max-endpoints}; 0 = the
+ *     SparkContext's default parallelism)
+ * @param bytesPerEndpoint bytes of the result's size estimate per endpoint
+ *     ({@code libra.results.bytes-per-endpoint})
  */
 public record ResultSettings(int maxRecordsPerBatch, long maxBatchBytes, int prefetchPartitions,
-    long maxBufferedBytes, long maxSpillBytes, long maxSpillBytesTotal, long spillWaitMillis) {
+    long maxBufferedBytes, long maxSpillBytes, long maxSpillBytesTotal, long spillWaitMillis,
+    int maxEndpoints, long bytesPerEndpoint) {
+
+  /** One endpoint per result. */
+  public ResultSettings(int maxRecordsPerBatch, long maxBatchBytes, int prefetchPartitions,
+      long maxBufferedBytes, long maxSpillBytes, long maxSpillBytesTotal, long spillWaitMillis) {
+    this(maxRecordsPerBatch, maxBatchBytes, prefetchPartitions, maxBufferedBytes, maxSpillBytes,
+        maxSpillBytesTotal, spillWaitMillis, 1, Long.MAX_VALUE);
+  }
+
+  /**
+   * This settings' share for one of {@code endpoints} endpoints read at once: the buffered bytes
+   * and the spill bound divided between them, so the statement's result budget covers all.
+   */
+  ResultSettings perEndpoint(int endpoints) {
+    if (endpoints <= 1) {
+      return this;
+    }
+    return new ResultSettings(maxRecordsPerBatch, maxBatchBytes, prefetchPartitions,
+        Math.max(1L << 20, maxBufferedBytes / endpoints),
+        Math.max(16L << 20, maxSpillBytes / endpoints), maxSpillBytesTotal, spillWaitMillis,
+        1, Long.MAX_VALUE);
+  }
 
   /**
    * The disk bound of the tasks of a statement computed ahead of its client

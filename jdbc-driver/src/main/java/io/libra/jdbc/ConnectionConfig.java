@@ -43,6 +43,8 @@ final class ConnectionConfig {
   final String schema;
   final String pool;
   final int connectTimeoutSeconds;
+  /** Endpoints of a result whose streams are opened ahead of the one being read. */
+  final int endpointsAhead;
   /** Extra call headers, in the order given. */
   final Map<String, String> headers;
 
@@ -70,6 +72,17 @@ final class ConnectionConfig {
     }
     if (connectTimeoutSeconds <= 0) {
       throw new SQLException("connectTimeout must be positive, not " + connectTimeoutSeconds,
+          "HY024");
+    }
+    String ahead = take(p, "endpointsAhead");
+    try {
+      this.endpointsAhead = ahead == null ? 3 : Integer.parseInt(ahead.trim());
+    } catch (NumberFormatException e) {
+      throw new SQLException("endpointsAhead must be a whole number, not '" + ahead + "'",
+          "HY024");
+    }
+    if (endpointsAhead < 0 || endpointsAhead > 64) {
+      throw new SQLException("endpointsAhead must be from 0 to 64, not " + endpointsAhead,
           "HY024");
     }
     p.keySet().removeIf(k -> IGNORED.contains(k.toLowerCase(Locale.ROOT)));
@@ -127,7 +140,9 @@ final class ConnectionConfig {
         {"catalog", "current catalog of the session (session option catalog)"},
         {"schema", "current schema of the session (session option schema)"},
         {"pool", "FAIR scheduler pool of the session's Spark jobs (session option pool)"},
-        {"connectTimeout", "seconds the first call may take (default 30)"}};
+        {"connectTimeout", "seconds the first call may take (default 30)"},
+        {"endpointsAhead", "endpoints of a result read ahead, in parallel, of the one whose rows"
+            + " are returned (default 3; 0 = one at a time)"}};
     DriverPropertyInfo[] out = new DriverPropertyInfo[keys.length];
     for (int i = 0; i < keys.length; i++) {
       out[i] = new DriverPropertyInfo(keys[i][0],

@@ -21,8 +21,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * A result set over a Flight SQL result: the FlightInfo's endpoints in order, each ticket read
  * with {@code DoGet} ({@code FlightSqlClient.getStream}) on the connection's channel (endpoint
  * locations are not followed), one record batch at a time: the next batch is asked for when the
- * current one is used up, the next endpoint's stream opened when the current one ends, so gRPC's
- * flow control holds the gateway back while the client is slow. Values are read from the batch's
+ * current one is used up. With several endpoints (a large result), the streams of up to
+ * {@code endpointsAhead} endpoints after the current one are open at once, so the gateway
+ * computes and sends them in parallel while rows still come in endpoint order; gRPC's flow
+ * control holds every stream back while the client is slow. Values are read from the batch's
  * vectors by {@link ArrowReaders}; the schema is the FlightInfo's, or the first stream's when the
  * FlightInfo has none (no endpoints: an empty result of that schema).
  *
@@ -41,6 +43,8 @@ final class FlightResultSet extends AbstractResultSet {
   private ColumnReader[] readers;
   private int nextEndpoint;
   private volatile FlightStream stream;
+  /** Streams of the endpoints after the current one, opened ahead, in endpoint order. */
+  private final java.util.ArrayDeque<FlightStream> ahead = new java.util.ArrayDeque<>();
   /** Whether the stream's root holds a batch with rows that the readers are not bound to yet. */
   private boolean pending;
   /**
@@ -94,12 +98,18 @@ final class FlightResultSet extends AbstractResultSet {
    * next() then fails with the gateway's CANCELLED.
    */
   void cancelStream() {
-    FlightStream s = stream;
-    if (s != null) {
-      try {
-        s.cancel("statement cancelled", null);
-      } catch (RuntimeException e) {
-        // already ended
+    java.util.List<FlightStream> all = new java.util.ArrayList<>();
+    all.add(stream);
+    synchronized (ahead) {
+      all.addAll(ahead);
+    }
+    for (FlightStream s : all) {
+      if (s != null) {
+        try {
+          s.cancel("statement cancelled", null);
+        } catch (RuntimeException e) {
+          // already ended
+        }
       }
     }
   }
@@ -111,14 +121,56 @@ final class FlightResultSet extends AbstractResultSet {
 
   private void openNext() throws SQLException {
     closeStream(false);
-    if (nextEndpoint >= endpoints.size()) {
-      return;
-    }
     try {
-      stream = connection.sql().getStream(endpoints.get(nextEndpoint++).getTicket(), options);
+      FlightStream next;
+      synchronized (ahead) {
+        next = ahead.poll();
+      }
+      if (next == null && nextEndpoint < endpoints.size()) {
+        next = connection.sql().getStream(endpoints.get(nextEndpoint++).getTicket(), options);
+      }
+      stream = next;
+      // Opening a stream sends its DoGet: the gateway starts that endpoint's partitions now.
+      while (stream != null && aheadSize() < connection.config().endpointsAhead
+          && nextEndpoint < endpoints.size()) {
+        FlightStream s = connection.sql().getStream(endpoints.get(nextEndpoint++).getTicket(),
+            options);
+        synchronized (ahead) {
+          ahead.add(s);
+        }
+      }
     } catch (RuntimeException e) {
       finish(true);
       throw SqlErrors.from(e);
+    }
+  }
+
+  private int aheadSize() {
+    synchronized (ahead) {
+      return ahead.size();
+    }
+  }
+
+  /** Cancels and closes the streams opened ahead (the result set ends before them). */
+  private void closeAhead() {
+    while (true) {
+      FlightStream s;
+      synchronized (ahead) {
+        s = ahead.poll();
+      }
+      if (s == null) {
+        return;
+      }
+      try {
+        s.cancel("result set closed", null);
+      } catch (RuntimeException e) {
+        // already ended
+      }
+      try {
+        s.close();
+      } catch (Exception e) {
+        // cancelled: its buffers are released anyway
+      }
     }
   }
 
@@ -152,7 +204,7 @@ final class FlightResultSet extends AbstractResultSet {
   private boolean fetch() throws SQLException {
     while (!pending) {
       if (stream == null) {
-        if (nextEndpoint >= endpoints.size()) {
+        if (nextEndpoint >= endpoints.size() && aheadSize() == 0) {
           return false;
         }
         openNext();
@@ -307,6 +359,7 @@ final class FlightResultSet extends AbstractResultSet {
     done = true;
     releaseHeld();
     closeStream(cancel);
+    closeAhead();
     batchRows = 0;
     batchRow = -1;
   }

@@ -83,6 +83,11 @@ final class LibraConnection implements Connection {
   private volatile Map<String, String> sessionOptions;
   private SQLWarning warnings;
 
+  /** The connection's URL and properties, parsed. */
+  ConnectionConfig config() {
+    return config;
+  }
+
   LibraConnection(ConnectionConfig config) throws SQLException {
     this.config = config;
     this.allocator = new RootAllocator(Long.MAX_VALUE);
