@@ -60,7 +60,7 @@ class MultiEndpointTest {
   /** Eight partitions of 50,000 rows: endpoint i reads partitions 2i and 2i+1. */
   private static final String SQL = "SELECT id, id * 1.5D AS d, CAST(id AS STRING) AS s"
       + " FROM range(0, " + ROWS + ", 1, 8)";
-  private static final int TTL_SECONDS = 4;
+  private static final int TTL_SECONDS = 6;
 
   private static LibraServer server;
   private static RootAllocator allocator;
@@ -241,7 +241,7 @@ class MultiEndpointTest {
     assertEquals(unread.getTicket(), renewed.getTicket());
     assertNotFound(() -> sql.renewFlightEndpoint(
         new RenewFlightEndpointRequest(info.getEndpoints().get(1))));
-    Thread.sleep(TTL_SECONDS * 1000L - 1_000);
+    Thread.sleep(TTL_SECONDS * 1000L - 2_000);
     assertEquals(OperationState.RUNNING, op.state(), "renewed: still waiting");
     awaitClosed(op, OperationState.CANCELLED); // then expired, unread
     assertNotFound(() -> read(sql, unread));
@@ -259,6 +259,24 @@ class MultiEndpointTest {
         () -> read(sql, info.getEndpoints().get(1)));
     assertEquals(CallStatus.CANCELLED.code(), e.status().code(), e.getMessage());
     awaitClosed(op, OperationState.CANCELLED);
+    TestGateway.awaitAllocatorReleased(server);
+  }
+
+  @Test
+  void oneEndpointFailingFailsTheStatementAndStopsTheOthers() throws Exception {
+    // id 350,000 is in endpoint 3's partitions only.
+    FlightInfo info = sql.execute("SELECT CAST(IF(id = 350000, raise_error('endpoint three'), id)"
+        + " AS BIGINT) AS id, id * 1.5D AS d, CAST(id AS STRING) AS s FROM range(0, " + ROWS
+        + ", 1, 8)");
+    assertEquals(4, info.getEndpoints().size());
+    Operation op = operationOf(info);
+    FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
+        () -> read(sql, info.getEndpoints().get(3)));
+    assertTrue(e.getMessage().contains("endpoint three"), e.getMessage());
+    awaitClosed(op, OperationState.FAILED);
+    FlightRuntimeException other = assertThrows(FlightRuntimeException.class,
+        () -> read(sql, info.getEndpoints().get(0)));
+    assertEquals(CallStatus.CANCELLED.code(), other.status().code(), other.getMessage());
     TestGateway.awaitAllocatorReleased(server);
   }
 
