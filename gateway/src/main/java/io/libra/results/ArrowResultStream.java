@@ -141,7 +141,7 @@ public final class ArrowResultStream {
   /**
    * How a planned query's result is split into endpoints (at {@code GetFlightInfo}, before it
    * runs): one endpoint for a result under twice {@code libra.results.bytes-per-endpoint} by
-   * Spark's size estimate ({@link ResultSizeEstimate}), one without an estimate, one for a
+   * Spark's size estimate ({@link ResultSizeEstimate}), one without a trusted estimate, one for a
    * top-level sort (Arrow's JDBC driver 18.x returns the rows of several endpoints in the order
    * they arrive, which would lose the sort; the result is {@code ordered}), else one per
    * {@code bytes-per-endpoint} up to {@code libra.results.max-endpoints} (0: the SparkContext's
@@ -156,7 +156,7 @@ public final class ArrowResultStream {
       return ResultPartitions.of(1, ordered);
     }
     long estimate = ResultSizeEstimate.bytes(qe);
-    if (estimate < 2 * settings.bytesPerEndpoint()) {
+    if (estimate < 2 * settings.bytesPerEndpoint()) { // -1: no trusted estimate
       return ResultPartitions.single();
     }
     return ResultPartitions.of((int) Math.min(max, estimate / settings.bytesPerEndpoint()), false);

@@ -12,7 +12,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * scans, projections, filters, aggregates, sorts, limits, joins (estimated at the product of their
  * inputs), unions, windows and the like. A plan with any other node — {@code Generate}
  * ({@code explode}), Python or Scala map functions, anything Spark estimates by its child's size
- * alone while emitting more rows — has no trusted estimate.
+ * alone while emitting more rows — has no trusted estimate; nor has a plan with a leaf Spark
+ * estimates at {@code spark.sql.defaultSizeInBytes} (a relation without statistics).
  */
 final class ResultSizeEstimate {
   private ResultSizeEstimate() {}
@@ -30,7 +31,8 @@ final class ResultSizeEstimate {
   static long bytes(QueryExecution qe) {
     try {
       LogicalPlan plan = qe.optimizedPlan();
-      if (!bounded(plan)) {
+      if (!bounded(plan) || !leavesKnown(plan,
+          qe.sparkSession().sessionState().conf().defaultSizeInBytes())) {
         return -1;
       }
       scala.math.BigInt size = plan.stats().sizeInBytes();
@@ -38,6 +40,23 @@ final class ResultSizeEstimate {
     } catch (RuntimeException e) {
       return -1;
     }
+  }
+
+  /**
+   * Whether every leaf has statistics: a relation without them (a DataSource V2 scan that reports
+   * none, …) is estimated at {@code spark.sql.defaultSizeInBytes}, which says nothing.
+   */
+  private static boolean leavesKnown(LogicalPlan plan, long unknown) {
+    if (plan.children().isEmpty()) {
+      scala.math.BigInt size = plan.stats().sizeInBytes();
+      return size.isValidLong() && size.longValue() < unknown;
+    }
+    for (LogicalPlan child : CollectionConverters.asJava(plan.children())) {
+      if (!leavesKnown(child, unknown)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean bounded(LogicalPlan plan) {
