@@ -42,8 +42,9 @@ import jdk.jfr.consumer.RecordingFile;
  * </ul>
  * Prints a table in seconds.
  *
- * <p>Usage: {@code FetchProfile [rows]} (default 10,000,000), with system property
- * {@code libra.python}.
+ * <p>Usage: {@code FetchProfile [rows [libra.key=value ...]]} (default 10,000,000 rows; the
+ * settings override the gateway's, e.g. {@code libra.results.max-endpoints=1}), with system
+ * property {@code libra.python}.
  */
 public final class FetchProfile {
   private FetchProfile() {}
@@ -57,8 +58,13 @@ public final class FetchProfile {
     conf.put("spark.ui.enabled", "false");
     conf.put("spark.sql.catalogImplementation", "in-memory");
     SparkEngine engine = SparkEngine.start(conf, work, true);
-    LibraConfig config = LibraConfig.load(work, work.resolve("none"), Map.of(),
+    Map<String, String> settings = new LinkedHashMap<>(
         Map.of("libra.server.port", "0", "libra.work-dir", work.toString()));
+    for (int i = 1; i < args.length; i++) { // libra.key=value overrides
+      String[] kv = args[i].split("=", 2);
+      settings.put(kv[0], kv[1]);
+    }
+    LibraConfig config = LibraConfig.load(work, work.resolve("none"), Map.of(), settings);
     String python = System.getProperty("libra.python", "");
     Path script = Path.of(System.getProperty("libra.home", "."))
         .resolve("python-tests/profile_fetch.py");

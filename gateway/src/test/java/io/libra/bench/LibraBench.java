@@ -159,13 +159,13 @@ public final class LibraBench {
       PythonClients.Result pyarrow = python.get("pyarrow");
       PythonClients.Result pyspark = python.get("pyspark");
       System.out.println("  Python clients into a pyarrow Table (interleaved; server heap peak"
-          + " while each read):");
-      row("    Spark Connect, pyspark toArrow() (heap " + (pyspark.peakHeapBytes() >> 20)
-          + " MiB)", rows, mb, pyspark.medianSeconds(), inProcess.seconds());
-      row("    Libra ADBC fetch_arrow_table() (heap " + (adbc.peakHeapBytes() >> 20) + " MiB)",
+          + " while each read: live after GC / used):");
+      row("    Spark Connect, pyspark toArrow() (" + heap(pyspark) + ")", rows, mb,
+          pyspark.medianSeconds(), inProcess.seconds());
+      row("    Libra ADBC fetch_arrow_table() (" + heap(adbc) + ")",
           rows, mb, adbc.medianSeconds(), inProcess.seconds());
-      row("    Libra pyarrow.flight read_all() (heap " + (pyarrow.peakHeapBytes() >> 20)
-          + " MiB)", rows, mb, pyarrow.medianSeconds(), inProcess.seconds());
+      row("    Libra pyarrow.flight read_all() (" + heap(pyarrow) + ")", rows, mb,
+          pyarrow.medianSeconds(), inProcess.seconds());
       System.out.printf(Locale.ROOT, "  Python: Libra ADBC vs pyspark Connect toArrow() %.2fx,"
           + " pyarrow.flight vs pyspark %.2fx, ADBC vs in-process %.2f%n",
           pyspark.medianSeconds() / adbc.medianSeconds(),
@@ -203,6 +203,9 @@ public final class LibraBench {
       m.put("server_heap_peak_mib", Map.of("adbc", adbc.peakHeapBytes() >> 20,
           "pyarrow", python.get("pyarrow").peakHeapBytes() >> 20,
           "pyspark_connect", pyspark.peakHeapBytes() >> 20));
+      m.put("server_heap_after_gc_peak_mib", Map.of("adbc", adbc.peakAfterGcBytes() >> 20,
+          "pyarrow", python.get("pyarrow").peakAfterGcBytes() >> 20,
+          "pyspark_connect", pyspark.peakAfterGcBytes() >> 20));
     }
     m.put("jdbc_vs_spark_connect", round3(connectSecs / jdbc.seconds()));
     m.put("jdbc_vs_in_process", round3(inProcess.seconds() / jdbc.seconds()));
@@ -258,6 +261,12 @@ public final class LibraBench {
   private static void row(String name, long rows, double mb, double secs, double refSecs) {
     System.out.printf(Locale.ROOT, "%-58s %,14.0f %10.1f %14.2f%n", name, rows / secs,
         mb / secs, refSecs / secs);
+  }
+
+  /** "live 123 / used 4567 MiB": the peaks of heap after GC and heap used while it read. */
+  private static String heap(PythonClients.Result r) {
+    return "live " + (r.peakAfterGcBytes() < 0 ? "?" : Long.toString(r.peakAfterGcBytes() >> 20))
+        + " / used " + (r.peakHeapBytes() >> 20) + " MiB";
   }
 
   private static double round3(double v) {
