@@ -24,7 +24,10 @@ import org.apache.spark.sql.classic.SparkSession;
  * JDBC drivers against one gateway ({@code scripts/bench --jdbc [baseline.jar] [rows]}): Libra's
  * driver of this build ({@code jdbc-driver/target}), optionally a baseline jar of Libra's driver
  * (an earlier build, e.g. the one on Arrow's Avatica driver), and the Arrow Flight SQL JDBC driver
- * 18.3.0 (the reference, on the test class path). Interleaved rounds (one warm-up, then 5), each
+ * 18.3.0 (the reference, on the test class path), all against one gateway with the default
+ * endpoints (a large result has one per core), and Libra's driver against a second gateway on the
+ * same SparkContext with {@code libra.results.max-endpoints=1} ({@code libra-1-endpoint}: what
+ * several endpoints read in parallel bring). Interleaved rounds (one warm-up, then 5), each
  * driver in turn: {@code SELECT 1} round trips on one connection (p50 of 200 after 20 warm-ups),
  * then {@code SELECT id, id * 1.5 AS d, CAST(id AS STRING) AS s FROM range(rows)} read with
  * getLong, getDouble and getString of every row (rows/s). Prints medians and ratios to the
@@ -48,11 +51,17 @@ public final class JdbcDriverBench {
     Map<String, List<Double>> p50 = new LinkedHashMap<>();
     Map<String, List<Double>> rate = new LinkedHashMap<>();
     List<URLClassLoader> loaders = new ArrayList<>();
+    Path work1 = Files.createTempDirectory("libra-bench-jdbc-1-");
     try (LibraServer server = LibraServer.start(LibraConfig.load(work, work.resolve("none"),
-        Map.of(), Map.of("libra.server.port", "0", "libra.work-dir", work.toString())), spark)) {
+        Map.of(), Map.of("libra.server.port", "0", "libra.work-dir", work.toString())), spark);
+        LibraServer oneEndpoint = LibraServer.start(LibraConfig.load(work1,
+            work1.resolve("none"), Map.of(), Map.of("libra.server.port", "0",
+                "libra.work-dir", work1.toString(), "libra.results.max-endpoints", "1")), spark)) {
       Map<String, JdbcDrivers.Connector> drivers = new LinkedHashMap<>();
       drivers.put("arrow-18.3.0", JdbcDrivers.arrow(server.port()));
       drivers.put("libra", JdbcDrivers.libra(home, server.port()));
+      // The same driver against a gateway that answers every result with one endpoint.
+      drivers.put("libra-1-endpoint", JdbcDrivers.libra(home, oneEndpoint.port()));
       if (baseline != null) {
         URLClassLoader loader = new URLClassLoader(new URL[] {baseline.toUri().toURL()},
             ClassLoader.getPlatformClassLoader());

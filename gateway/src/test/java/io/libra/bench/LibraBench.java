@@ -139,6 +139,12 @@ public final class LibraBench {
     double connectSecs = Double.parseDouble(connect.get("median_s"));
     Map<String, PythonClients.Result> python = PythonClients.fetch(port, connectUrl, sql, runs);
     long rows = jdbc.rows();
+    for (Map.Entry<String, FetchPaths.Measure> e : measured.entrySet()) {
+      if (e.getValue().rows() != rows && e.getValue().rows() != 0) { // in-process counts bytes
+        throw new IllegalStateException(e.getKey() + " read " + e.getValue().rows()
+            + " rows, Libra JDBC " + rows);
+      }
+    }
     double mb = inProcess.bytes() / 1e6;
     System.out.println(sql);
     row("  in-process Arrow, Libra's converter (reference)", rows, mb, inProcess.seconds(),
@@ -158,8 +164,8 @@ public final class LibraBench {
       PythonClients.Result adbc = python.get("adbc");
       PythonClients.Result pyarrow = python.get("pyarrow");
       PythonClients.Result pyspark = python.get("pyspark");
-      System.out.println("  Python clients into a pyarrow Table (interleaved; server heap peak"
-          + " while each read: live after GC / used):");
+      System.out.println("  Python clients into a pyarrow Table (interleaved; server heap used,"
+          + " peak while each read):");
       row("    Spark Connect, pyspark toArrow() (" + heap(pyspark) + ")", rows, mb,
           pyspark.medianSeconds(), inProcess.seconds());
       row("    Libra ADBC fetch_arrow_table() (" + heap(adbc) + ")",
@@ -203,9 +209,6 @@ public final class LibraBench {
       m.put("server_heap_peak_mib", Map.of("adbc", adbc.peakHeapBytes() >> 20,
           "pyarrow", python.get("pyarrow").peakHeapBytes() >> 20,
           "pyspark_connect", pyspark.peakHeapBytes() >> 20));
-      m.put("server_heap_after_gc_peak_mib", Map.of("adbc", adbc.peakAfterGcBytes() >> 20,
-          "pyarrow", python.get("pyarrow").peakAfterGcBytes() >> 20,
-          "pyspark_connect", pyspark.peakAfterGcBytes() >> 20));
     }
     m.put("jdbc_vs_spark_connect", round3(connectSecs / jdbc.seconds()));
     m.put("jdbc_vs_in_process", round3(inProcess.seconds() / jdbc.seconds()));
@@ -263,10 +266,9 @@ public final class LibraBench {
         mb / secs, refSecs / secs);
   }
 
-  /** "live 123 / used 4567 MiB": the peaks of heap after GC and heap used while it read. */
+  /** "heap 4567 MiB": the peak heap used while it read. */
   private static String heap(PythonClients.Result r) {
-    return "live " + (r.peakAfterGcBytes() < 0 ? "?" : Long.toString(r.peakAfterGcBytes() >> 20))
-        + " / used " + (r.peakHeapBytes() >> 20) + " MiB";
+    return "heap " + (r.peakHeapBytes() >> 20) + " MiB";
   }
 
   private static double round3(double v) {

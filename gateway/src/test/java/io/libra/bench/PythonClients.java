@@ -15,20 +15,14 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The Python clients of the large fetch ({@code python-tests/bench_python_clients.py}): Libra
  * through ADBC and raw pyarrow.flight, Spark Connect through pyspark's Connect client
- * ({@code toArrow()}), interleaved in one Python process. While each client reads, this JVM
- * records two peaks of the server heap — both servers share this JVM, so they are what that
- * client's server path needed: the heap used, sampled every 10 ms
- * ({@link MemoryMXBean#getHeapMemoryUsage()}, garbage not yet collected included, so it mostly
- * shows how fast a path allocates), and the heap still used after each garbage collection
- * ({@code GarbageCollectionNotificationInfo}'s usage after GC, all heap pools): the live data the
- * path holds.
+ * ({@code toArrow()}), interleaved in one Python process. While each client reads, a sampler here
+ * (every 10 ms, {@link MemoryMXBean#getHeapMemoryUsage()}) records the server JVM's peak heap
+ * used — both servers share this JVM, so the peak during a client's fetch is the heap that
+ * client's server path needed (garbage not yet collected included).
  */
 final class PythonClients {
-  /**
-   * One client's figures: rows read, median seconds, peak heap used and peak heap used after a
-   * GC while it read, in bytes (-1: no GC ran).
-   */
-  record Result(long rows, double medianSeconds, long peakHeapBytes, long peakAfterGcBytes) {}
+  /** One client's figures: rows read, median seconds, peak heap used in bytes while it read. */
+  record Result(long rows, double medianSeconds, long peakHeapBytes) {}
 
   private PythonClients() {}
 
@@ -66,29 +60,6 @@ final class PythonClients {
     }, "bench-heap-sampler");
     sampler.setDaemon(true);
     sampler.start();
-    Map<String, Long> afterGc = new java.util.concurrent.ConcurrentHashMap<>();
-    javax.management.NotificationListener onGc = (n, handback) -> {
-      String client = current.get();
-      if (client == null || !n.getType().equals(com.sun.management.GarbageCollectionNotificationInfo
-          .GARBAGE_COLLECTION_NOTIFICATION)) {
-        return;
-      }
-      long used = 0;
-      for (java.lang.management.MemoryUsage u : com.sun.management.GarbageCollectionNotificationInfo
-          .from((javax.management.openmbean.CompositeData) n.getUserData()).getGcInfo()
-          .getMemoryUsageAfterGc().values()) {
-        used += u.getUsed();
-      }
-      afterGc.merge(client, used, Math::max);
-    };
-    java.util.List<javax.management.NotificationEmitter> emitters = new java.util.ArrayList<>();
-    for (java.lang.management.GarbageCollectorMXBean gc
-        : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (gc instanceof javax.management.NotificationEmitter e) {
-        e.addNotificationListener(onGc, null, null);
-        emitters.add(e);
-      }
-    }
     StringBuilder log = new StringBuilder();
     Map<String, Result> results = new LinkedHashMap<>();
     try (BufferedReader out = new BufferedReader(
@@ -103,21 +74,13 @@ final class PythonClients {
           Map<String, String> r = ConnectClient.parseResult(line);
           String client = r.get("client");
           results.put(client, new Result(Long.parseLong(r.get("rows")),
-              Double.parseDouble(r.get("median_s")), peaks.getOrDefault(client, -1L),
-              afterGc.getOrDefault(client, -1L)));
+              Double.parseDouble(r.get("median_s")), peaks.getOrDefault(client, -1L)));
         } else {
           log.append(line).append('\n');
         }
       }
     } finally {
       sampler.interrupt();
-      for (javax.management.NotificationEmitter e : emitters) {
-        try {
-          e.removeNotificationListener(onGc);
-        } catch (javax.management.ListenerNotFoundException ignored) {
-          // not registered
-        }
-      }
     }
     if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0 || results.isEmpty()) {
       throw new IllegalStateException("Python clients failed:\n" + log);
