@@ -35,6 +35,21 @@ final class EndpointReads {
     return taken.length;
   }
 
+  /**
+   * The endpoint index of a ticket handle's part after {@code /}, or -1 unless it is written the
+   * one way the FlightInfo writes it (ASCII digits, no sign, no leading zero): a ticket names one
+   * endpoint by one spelling only.
+   */
+  static int parseIndex(String text) {
+    if (!CANONICAL_INDEX.matcher(text).matches()) {
+      return -1;
+    }
+    return Integer.parseInt(text);
+  }
+
+  private static final java.util.regex.Pattern CANONICAL_INDEX =
+      java.util.regex.Pattern.compile("0|[1-9][0-9]{0,8}");
+
   /** Takes endpoint {@code index}; false when it does not exist or was taken already. */
   synchronized boolean take(int index) {
     if (index < 0 || index >= taken.length || taken[index]) {

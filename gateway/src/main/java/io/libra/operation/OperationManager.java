@@ -148,24 +148,26 @@ public final class OperationManager implements AutoCloseable {
    * @throws AdmissionException when a concurrency limit is reached
    */
   private Runnable admit(Operation op) throws InterruptedException {
-    Semaphore mine = runningPerUser.computeIfAbsent(op.user(),
-        u -> new Semaphore(limits.maxConcurrentPerUser()));
-    if (!mine.tryAcquire(limits.admissionWaitMillis(), TimeUnit.MILLISECONDS)) {
-      throw rejected("libra.operations.max-concurrent-per-user", "user '" + op.user()
-          + "' already runs "
-          + limits.maxConcurrentPerUser() + " statements (libra.operations.max-concurrent-per-user);"
-          + " wait for one to finish or cancel one, then retry");
-    }
+    // The gateway's limit first: without authentication every client is one user whose limit
+    // equals it, and the rejection must name the setting that was set.
     Semaphore slot = slots;
     if (!slots.tryAcquire(limits.admissionWaitMillis(), TimeUnit.MILLISECONDS)) {
       if (isAdmin.test(op.user()) && adminReserve.tryAcquire()) {
         slot = adminReserve;
       } else {
-        mine.release();
         throw rejected("libra.operations.max-concurrent", "the gateway already runs "
             + limits.maxConcurrent()
             + " statements (libra.operations.max-concurrent); retry later");
       }
+    }
+    Semaphore mine = runningPerUser.computeIfAbsent(op.user(),
+        u -> new Semaphore(limits.maxConcurrentPerUser()));
+    if (!mine.tryAcquire(limits.admissionWaitMillis(), TimeUnit.MILLISECONDS)) {
+      slot.release();
+      throw rejected("libra.operations.max-concurrent-per-user", "user '" + op.user()
+          + "' already runs "
+          + limits.maxConcurrentPerUser() + " statements (libra.operations.max-concurrent-per-user);"
+          + " wait for one to finish or cancel one, then retry");
     }
     Semaphore taken = slot;
     return () -> {

@@ -69,12 +69,7 @@ public final class PendingQueryRegistry {
       return q;
     }
     String id = handle.substring(0, slash);
-    int index;
-    try {
-      index = Integer.parseInt(handle.substring(slash + 1));
-    } catch (NumberFormatException e) {
-      throw new HandleNotFoundException("ticket", handle);
-    }
+    int index = EndpointReads.parseIndex(handle.substring(slash + 1));
     PendingQuery q = pending.getIfPresent(id);
     if (q == null || q.reads().count() == 1 || !q.reads().take(index)) {
       throw new HandleNotFoundException("ticket", handle);
@@ -101,12 +96,7 @@ public final class PendingQueryRegistry {
       throw new HandleNotFoundException("ticket", handle);
     }
     if (slash >= 0) {
-      int index;
-      try {
-        index = Integer.parseInt(handle.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        throw new HandleNotFoundException("ticket", handle);
-      }
+      int index = EndpointReads.parseIndex(handle.substring(slash + 1));
       if (!q.reads().isUnread(index)) {
         throw new HandleNotFoundException("ticket", handle);
       }

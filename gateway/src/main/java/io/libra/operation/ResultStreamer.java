@@ -1,6 +1,7 @@
 package io.libra.operation;
 
 import io.libra.results.ArrowResultStream;
+import java.util.concurrent.CancellationException;
 import io.libra.results.ResultSink;
 import io.libra.session.ClientSession;
 import org.apache.arrow.memory.BufferAllocator;
@@ -40,13 +41,21 @@ final class ResultStreamer {
       return runner.execute(streamCtx, op, body(query, sink, null, 0));
     }
     // One endpoint of several: a step of its own; the statement completes with the last.
-    int endpoint = Integer.parseInt(ticketId.substring(ticketId.indexOf('/') + 1));
+    int endpoint = EndpointReads.parseIndex(ticketId.substring(ticketId.indexOf('/') + 1));
     boolean[] last = new boolean[1];
     long rows;
     try {
       rows = runner.step(streamCtx, op, body(query, sink, null, endpoint, last));
     } catch (Throwable t) {
+      Throwable first = op.failure();
       op.abortSteps("another endpoint of its result failed: " + t.getMessage());
+      if (first != null && first != t && !(first instanceof CancellationException)) {
+        // This endpoint was stopped because another one failed: say so, not "interrupted".
+        CancellationException c = new CancellationException("statement " + op.publicId()
+            + " failed in another endpoint of its result: " + first.getMessage());
+        c.initCause(t);
+        throw c;
+      }
       throw t;
     }
     if (last[0]) {

@@ -145,7 +145,8 @@ public final class ArrowResultStream {
    * top-level sort (Arrow's JDBC driver 18.x returns the rows of several endpoints in the order
    * they arrive, which would lose the sort; the result is {@code ordered}), else one per
    * {@code bytes-per-endpoint} up to {@code libra.results.max-endpoints} (0: the SparkContext's
-   * default parallelism). Runs Spark's optimizer, no job.
+   * default parallelism) and the physical plan's partition count when it knows one. Runs Spark's
+   * optimizer and planner, no job.
    */
   public ResultPartitions partitionsOf(Dataset<Row> dataset) {
     QueryExecution qe = dataset.queryExecution();
@@ -159,7 +160,19 @@ public final class ArrowResultStream {
     if (estimate < 2 * settings.bytesPerEndpoint()) { // -1: no trusted estimate
       return ResultPartitions.single();
     }
-    return ResultPartitions.of((int) Math.min(max, estimate / settings.bytesPerEndpoint()), false);
+    int endpoints = (int) Math.min(max, estimate / settings.bytesPerEndpoint());
+    // The physical plan's partitioning, when it knows the count (a limit, a global window, a
+    // one-slice range: one partition), caps the endpoints; AQE may still coalesce at run time.
+    int known = 0;
+    try {
+      known = qe.executedPlan().outputPartitioning().numPartitions();
+    } catch (RuntimeException e) {
+      // planning fails the same way when the stream runs, with the error the client should see
+    }
+    if (known > 0) {
+      endpoints = Math.min(endpoints, known);
+    }
+    return endpoints <= 1 ? ResultPartitions.single() : ResultPartitions.of(endpoints, false);
   }
 
   /** What the stream needs from the operation it belongs to. */

@@ -7,7 +7,7 @@ import scala.runtime.AbstractFunction1;
 /**
  * How one query result is split into the endpoints of its FlightInfo: {@code endpoints}
  * contiguous groups of its partitions, endpoint {@code i} of {@code n} reading partitions
- * {@code [i·P/n, (i+1)·P/n)} of the {@code P} the plan has when it runs, so the endpoints read in
+ * {@code [⌈i·P/n⌉, ⌈(i+1)·P/n⌉)} of the {@code P} the plan has when it runs, so the endpoints read in
  * order give the partitions in order. The partitions' Arrow payloads ({@link ArrowBatchRdd}) are
  * planned once, by the first endpoint read, and shared by all (a shuffle the plan needs runs
  * once). {@code ordered} says the result's order is its query's (a top-level sort): FlightInfo's
@@ -54,9 +54,12 @@ public final class ResultPartitions {
     return payloads;
   }
 
-  /** First partition of endpoint {@code index} among {@code partitions}. */
+  /**
+   * First partition of endpoint {@code index} among {@code partitions}: {@code ⌈index·P/n⌉}, so
+   * with fewer partitions than endpoints the first endpoints get them and the last are empty.
+   */
   static int firstPartition(int partitions, int index, int endpoints) {
-    return (int) ((long) partitions * index / endpoints);
+    return (int) (((long) partitions * index + endpoints - 1) / endpoints);
   }
 
   /**

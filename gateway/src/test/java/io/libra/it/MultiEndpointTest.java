@@ -175,6 +175,13 @@ class MultiEndpointTest {
         .setStatementHandle(com.google.protobuf.ByteString.copyFromUtf8(
             handle.substring(0, handle.indexOf('/')) + "/4")).build()).toByteArray());
     assertNotFound(() -> drain(beyond));
+    // An endpoint has one spelling: no sign, leading zero or non-ASCII digit reads it.
+    for (String forged : new String[] {"00", "+1", "\u0663", "\uff12", "-0", "1/2", ""}) {
+      Ticket t = new Ticket(com.google.protobuf.Any.pack(TicketStatementQuery.newBuilder()
+          .setStatementHandle(com.google.protobuf.ByteString.copyFromUtf8(
+              handle.substring(0, handle.indexOf('/') + 1) + forged)).build()).toByteArray());
+      assertNotFound(() -> drain(t));
+    }
     for (FlightEndpoint e : info.getEndpoints()) {
       assertEquals(ROWS / 4, read(sql, e).ids().size());
     }
@@ -204,6 +211,14 @@ class MultiEndpointTest {
     Part p = read(sql, sorted.getEndpoints().get(0));
     assertEquals(ROWS, p.ids().size());
     assertEquals(ROWS - 1, (long) p.ids().get(0));
+    // A plan whose partition count is known caps the endpoints: a limit or one slice is one.
+    FlightInfo limited = sql.execute(SQL + " LIMIT 300000");
+    assertEquals(1, limited.getEndpoints().size());
+    assertEquals(300_000, read(sql, limited.getEndpoints().get(0)).ids().size());
+    FlightInfo twoSlices = sql.execute(SQL.replace(", 1, 8)", ", 1, 2)"));
+    assertEquals(2, twoSlices.getEndpoints().size());
+    assertEquals(ROWS / 2, read(sql, twoSlices.getEndpoints().get(0)).ids().size());
+    assertEquals(ROWS / 2, read(sql, twoSlices.getEndpoints().get(1)).ids().size());
     FlightInfo small = sql.execute("SELECT 1 AS id, 1.5D AS d, 'x' AS s");
     assertEquals(1, small.getEndpoints().size());
     assertFalse(small.getOrdered());
