@@ -75,6 +75,7 @@ public final class FetchProfile {
     // compiled code and makes the measured fetch pay seconds of JIT compilation again.
     Recording recording = new Recording(Configuration.getConfiguration("profile"));
     recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
+    recording.enable("jdk.Compilation").withThreshold(Duration.ZERO);
     recording.start();
     try (LibraServer server = LibraServer.start(config, engine.rootSession())) {
       Process p = new ProcessBuilder(python, script.toString(),
@@ -247,6 +248,7 @@ public final class FetchProfile {
     Map<String, Map<String, Integer>> samples = new TreeMap<>();
     Map<String, Integer> groupSamples = new HashMap<>();
     double gcPauses = 0;
+    Map<String, double[]> compiled = new HashMap<>(); // by code: {seconds, methods}
     for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
       if (e.getStartTime().isBefore(from) || e.getStartTime().isAfter(to)) {
         continue; // the warm-up fetches
@@ -261,6 +263,12 @@ public final class FetchProfile {
         groupSamples.merge(group, 1, Integer::sum);
       } else if (type.equals("jdk.GarbageCollection")) {
         gcPauses += e.getDuration("sumOfPauses").toNanos() / 1e9;
+      } else if (type.equals("jdk.Compilation")) {
+        jdk.jfr.consumer.RecordedMethod m = e.getValue("method");
+        String owner = m == null || m.getType() == null ? "?" : m.getType().getName();
+        double[] c = compiled.computeIfAbsent(codeOf(owner), k -> new double[2]);
+        c[0] += e.getDuration().toNanos() / 1e9;
+        c[1]++;
       }
     }
     double threadsTotal = groups.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -286,5 +294,26 @@ public final class FetchProfile {
         + " native threads)", Math.max(0, processCpu - threadsTotal - jvmTotal));
     System.out.printf(Locale.ROOT, "%-70s %8.2f%n", "GC pauses (wall, jdk.GarbageCollection)",
         gcPauses);
+    System.out.printf(Locale.ROOT, "%-70s %8s%n", "JIT compilations during the fetch"
+        + " (jdk.Compilation: seconds, methods)", "seconds");
+    compiled.entrySet().stream()
+        .sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(8)
+        .forEach(c -> System.out.printf(Locale.ROOT, "  %-60s %7.0f %8.2f%n", c.getKey(),
+            c.getValue()[1], c.getValue()[0]));
+  }
+
+  /** Whose code a compiled method is, by the package of its class. */
+  static String codeOf(String owner) {
+    if (owner.contains("GeneratedClass") || owner.contains("GeneratedIterator")) {
+      return "Spark's generated code (this query's classes)";
+    }
+    String[] prefixes = {"io.libra.", "org.apache.arrow.", "org.apache.spark.sql.",
+        "org.apache.spark.", "io.grpc.", "io.netty.", "scala.", "java.", "jdk.", "sun."};
+    for (String p : prefixes) {
+      if (owner.startsWith(p)) {
+        return p + "*";
+      }
+    }
+    return owner.contains(".") ? owner.substring(0, owner.lastIndexOf('.')) : owner;
   }
 }
