@@ -175,7 +175,7 @@ public final class PartitionPrefetcher implements PayloadSource {
       if (nextBlock < current.length) {
         ResultBlocks.BlockRef ref = current[nextBlock];
         current[nextBlock++] = null;
-        take(ResultBlocks.fetch(ref));
+        take(fetch(ref));
         bufferedBytes.addAndGet(-ref.bytes());
         submitAhead();
         continue;
@@ -279,11 +279,34 @@ public final class PartitionPrefetcher implements PayloadSource {
     pollMillis = Math.min(MAX_POLL_MILLIS, pollMillis * 2);
     ResultBlocks.BlockRef early = ResultBlocks.stored(streamId, reading, nextBlock);
     if (early != null) {
-      readWhileRunning(reading, take(ResultBlocks.fetch(early)));
+      readWhileRunning(reading, take(fetch(early)));
       nextBlock++;
       pollMillis = 1;
     }
     return false;
+  }
+
+  /**
+   * Fetches a block of the partition being read. A block that is gone because its job failed
+   * (a failing task's job is cancelled, and its tasks' blocks go with them) reports the job's
+   * failure — the error the client should see — once the job says so (within 5 s).
+   */
+  private List<byte[]> fetch(ResultBlocks.BlockRef ref) throws Exception {
+    try {
+      return ResultBlocks.fetch(ref);
+    } catch (java.io.IOException gone) {
+      SimpleFutureAction<BoxedUnit> action = actions.get(reading);
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (!action.isCompleted() && System.nanoTime() < deadline) {
+        synchronized (arrivals) {
+          arrivals.wait(5);
+        }
+      }
+      if (action.isCompleted()) {
+        action.get(); // throws the job's failure
+      }
+      throw gone;
+    }
   }
 
   /** Queues a block's payloads; returns its stored size (as {@link ResultBlocks.BlockRef#bytes}). */

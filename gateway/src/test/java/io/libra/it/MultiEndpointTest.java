@@ -116,6 +116,26 @@ class MultiEndpointTest {
     return server.operation(handle.substring(0, handle.indexOf('/')));
   }
 
+  /** Waits (bounded) until no Libra result block is stored anywhere, and asserts it. */
+  static void assertNoResultBlocks() throws Exception {
+    org.apache.spark.SparkContext sc = TestGateway.get().spark.sparkContext();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    scala.collection.immutable.Seq<org.apache.spark.storage.BlockId> left;
+    do {
+      left = sc.env().blockManager().master().getMatchingBlockIds(
+          new scala.runtime.AbstractFunction1<org.apache.spark.storage.BlockId, Object>() {
+            @Override
+            public Object apply(org.apache.spark.storage.BlockId id) {
+              return id.name().startsWith("test_libra_");
+            }
+          }, true);
+      if (!left.isEmpty()) {
+        Thread.sleep(50);
+      }
+    } while (!left.isEmpty() && System.nanoTime() < deadline);
+    assertTrue(left.isEmpty(), "result blocks left in the BlockManager: " + left);
+  }
+
   private static void awaitClosed(Operation op, OperationState expected) throws Exception {
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (op.finalState() == null && System.nanoTime() < deadline) {
@@ -279,20 +299,47 @@ class MultiEndpointTest {
 
   @Test
   void oneEndpointFailingFailsTheStatementAndStopsTheOthers() throws Exception {
-    // id 350,000 is in endpoint 3's partitions only.
-    FlightInfo info = sql.execute("SELECT CAST(IF(id = 350000, raise_error('endpoint three'), id)"
-        + " AS BIGINT) AS id, id * 1.5D AS d, CAST(id AS STRING) AS s FROM range(0, " + ROWS
-        + ", 1, 8)");
-    assertEquals(4, info.getEndpoints().size());
-    Operation op = operationOf(info);
-    FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
-        () -> read(sql, info.getEndpoints().get(3)));
-    assertTrue(e.getMessage().contains("endpoint three"), e.getMessage());
-    awaitClosed(op, OperationState.FAILED);
-    FlightRuntimeException other = assertThrows(FlightRuntimeException.class,
-        () -> read(sql, info.getEndpoints().get(0)));
-    assertEquals(CallStatus.CANCELLED.code(), other.status().code(), other.getMessage());
+    // id 350,000 starts partition 7, read by endpoint 3 only, with partition 6 in the same job:
+    // its blocks may vanish with the failing job while they are read, and the client must still
+    // see the failure's own error. Ten times, for the race.
+    for (int round = 0; round < 10; round++) {
+      FlightInfo info = sql.execute("SELECT CAST(IF(id = 350000, raise_error('endpoint three'),"
+          + " id) AS BIGINT) AS id, id * 1.5D AS d, CAST(id AS STRING) AS s FROM range(0, "
+          + ROWS + ", 1, 8)");
+      assertEquals(4, info.getEndpoints().size());
+      Operation op = operationOf(info);
+      FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
+          () -> read(sql, info.getEndpoints().get(3)));
+      assertTrue(e.getMessage().contains("endpoint three"), "round " + round + ": "
+          + e.getMessage());
+      assertEquals(CallStatus.INVALID_ARGUMENT.code(), e.status().code(), e.getMessage());
+      awaitClosed(op, OperationState.FAILED);
+      FlightRuntimeException other = assertThrows(FlightRuntimeException.class,
+          () -> read(sql, info.getEndpoints().get(0)));
+      assertEquals(CallStatus.CANCELLED.code(), other.status().code(), other.getMessage());
+    }
     TestGateway.awaitAllocatorReleased(server);
+    assertNoResultBlocks();
+  }
+
+  @Test
+  void aJobFailingWhileItsBlocksAreReadReportsItsOwnError() throws Exception {
+    // Endpoint 3 reads partitions 6 and 7 in one job: partition 7 fails at its last row while
+    // partition 6's blocks (wide rows: several blocks) are being read. The failing job drops
+    // them; the client must get the failure, not "result block ... is gone".
+    String sqlText = "SELECT IF(id = " + (ROWS - 1) + ", raise_error('late failure'),"
+        + " repeat(CAST(id AS STRING), 60)) AS s FROM range(0, " + ROWS + ", 1, 8)";
+    for (int round = 0; round < 5; round++) {
+      FlightInfo info = sql.execute(sqlText);
+      assertEquals(4, info.getEndpoints().size());
+      FlightRuntimeException e = assertThrows(FlightRuntimeException.class,
+          () -> drain(info.getEndpoints().get(3).getTicket()));
+      assertTrue(e.getMessage().contains("late failure"), "round " + round + ": "
+          + e.getMessage());
+      awaitClosed(operationOf(info), OperationState.FAILED);
+    }
+    TestGateway.awaitAllocatorReleased(server);
+    assertNoResultBlocks();
   }
 
   @Test
