@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -474,7 +473,7 @@ public final class PartitionPrefetcher implements PayloadSource {
     if (refs == null || from >= refs.length) {
       return;
     }
-    ForkJoinPool.commonPool().execute(() -> {
+    ResultBlocks.REMOVER.execute(() -> {
       for (int i = from; i < refs.length; i++) {
         if (refs[i] != null) {
           ResultBlocks.remove(refs[i]);

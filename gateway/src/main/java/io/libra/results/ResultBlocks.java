@@ -39,6 +39,25 @@ import scala.runtime.AbstractFunction1;
  * well as the driver's memory).
  */
 final class ResultBlocks {
+  /**
+   * Removes blocks off the threads that let go of them (Spark's scheduler thread, a killed task's
+   * interrupted thread, a reader): each removal asks the BlockManagerMaster and waits, so it runs
+   * here, not on the common ForkJoinPool (one thread on two cores, shared with any blocking
+   * caller). Two daemon threads, idle ones ending after 30 s.
+   */
+  static final java.util.concurrent.ThreadPoolExecutor REMOVER;
+
+  static {
+    REMOVER = new java.util.concurrent.ThreadPoolExecutor(2, 2, 30,
+        java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "libra-result-block-remover");
+          t.setDaemon(true);
+          return t;
+        });
+    REMOVER.allowCoreThreadTimeOut(true);
+  }
+
   private ResultBlocks() {}
 
   /**
@@ -128,7 +147,7 @@ final class ResultBlocks {
           // Blocks grow from FIRST_BLOCK_BYTES to blockBytes: the first is ready early.
           long target = Math.min(blockBytes, FIRST_BLOCK_BYTES << Math.min(refs.size(), 20));
           if (buffer.size() >= target) {
-            refs.add(put(bm, tc, refs, buffer, payloads));
+            put(bm, tc, refs, buffer, payloads);
             buffer.reset();
             payloads = 0;
           }
@@ -137,7 +156,7 @@ final class ResultBlocks {
           // A small partition (SELECT 1, an aggregate): back in the task result, no block.
           refs.add(new BlockRef(null, buffer.size(), payloads, buffer.toByteArray()));
         } else if (payloads > 0) {
-          refs.add(put(bm, tc, refs, buffer, payloads));
+          put(bm, tc, refs, buffer, payloads);
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -152,7 +171,7 @@ final class ResultBlocks {
      */
     private static void removeStored(BlockManager bm, List<BlockRef> refs) {
       List<BlockRef> stored = List.copyOf(refs);
-      java.util.concurrent.ForkJoinPool.commonPool().execute(() -> {
+      REMOVER.execute(() -> {
         for (BlockRef r : stored) {
           try {
             bm.removeBlock(BlockId.apply(r.name()), true);
@@ -164,7 +183,10 @@ final class ResultBlocks {
       });
     }
 
-    /** Stores the buffer as block {@code n}, once the spill budget has room for it. */
+    /**
+     * Stores the buffer as block {@code n} (listed in {@code refs} first), once the spill budget
+     * has room for it.
+     */
     private BlockRef put(BlockManager bm, TaskContext tc, List<BlockRef> refs,
         ByteArrayOutputStream buffer, int payloads) {
       int n = refs.size();
@@ -172,12 +194,16 @@ final class ResultBlocks {
           n));
       budget.awaitRoom(tc, bm, refs, buffer.size());
       byte[] bytes = buffer.toByteArray();
+      BlockRef ref = new BlockRef(id.name(), bytes.length, payloads);
+      // Listed before it is stored: a task killed while putBytes reports the block to the master
+      // (an interrupt aborts that ask after the block is stored) must still remove it.
+      refs.add(ref);
       if (!bm.putBytes(id, new ChunkedByteBuffer(ByteBuffer.wrap(bytes)),
           level, true, ClassTag$.MODULE$.apply(byte[].class))) {
         throw new IllegalStateException("the executor could not store result block " + id);
       }
       SpillBudget.stored(id, bytes.length);
-      return new BlockRef(id.name(), bytes.length, payloads);
+      return ref;
     }
   }
 
