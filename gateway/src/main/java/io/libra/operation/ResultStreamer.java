@@ -1,9 +1,9 @@
 package io.libra.operation;
 
 import io.libra.results.ArrowResultStream;
-import java.util.concurrent.CancellationException;
 import io.libra.results.ResultSink;
 import io.libra.session.ClientSession;
+import java.util.concurrent.CancellationException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.slf4j.Logger;

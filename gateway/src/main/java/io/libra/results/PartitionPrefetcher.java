@@ -504,5 +504,12 @@ public final class PartitionPrefetcher implements PayloadSource {
       removeLater(results.getAndSet(i, null), 0);
     }
     bufferedBytes.set(0);
+    java.util.Set<Integer> jobs = new java.util.LinkedHashSet<>();
+    for (SimpleFutureAction<BoxedUnit> a : actions) {
+      for (Object id : CollectionConverters.asJava(a.jobIds())) {
+        jobs.add((Integer) id);
+      }
+    }
+    ResultBlocks.sweepAfterTasks(sc, List.copyOf(jobs), streamId);
   }
 }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.storage.BlockData;
@@ -236,6 +237,53 @@ final class ResultBlocks {
       remote.foreach(b -> { b.dispose(); return null; });
       bm.master().removeBlock(id);
     }
+  }
+
+  /**
+   * Removes every block of stream {@code streamId} still stored once the tasks of its jobs have
+   * ended (bounded by 60 s): a task that finished after its job failed or was cancelled stored
+   * its blocks, but Spark drops its result, so no reader learns of them. Runs on
+   * {@link #REMOVER}.
+   */
+  static void sweepAfterTasks(SparkContext sc, List<Integer> jobIds, String streamId) {
+    REMOVER.execute(() -> {
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      org.apache.spark.SparkStatusTracker tracker = sc.statusTracker();
+      try {
+        for (int job : jobIds) {
+          while (System.nanoTime() < deadline && hasActiveTasks(tracker, job)) {
+            Thread.sleep(50);
+          }
+        }
+        String prefix = "test_" + blockName(streamId, 0, 0, 0).replaceAll("0_0_0$", "");
+        scala.collection.immutable.Seq<BlockId> left = sc.env().blockManager().master()
+            .getMatchingBlockIds(new scala.runtime.AbstractFunction1<BlockId, Object>() {
+              @Override
+              public Object apply(BlockId id) {
+                return id.name().startsWith(prefix);
+              }
+            }, false);
+        scala.jdk.javaapi.CollectionConverters.asJava(left)
+            .forEach(id -> sc.env().blockManager().master().removeBlock(id));
+      } catch (Throwable e) { // Scala code may throw checked exceptions undeclared
+        org.slf4j.LoggerFactory.getLogger(ResultBlocks.class)
+            .warn("could not sweep the result blocks of stream {}: {}", streamId, e.toString());
+      }
+    });
+  }
+
+  private static boolean hasActiveTasks(org.apache.spark.SparkStatusTracker tracker, int job) {
+    Option<org.apache.spark.SparkJobInfo> info = tracker.getJobInfo(job);
+    if (info.isEmpty()) {
+      return false;
+    }
+    for (int stage : info.get().stageIds()) {
+      Option<org.apache.spark.SparkStageInfo> st = tracker.getStageInfo(stage);
+      if (st.isDefined() && st.get().numActiveTasks() > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Removes a block without reading it (a stream that ended early). */

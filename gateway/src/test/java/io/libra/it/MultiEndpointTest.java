@@ -116,26 +116,6 @@ class MultiEndpointTest {
     return server.operation(handle.substring(0, handle.indexOf('/')));
   }
 
-  /** Waits (bounded) until no Libra result block is stored anywhere, and asserts it. */
-  static void assertNoResultBlocks() throws Exception {
-    org.apache.spark.SparkContext sc = TestGateway.get().spark.sparkContext();
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    scala.collection.immutable.Seq<org.apache.spark.storage.BlockId> left;
-    do {
-      left = sc.env().blockManager().master().getMatchingBlockIds(
-          new scala.runtime.AbstractFunction1<org.apache.spark.storage.BlockId, Object>() {
-            @Override
-            public Object apply(org.apache.spark.storage.BlockId id) {
-              return id.name().startsWith("test_libra_");
-            }
-          }, true);
-      if (!left.isEmpty()) {
-        Thread.sleep(50);
-      }
-    } while (!left.isEmpty() && System.nanoTime() < deadline);
-    assertTrue(left.isEmpty(), "result blocks left in the BlockManager: " + left);
-  }
-
   private static void awaitClosed(Operation op, OperationState expected) throws Exception {
     long deadline = System.nanoTime() + 20_000_000_000L;
     while (op.finalState() == null && System.nanoTime() < deadline) {
@@ -319,7 +299,7 @@ class MultiEndpointTest {
       assertEquals(CallStatus.CANCELLED.code(), other.status().code(), other.getMessage());
     }
     TestGateway.awaitAllocatorReleased(server);
-    assertNoResultBlocks();
+    TestGateway.assertNoResultBlocks(TestGateway.get().spark.sparkContext());
   }
 
   @Test
@@ -339,7 +319,7 @@ class MultiEndpointTest {
       awaitClosed(operationOf(info), OperationState.FAILED);
     }
     TestGateway.awaitAllocatorReleased(server);
-    assertNoResultBlocks();
+    TestGateway.assertNoResultBlocks(TestGateway.get().spark.sparkContext());
   }
 
   @Test

@@ -96,4 +96,25 @@ public final class TestGateway {
   public Connection connect() throws Exception {
     return DriverManager.getConnection(jdbcUrl());
   }
+
+  /** Waits (bounded) until no Libra result block is stored anywhere, and asserts it. */
+  public static void assertNoResultBlocks(org.apache.spark.SparkContext sc)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    scala.collection.immutable.Seq<org.apache.spark.storage.BlockId> left;
+    do {
+      left = sc.env().blockManager().master().getMatchingBlockIds(
+          new scala.runtime.AbstractFunction1<org.apache.spark.storage.BlockId, Object>() {
+            @Override
+            public Object apply(org.apache.spark.storage.BlockId id) {
+              return id.name().startsWith("test_libra_");
+            }
+          }, true);
+      if (!left.isEmpty()) {
+        Thread.sleep(50);
+      }
+    } while (!left.isEmpty() && System.nanoTime() < deadline);
+    org.junit.jupiter.api.Assertions.assertTrue(left.isEmpty(),
+        "result blocks left in the BlockManager: " + left);
+  }
 }

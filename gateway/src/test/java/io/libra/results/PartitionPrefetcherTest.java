@@ -58,7 +58,7 @@ class PartitionPrefetcherTest {
           "peak " + p.peakBufferedBytes());
       assertTrue(p.peakBufferedBytes() >= 2L * 2 * PAYLOAD, "look-ahead did run ahead");
     }
-    assertNoResultBlocks(sc);
+    io.libra.it.TestGateway.assertNoResultBlocks(sc);
   }
 
   @Test
@@ -78,7 +78,7 @@ class PartitionPrefetcherTest {
       assertTrue(p.peakBufferedBytes() > budget / 2, "it did prefetch within the budget");
       assertTrue(p.peakFetchedBytes() <= 2L * (PAYLOAD + 4), "one block at a time");
     }
-    assertNoResultBlocks(sc);
+    io.libra.it.TestGateway.assertNoResultBlocks(sc);
   }
 
   @Test
@@ -112,7 +112,7 @@ class PartitionPrefetcherTest {
       assertTrue(p.peakBufferedBytes() <= budget, "peak " + p.peakBufferedBytes());
       assertTrue(p.peakBufferedBytes() >= 2L * size, "it prefetched: " + p.peakBufferedBytes());
     }
-    assertNoResultBlocks(sc);
+    io.libra.it.TestGateway.assertNoResultBlocks(sc);
   }
 
   /** Released by the reader once it has the first payload of a partition still being computed. */
@@ -166,7 +166,7 @@ class PartitionPrefetcherTest {
       // The block read while the task ran never counts as stored and unread (the budget's measure).
       assertTrue(p.peakBufferedBytes() <= 3L * (PAYLOAD + 4), "stored " + p.peakBufferedBytes());
     }
-    assertNoResultBlocks(sc);
+    io.libra.it.TestGateway.assertNoResultBlocks(sc);
   }
 
   @Test
@@ -191,7 +191,7 @@ class PartitionPrefetcherTest {
       assertTrue(p.peakBufferedBytes() <= budget, "stored " + p.peakBufferedBytes());
       assertTrue(p.peakBufferedBytes() >= 2L * size, "it prefetched: " + p.peakBufferedBytes());
     }
-    assertNoResultBlocks(sc);
+    io.libra.it.TestGateway.assertNoResultBlocks(sc);
   }
 
   @Test
@@ -201,25 +201,6 @@ class PartitionPrefetcherTest {
       assertEquals(0, p.next()[0]);
       Thread.sleep(500); // let the look-ahead store blocks
     }
-    assertNoResultBlocks(sc);
-  }
-
-  /** Waits (bounded) until no Libra result block is stored anywhere. */
-  private static void assertNoResultBlocks(SparkContext sc) throws Exception {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    int left;
-    do {
-      left = sc.env().blockManager().master().getMatchingBlockIds(
-          new scala.runtime.AbstractFunction1<org.apache.spark.storage.BlockId, Object>() {
-            @Override
-            public Object apply(org.apache.spark.storage.BlockId id) {
-              return id.name().startsWith("test_libra_");
-            }
-          }, true).size();
-      if (left > 0) {
-        Thread.sleep(50);
-      }
-    } while (left > 0 && System.nanoTime() < deadline);
-    assertEquals(0, left, "result blocks left in the BlockManager");
+    io.libra.it.TestGateway.assertNoResultBlocks(sc);
   }
 }

@@ -161,16 +161,7 @@ final class FlightResultSet extends AbstractResultSet {
       if (s == null) {
         return;
       }
-      try {
-        s.cancel("result set closed", null);
-      } catch (RuntimeException e) {
-        // already ended
-      }
-      try {
-        s.close();
-      } catch (Exception e) {
-        // cancelled: its buffers are released anyway
-      }
+      release(s, true);
     }
   }
 
@@ -179,9 +170,13 @@ final class FlightResultSet extends AbstractResultSet {
     FlightStream s = stream;
     stream = null;
     pending = false;
-    if (s == null) {
-      return;
+    if (s != null) {
+      release(s, cancel);
     }
+  }
+
+  /** Closes {@code s}, cancelling it first when asked (it was not read to its end). */
+  private static void release(FlightStream s, boolean cancel) {
     if (cancel) {
       try {
         s.cancel("result set closed", null);
@@ -195,6 +190,7 @@ final class FlightResultSet extends AbstractResultSet {
       // a cancelled stream may report its cancellation on close; its buffers are released anyway
     }
   }
+
 
   /**
    * Reads the next batch with rows into the stream's root ({@link #pending}), opening the next
