@@ -240,8 +240,10 @@ public final class ClientSession implements AutoCloseable {
 
   /** The statement has ended: kept only to answer a late cancel. */
   public void remove(Operation op) {
-    if (statements.remove(op.id(), op)) {
+    if (statements.get(op.id()) == op) {
+      // Ended first, then out of the live ones: a lookup in between finds it either way.
       ended.put(op.id(), op);
+      statements.remove(op.id(), op);
     }
   }
 
