@@ -47,6 +47,27 @@ public final class GatewayOptions {
     return LibraConfig.load(home(), confDir(), System.getenv(), libra);
   }
 
+  /**
+   * Executor-direct fetch's settings for the Spark plugin that serves it
+   * ({@link io.libra.results.ExecutorEndpoints}): the mode, hosts, the gateway's TLS files
+   * (absolute) when it serves TLS, and whether clients are local (the gateway binds loopback).
+   */
+  static void directFetch(LibraConfig config, Map<String, String> spark) throws Exception {
+    spark.put(io.libra.results.ExecutorEndpoints.MODE, config.get(LibraConfig.DIRECT_FETCH));
+    spark.put(io.libra.results.ExecutorEndpoints.ADVERTISE_HOST,
+        config.get(LibraConfig.DIRECT_FETCH_ADVERTISE_HOST));
+    spark.put(io.libra.results.ExecutorEndpoints.BIND_HOST,
+        config.get(LibraConfig.DIRECT_FETCH_BIND_HOST));
+    spark.put(io.libra.results.ExecutorEndpoints.CLIENTS_LOCAL, Boolean.toString(
+        java.net.InetAddress.getByName(config.get(LibraConfig.SERVER_HOST)).isLoopbackAddress()));
+    if (config.get(LibraConfig.TLS_ENABLED)) {
+      spark.put(io.libra.results.ExecutorEndpoints.TLS_CERT, config.confDir()
+          .resolve(config.get(LibraConfig.TLS_CERT_FILE)).toAbsolutePath().toString());
+      spark.put(io.libra.results.ExecutorEndpoints.TLS_KEY, config.confDir()
+          .resolve(config.get(LibraConfig.TLS_KEY_FILE)).toAbsolutePath().toString());
+    }
+  }
+
   Map<String, String> sparkConfig(LibraConfig config) throws Exception {
     Map<String, String> spark = new LinkedHashMap<>();
     overrides.forEach((k, v) -> {
@@ -56,6 +77,7 @@ public final class GatewayOptions {
     });
     // The analyzer's guard (SqlGuard) reads the denied functions from SparkConf.
     spark.put(io.libra.engine.SqlGuard.CONF, config.get(LibraConfig.DENIED_FUNCTIONS));
+    directFetch(config, spark);
     return SparkDefaults.load(confDir().resolve("spark-defaults.conf"), confDir(),
         config.workDir(), spark);
   }

@@ -27,6 +27,18 @@ public final class ConfigEntry<T> {
     return new ConfigEntry<>(key, defaultValue, doc, s -> s);
   }
 
+  /** A setting that is one of {@code choices} (lower case; the value is lower-cased). */
+  public static ConfigEntry<String> oneOf(String key, String defaultValue,
+      java.util.List<String> choices, String doc) {
+    return new ConfigEntry<>(key, defaultValue, doc, s -> {
+      String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+      if (!choices.contains(v)) {
+        throw new IllegalArgumentException("must be one of " + String.join(", ", choices));
+      }
+      return v;
+    });
+  }
+
   /** A boolean setting: {@code true} or {@code false}. */
   public static ConfigEntry<Boolean> bool(String key, boolean defaultValue, String doc) {
     return new ConfigEntry<>(key, Boolean.toString(defaultValue), doc, s -> {

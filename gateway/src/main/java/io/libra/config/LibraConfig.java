@@ -95,6 +95,21 @@ public final class LibraConfig {
       "libra.results.bytes-per-endpoint", 64L << 20, 1L << 10, Long.MAX_VALUE,
       "Bytes of a result's size estimate (Spark's plan statistics) per endpoint: a result"
           + " estimated at 4 times this gets 4 endpoints (at most max-endpoints).");
+  public static final ConfigEntry<String> DIRECT_FETCH = ConfigEntry.oneOf(
+      "libra.results.direct-fetch", "auto", java.util.List.of("off", "auto", "on"),
+      "Executor-direct fetch (masters other than local): each executor runs a Flight server for"
+          + " the result blocks its tasks stored, and a large unordered result's FlightInfo lists"
+          + " one endpoint per executor, at that executor, so the result bytes skip the gateway."
+          + " 'auto': only when every executor advertised a non-loopback address (or the gateway"
+          + " itself listens on loopback); 'on': whenever every executor reported its server;"
+          + " 'off': the gateway serves every endpoint.");
+  public static final ConfigEntry<String> DIRECT_FETCH_ADVERTISE_HOST = ConfigEntry.string(
+      "libra.results.direct-fetch.advertise-host", "",
+      "Host executors put in their endpoints' locations (it must reach them from clients); empty:"
+          + " the executor's host as Spark knows it.");
+  public static final ConfigEntry<String> DIRECT_FETCH_BIND_HOST = ConfigEntry.string(
+      "libra.results.direct-fetch.bind-host", "",
+      "Address the executors' result servers listen on; empty: the advertised host.");
   public static final ConfigEntry<Long> INGEST_CHUNK_BYTES = ConfigEntry.longValue(
       "libra.ingest.chunk-bytes", 64L << 20, 1L << 10, 1L << 31,
       "Bulk ingest: serialized Arrow bytes of uploaded batches gathered on the driver before they"
@@ -252,7 +267,8 @@ public final class LibraConfig {
       SERVER_THREADS, SERVER_ALLOW_ROOT, SERVER_MAX_HEADER_BYTES, METRICS_HOST, METRICS_PORT,
       DRAIN_SECONDS, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_SPILL_BYTES, MAX_SPILL_BYTES_TOTAL,
-      SPILL_WAIT_SECONDS, MAX_ENDPOINTS, BYTES_PER_ENDPOINT, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, POLL_LEASE_SECONDS,
+      SPILL_WAIT_SECONDS, MAX_ENDPOINTS, BYTES_PER_ENDPOINT, DIRECT_FETCH,
+      DIRECT_FETCH_ADVERTISE_HOST, DIRECT_FETCH_BIND_HOST, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, POLL_LEASE_SECONDS,
       HISTORY_RETENTION_ROWS, HISTORY_RETENTION_DAYS,
       SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, SESSION_IDENTIFY_BY, MAX_SESSIONS,

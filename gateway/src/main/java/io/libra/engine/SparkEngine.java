@@ -69,6 +69,9 @@ public final class SparkEngine implements AutoCloseable {
       conf.set("spark.jars", jars.isEmpty() ? jar.toString() : jars + "," + jar);
       LOG.info("master {}: shipping Libra's code to executors ({})", conf.get("spark.master"),
           jar);
+      if (!conf.get(io.libra.results.ExecutorEndpoints.MODE, "off").equals("off")) {
+        installDirectFetch(conf);
+      }
     }
     conf.setIfMissing("spark.scheduler.mode", "FAIR");
     // Anyone who reaches the Spark UI could kill any user's job: off unless an admin turns it on.
@@ -123,6 +126,46 @@ public final class SparkEngine implements AutoCloseable {
    */
   static boolean executorsAreOtherJvms(String master) {
     return !(master.equals("local") || master.startsWith("local["));
+  }
+
+  /**
+   * Classes of the jars an executor's result server needs beyond Spark's own (Arrow Flight and
+   * gRPC): their jars go to {@code spark.jars} with executor-direct fetch.
+   */
+  private static final String[] DIRECT_FETCH_CLASSES = {
+      "org.apache.arrow.flight.FlightServer", "io.grpc.Server", "io.grpc.Context",
+      "io.grpc.internal.ServerImpl", "io.grpc.netty.NettyServerBuilder",
+      "io.grpc.stub.StreamObserver", "io.grpc.protobuf.ProtoUtils",
+      "io.grpc.protobuf.lite.ProtoLiteUtils", "io.grpc.util.MutableHandlerRegistry",
+      "io.perfmark.PerfMark", "com.google.protobuf.Message",
+      "com.google.common.base.Preconditions",
+      "com.google.common.util.concurrent.internal.InternalFutureFailureAccess"};
+
+  /**
+   * Executor-direct fetch: {@link io.libra.results.DirectFetchPlugin} in {@code spark.plugins}
+   * and the jars of {@link #DIRECT_FETCH_CLASSES} in {@code spark.jars} (executors load classes
+   * parent-first, so jars they already have win).
+   */
+  private static void installDirectFetch(SparkConf conf) {
+    String plugins = conf.get("spark.plugins", "").trim();
+    conf.set("spark.plugins", plugins.isEmpty() ? io.libra.results.DirectFetchPlugin.CLASS
+        : plugins + "," + io.libra.results.DirectFetchPlugin.CLASS);
+    java.util.Set<String> jars = new java.util.LinkedHashSet<>(
+        java.util.Arrays.asList(conf.get("spark.jars", "").split(",")));
+    jars.remove("");
+    for (String name : DIRECT_FETCH_CLASSES) {
+      try {
+        java.security.CodeSource source = Class.forName(name).getProtectionDomain()
+            .getCodeSource();
+        Path jar = Path.of(source.getLocation().toURI());
+        if (Files.isRegularFile(jar)) {
+          jars.add(jar.toString());
+        }
+      } catch (ReflectiveOperationException | java.net.URISyntaxException | RuntimeException e) {
+        LOG.warn("executor-direct fetch: no jar for {} ({})", name, e.toString());
+      }
+    }
+    conf.set("spark.jars", String.join(",", jars));
   }
 
   /** The root session; client sessions are {@code newSession()} of it. */

@@ -42,7 +42,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * {@code libra.results.max-endpoints}), each with no location (clients reuse their channel) and a
  * ticket that is a {@code TicketStatementQuery} holding an opaque random handle — never SQL or
  * credentials — read once; {@code expiration_time} says until when an unread ticket is kept,
- * {@code RenewFlightEndpoint} extends it.
+ * {@code RenewFlightEndpoint} extends it. With executor-direct fetch
+ * ({@code libra.results.direct-fetch}) a large unordered result lists one endpoint per executor
+ * instead, located at that executor's result server, its ticket a signed
+ * {@link io.libra.results.DirectTicket}; those are not renewable.
  */
 final class StatementHandler {
   private final SqlBackend backend;
@@ -153,13 +156,21 @@ final class StatementHandler {
       }
     }
     boolean cancelled = false;
+    java.util.List<byte[]> executorTickets = new java.util.ArrayList<>();
     for (FlightEndpoint e : info.getEndpoints()) {
+      if (io.libra.results.DirectTicket.looksLikeOne(e.getTicket().getBytes())) {
+        executorTickets.add(e.getTicket().getBytes());
+        continue;
+      }
       Any any = Any.parseFrom(e.getTicket().getBytes());
       if (!any.is(TicketStatementQuery.class)) {
         throw new IllegalArgumentException("not a Libra statement ticket");
       }
       cancelled |= backend.cancel(ctx, handle(any.unpack(TicketStatementQuery.class)
           .getStatementHandle()));
+    }
+    if (!executorTickets.isEmpty()) {
+      cancelled |= backend.cancelExecutorResults(ctx, executorTickets);
     }
     return cancelled;
   }
@@ -172,6 +183,10 @@ final class StatementHandler {
    *     no such unread ticket
    */
   FlightEndpoint renew(StatementContext ctx, FlightEndpoint endpoint) throws Exception {
+    if (io.libra.results.DirectTicket.looksLikeOne(endpoint.getTicket().getBytes())) {
+      throw new IllegalArgumentException("an executor endpoint (libra.results.direct-fetch) is"
+          + " not renewable: read it before its expiration_time");
+    }
     Any any = Any.parseFrom(endpoint.getTicket().getBytes());
     if (!any.is(TicketStatementQuery.class)) {
       throw new IllegalArgumentException("not a Libra statement ticket");
@@ -259,7 +274,12 @@ final class StatementHandler {
     java.util.List<FlightEndpoint> endpoints = new java.util.ArrayList<>();
     java.time.Instant expires = ticket.ttl() == null ? null
         : java.time.Instant.now().plus(ticket.ttl()).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    for (int i = 0; i < ticket.endpoints(); i++) {
+    for (int i = 0; ticket.direct() != null && i < ticket.direct().size(); i++) {
+      io.libra.results.ExecutorResults.Endpoint e = ticket.direct().get(i);
+      endpoints.add(new FlightEndpoint(new Ticket(e.ticket()), expires,
+          new org.apache.arrow.flight.Location(java.net.URI.create(e.uri()))));
+    }
+    for (int i = 0; ticket.direct() == null && i < ticket.endpoints(); i++) {
       Ticket t = new Ticket(statementTicket(ticket.endpointHandle(i)));
       endpoints.add(expires == null ? new FlightEndpoint(t) : new FlightEndpoint(t, expires));
     }

@@ -115,6 +115,14 @@ public final class PendingQueryRegistry {
     return q;
   }
 
+  /**
+   * Removes ticket {@code id} without ending its statement (its result went elsewhere: stored on
+   * the executors for direct fetch).
+   */
+  public void remove(String id) {
+    pending.asMap().remove(id);
+  }
+
   /** Drops every unread ticket (the session closes). */
   public void clear() {
     for (String id : pending.asMap().keySet()) {

@@ -13,9 +13,18 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *     {@code i}'s handle is {@link #endpointHandle}
  * @param ordered FlightInfo's {@code ordered}: the rows are in the query's order
  * @param ttl how long its unread endpoints are kept (the endpoints' {@code expiration_time})
+ * @param direct executor endpoints (location and signed ticket each) when the result was stored
+ *     on the executors for direct fetch ({@code libra.results.direct-fetch}), else null
  */
 public record QueryTicket(String ticketId, Schema schema, boolean update, long updateCount,
-    int endpoints, boolean ordered, Duration ttl) {
+    int endpoints, boolean ordered, Duration ttl,
+    java.util.List<io.libra.results.ExecutorResults.Endpoint> direct) {
+  /** Endpoints the gateway serves. */
+  public QueryTicket(String ticketId, Schema schema, boolean update, long updateCount,
+      int endpoints, boolean ordered, Duration ttl) {
+    this(ticketId, schema, update, updateCount, endpoints, ordered, ttl, null);
+  }
+
   /** A query's ticket. */
   public QueryTicket(String ticketId, Schema schema) {
     this(ticketId, schema, false, -1);

@@ -30,6 +30,7 @@ public final class SqlBackend {
   private final QueryPlanner planner;
   private final UpdateRunner updates;
   private final ResultStreamer streamer;
+  private final DirectResults direct;
   private final SqlTextLimits limits;
 
   /**
@@ -49,6 +50,7 @@ public final class SqlBackend {
     this.prepared = new PreparedStatements(runner, sql, justPrepared);
     this.planner = new QueryPlanner(runner, sql, justPrepared, updates, results::partitionsOf);
     this.streamer = new ResultStreamer(runner, results);
+    this.direct = new DirectResults(runner, results);
   }
 
   /** {@code CreatePreparedStatement}: analyses, never executes. */
@@ -95,7 +97,7 @@ public final class SqlBackend {
   /** {@code GetFlightInfo(CommandStatementQuery)}: the statement's first step. */
   public QueryTicket planQuery(StatementContext ctx, String sql) throws Exception {
     limits.check(sql);
-    return planner.plan(ctx, sql, true);
+    return direct.apply(ctx, planner.plan(ctx, sql, true));
   }
 
   /**
@@ -104,7 +106,7 @@ public final class SqlBackend {
    * @throws HandleNotFoundException when the handle is not one of this session's
    */
   public QueryTicket planPreparedQuery(StatementContext ctx, String handle) throws Exception {
-    return planner.planPrepared(ctx, handle, true);
+    return direct.apply(ctx, planner.planPrepared(ctx, handle, true));
   }
 
   /**
@@ -178,6 +180,16 @@ public final class SqlBackend {
       throw new HandleNotFoundException("query", ticketId);
     }
     return op.cancel("cancelled by the client (CancelFlightInfo)");
+  }
+
+  /**
+   * {@code CancelFlightInfo} of executor endpoints (executor-direct fetch): drops the stored
+   * results of the caller's session they name.
+   *
+   * @throws HandleNotFoundException when the ticket is not one of this session's results
+   */
+  public boolean cancelExecutorResults(StatementContext ctx, List<byte[]> tickets) {
+    return direct.cancel(ctx, tickets);
   }
 
   /**

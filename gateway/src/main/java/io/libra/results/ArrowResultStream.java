@@ -175,6 +175,16 @@ public final class ArrowResultStream {
     return endpoints <= 1 ? ResultPartitions.single() : ResultPartitions.of(endpoints, false);
   }
 
+  /**
+   * Executor-direct: runs {@code dataset} into result blocks on the executors and returns one
+   * endpoint per executor holding some ({@link ExecutorResults#store}), or null when direct
+   * fetch does not apply (the gateway streams the result then).
+   */
+  public ExecutorResults.Stored storeOnExecutors(Dataset<Row> dataset, Schema arrowSchema,
+      Runnable beforeJob, long expiresAtMillis) {
+    return ExecutorResults.store(dataset, arrowSchema, settings, beforeJob, expiresAtMillis);
+  }
+
   /** What the stream needs from the operation it belongs to. */
   public interface StreamControl {
     /** Called before each Spark job is submitted; throws to stop (for example when cancelled). */

@@ -121,12 +121,23 @@ final class ResultBlocks {
     private final long blockBytes;
     private final StorageLevel level;
     private final SpillBudget budget;
+    private final boolean inlineSmall;
 
     Store(String streamId, long blockBytes, StorageLevel level, SpillBudget budget) {
+      this(streamId, blockBytes, level, budget, true);
+    }
+
+    /**
+     * @param inlineSmall whether a partition that ends before its first block fills is returned
+     *     in the task result (false: stored as a block too, for executor-direct fetch)
+     */
+    Store(String streamId, long blockBytes, StorageLevel level, SpillBudget budget,
+        boolean inlineSmall) {
       this.streamId = streamId;
       this.blockBytes = blockBytes;
       this.level = level;
       this.budget = budget;
+      this.inlineSmall = inlineSmall;
     }
 
     @Override
@@ -153,7 +164,7 @@ final class ResultBlocks {
             payloads = 0;
           }
         }
-        if (payloads > 0 && refs.isEmpty()) {
+        if (payloads > 0 && refs.isEmpty() && inlineSmall) {
           // A small partition (SELECT 1, an aggregate): back in the task result, no block.
           refs.add(new BlockRef(null, buffer.size(), payloads, buffer.toByteArray()));
         } else if (payloads > 0) {
@@ -239,11 +250,24 @@ final class ResultBlocks {
     }
   }
 
+  /** Runs the later sweeps of {@link #sweepAfterTasks} (one daemon thread, handing off). */
+  private static final java.util.concurrent.ScheduledExecutorService LATER =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "libra-result-block-sweep");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /** Seconds after the first sweep at which {@link #sweepAfterTasks} looks again. */
+  private static final long[] SWEEP_AGAIN_SECONDS = {1, 4, 15, 60};
+
   /**
    * Removes every block of stream {@code streamId} still stored once the tasks of its jobs have
-   * ended (bounded by 60 s): a task that finished after its job failed or was cancelled stored
-   * its blocks, but Spark drops its result, so no reader learns of them. Runs on
-   * {@link #REMOVER}.
+   * ended (bounded by 60 s), and again 1, 4, 15 and 60 s later: a task that finished after its
+   * job failed or was cancelled stored its blocks, but Spark drops its result, so no reader
+   * learns of them; and "ended" comes from the status tracker, which follows Spark's listener
+   * bus and so lags behind the tasks on a busy machine (a task it has not seen start looks
+   * ended). Runs on {@link #REMOVER}.
    */
   static void sweepAfterTasks(SparkContext sc, List<Integer> jobIds, String streamId) {
     REMOVER.execute(() -> {
@@ -255,21 +279,43 @@ final class ResultBlocks {
             Thread.sleep(50);
           }
         }
-        String prefix = "test_" + blockName(streamId, 0, 0, 0).replaceAll("0_0_0$", "");
-        scala.collection.immutable.Seq<BlockId> left = sc.env().blockManager().master()
-            .getMatchingBlockIds(new scala.runtime.AbstractFunction1<BlockId, Object>() {
-              @Override
-              public Object apply(BlockId id) {
-                return id.name().startsWith(prefix);
-              }
-            }, false);
-        scala.jdk.javaapi.CollectionConverters.asJava(left)
-            .forEach(id -> sc.env().blockManager().master().removeBlock(id));
-      } catch (Throwable e) { // Scala code may throw checked exceptions undeclared
-        org.slf4j.LoggerFactory.getLogger(ResultBlocks.class)
-            .warn("could not sweep the result blocks of stream {}: {}", streamId, e.toString());
+        sweep(sc, streamId);
+        for (long s : SWEEP_AGAIN_SECONDS) {
+          LATER.schedule(() -> REMOVER.execute(() -> sweep(sc, streamId)), s,
+              java.util.concurrent.TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     });
+  }
+
+  /** Runs {@code action} on {@link #REMOVER} after {@code delayMillis}. */
+  static void later(long delayMillis, Runnable action) {
+    LATER.schedule(() -> REMOVER.execute(action), delayMillis,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** Removes the blocks of stream {@code streamId} the BlockManagerMaster knows of now. */
+  static void sweep(SparkContext sc, String streamId) {
+    try {
+      if (sc.isStopped()) {
+        return;
+      }
+      String prefix = "test_" + blockName(streamId, 0, 0, 0).replaceAll("0_0_0$", "");
+      scala.collection.immutable.Seq<BlockId> left = sc.env().blockManager().master()
+          .getMatchingBlockIds(new scala.runtime.AbstractFunction1<BlockId, Object>() {
+            @Override
+            public Object apply(BlockId id) {
+              return id.name().startsWith(prefix);
+            }
+          }, false);
+      scala.jdk.javaapi.CollectionConverters.asJava(left)
+          .forEach(id -> sc.env().blockManager().master().removeBlock(id));
+    } catch (Throwable e) { // Scala code may throw checked exceptions undeclared
+      org.slf4j.LoggerFactory.getLogger(ResultBlocks.class)
+          .warn("could not sweep the result blocks of stream {}: {}", streamId, e.toString());
+    }
   }
 
   private static boolean hasActiveTasks(org.apache.spark.SparkStatusTracker tracker, int job) {
@@ -295,7 +341,7 @@ final class ResultBlocks {
   }
 
   /** The block's payloads: each an int length and its bytes, to the end of the block. */
-  private static List<byte[]> split(ByteBuffer buffer, int payloads) throws IOException {
+  static List<byte[]> split(ByteBuffer buffer, int payloads) throws IOException {
     List<byte[]> out = new ArrayList<>(Math.max(payloads, 1));
     while (buffer.hasRemaining()) {
       byte[] b = new byte[buffer.getInt()];

@@ -49,6 +49,8 @@ public final class ClientSession implements AutoCloseable {
   private final java.util.Set<String> tokenHashes = ConcurrentHashMap.newKeySet();
 
   private final Duration handleTtl;
+  /** Results stored on the executors for direct fetch, by stream id: what drops each. */
+  private final Map<String, Runnable> executorResults = new ConcurrentHashMap<>();
 
   /**
    * @param connectionId the client connection this session lives and dies with, or null
@@ -267,6 +269,26 @@ public final class ClientSession implements AutoCloseable {
     runningSteps.decrementAndGet();
   }
 
+  /**
+   * Notes a result stored on the executors (executor-direct fetch): {@code drop} removes its
+   * blocks, run when the session closes unless {@link #dropExecutorResult} ran it first.
+   */
+  public void holdExecutorResult(String streamId, Runnable drop) {
+    executorResults.put(streamId, drop);
+    if (closed) {
+      dropExecutorResult(streamId);
+    }
+  }
+
+  /** Drops executor result {@code streamId} now; false when the session holds no such result. */
+  public boolean dropExecutorResult(String streamId) {
+    Runnable drop = executorResults.remove(streamId);
+    if (drop != null) {
+      drop.run();
+    }
+    return drop != null;
+  }
+
   /** Steps running now (a session with one is never closed for being idle). */
   int runningSteps() {
     return runningSteps.get();
@@ -285,6 +307,9 @@ public final class ClientSession implements AutoCloseable {
   public void close() {
     closed = true;
     pending.clear();
+    for (String streamId : executorResults.keySet()) {
+      dropExecutorResult(streamId);
+    }
     prepared.clear();
     for (Operation op : statements.values()) {
       op.cancel("session closed");

@@ -107,6 +107,14 @@ final class GatewayProcess implements AutoCloseable {
     } catch (java.util.concurrent.ExecutionException e) {
       p.destroyForcibly();
       throw (e.getCause() instanceof RuntimeException r) ? r : new IllegalStateException(e);
+    } catch (java.util.concurrent.TimeoutException e) {
+      p.destroyForcibly().waitFor();
+      String text;
+      synchronized (log) {
+        text = log.toString();
+      }
+      throw new IllegalStateException("the gateway was not ready in 180 s; its output ends:\n"
+          + text.substring(Math.max(0, text.length() - 6000)), e);
     }
     synchronized (log) {
       GatewayProcess g = new GatewayProcess(p, port, (System.nanoTime() - t0) / 1_000_000,

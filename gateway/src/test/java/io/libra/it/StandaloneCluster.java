@@ -56,6 +56,12 @@ final class StandaloneCluster implements AutoCloseable {
    */
   static StandaloneCluster start(List<Path> sparkJars, int workerCores, String workerMemory)
       throws Exception {
+    return start(sparkJars, 1, workerCores, workerMemory);
+  }
+
+  /** As {@link #start(List, int, String)} with {@code workers} Workers, each its own JVM. */
+  static StandaloneCluster start(List<Path> sparkJars, int workers, int workerCores,
+      String workerMemory) throws Exception {
     Path home = Files.createTempDirectory("libra-spark-home-");
     Files.createDirectories(home.resolve("conf"));
     Files.createDirectories(home.resolve("logs"));
@@ -73,12 +79,18 @@ final class StandaloneCluster implements AutoCloseable {
       String url = awaitLogMatch(masterLog, MASTER_URL, master, deadline);
       int ui = Integer.parseInt(awaitLogMatch(masterLog, MASTER_UI, master, deadline));
       cluster = new StandaloneCluster(home, master, url, ui);
-      Process worker = launch(home, "worker", "org.apache.spark.deploy.worker.Worker",
-          "--host", "127.0.0.1", "--port", "0", "--webui-port", "0",
-          "--cores", Integer.toString(workerCores), "--memory", workerMemory,
-          "--work-dir", home.resolve("work").toString(), url);
-      cluster.processes.add(worker);
-      cluster.awaitMasterJson(j -> aliveWorkers(j) >= 1, worker, deadline, "an ALIVE worker");
+      Process worker = null;
+      for (int w = 0; w < workers; w++) {
+        Path workDir = Files.createDirectories(home.resolve(w == 0 ? "work" : "work-" + w));
+        worker = launch(home, w == 0 ? "worker" : "worker-" + w,
+            "org.apache.spark.deploy.worker.Worker",
+            "--host", "127.0.0.1", "--port", "0", "--webui-port", "0",
+            "--cores", Integer.toString(workerCores), "--memory", workerMemory,
+            "--work-dir", workDir.toString(), url);
+        cluster.processes.add(worker);
+      }
+      cluster.awaitMasterJson(j -> aliveWorkers(j) >= workers, worker, deadline,
+          workers + " ALIVE workers");
       return cluster;
     } catch (Exception | Error e) {
       if (cluster != null) {

@@ -72,7 +72,7 @@ class StandaloneClusterTest {
   }
 
   /** Spark's runtime jars: the list Maven wrote for this build (the jars of gateway/target/lib). */
-  private static List<Path> sparkJars() throws Exception {
+  static List<Path> sparkJars() throws Exception {
     Path list = TestGateway.home().resolve("gateway/target/runtime-classpath.txt");
     List<Path> jars = new ArrayList<>();
     for (String entry : Files.readString(list).trim().split(java.io.File.pathSeparator)) {

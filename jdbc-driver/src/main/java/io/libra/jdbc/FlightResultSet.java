@@ -127,14 +127,13 @@ final class FlightResultSet extends AbstractResultSet {
         next = ahead.poll();
       }
       if (next == null && nextEndpoint < endpoints.size()) {
-        next = connection.sql().getStream(endpoints.get(nextEndpoint++).getTicket(), options);
+        next = connection.stream(endpoints.get(nextEndpoint++), options);
       }
       stream = next;
       // Opening a stream sends its DoGet: the gateway starts that endpoint's partitions now.
       while (stream != null && aheadSize() < connection.config().endpointsAhead
           && nextEndpoint < endpoints.size()) {
-        FlightStream s = connection.sql().getStream(endpoints.get(nextEndpoint++).getTicket(),
-            options);
+        FlightStream s = connection.stream(endpoints.get(nextEndpoint++), options);
         synchronized (ahead) {
           ahead.add(s);
         }

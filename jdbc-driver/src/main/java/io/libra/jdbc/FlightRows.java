@@ -30,7 +30,7 @@ final class FlightRows {
     FlightRows out = new FlightRows();
     try {
       for (FlightEndpoint e : info.getEndpoints()) {
-        try (FlightStream s = connection.sql().getStream(e.getTicket(), options)) {
+        try (FlightStream s = connection.stream(e, options)) {
           VectorSchemaRoot root = s.getRoot();
           if (out.columns.isEmpty()) {
             List<FieldVector> vs = root.getFieldVectors();

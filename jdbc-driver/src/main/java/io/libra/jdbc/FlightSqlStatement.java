@@ -153,8 +153,8 @@ sealed class FlightSqlStatement implements Statement, LibraStatement
   /** Reads an update's (empty) stream so the gateway ends the statement now. */
   private void drain(FlightInfo info) {
     for (org.apache.arrow.flight.FlightEndpoint endpoint : info.getEndpoints()) {
-      try (org.apache.arrow.flight.FlightStream s = connection.sql().getStream(
-          endpoint.getTicket(), connection.controlOptions())) {
+      try (org.apache.arrow.flight.FlightStream s = connection.stream(
+          endpoint, connection.controlOptions())) {
         while (s.next()) {
           // no rows
         }

@@ -165,6 +165,42 @@ final class LibraConnection implements Connection {
     return sql;
   }
 
+  /** Flight clients of endpoint locations other than the gateway (executor-direct fetch). */
+  private final Map<String, FlightClient> locationClients = new ConcurrentHashMap<>();
+
+  /**
+   * Opens the stream of {@code endpoint}: on this connection when it has no location (or
+   * Flight's {@code arrow-flight-reuse-connection://?}), else on a client of its first location
+   * (one per location, kept while the connection is open, with this connection's TLS settings
+   * and no credentials: such a ticket is its own credential), for an executor endpoint of the
+   * gateway's executor-direct fetch.
+   */
+  org.apache.arrow.flight.FlightStream stream(org.apache.arrow.flight.FlightEndpoint endpoint,
+      CallOption... options) {
+    List<Location> locations = endpoint.getLocations();
+    if (locations.isEmpty()
+        || locations.get(0).getUri().getScheme().equals("arrow-flight-reuse-connection")) {
+      return sql.getStream(endpoint.getTicket(), options);
+    }
+    Location at = locations.get(0);
+    FlightClient c = locationClients.computeIfAbsent(at.getUri().toString(), k -> {
+      FlightClient.Builder b = FlightClient.builder(allocator, at);
+      if (at.getUri().getScheme().equals("grpc+tls")) {
+        b.verifyServer(config.verifyServer);
+        if (config.tlsRootCerts != null) {
+          try {
+            b.trustedCertificates(new java.io.ByteArrayInputStream(
+                Files.readAllBytes(Path.of(config.tlsRootCerts))));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      }
+      return b.build();
+    });
+    return c.getStream(endpoint.getTicket());
+  }
+
   /** The plain Flight client (for {@code PollFlightInfo}). */
   FlightClient flight() {
     return client;
@@ -370,6 +406,10 @@ final class LibraConnection implements Connection {
       // The session ends on the server anyway (idle timeout, or with the connection).
     }
     closeQuietly(sql);
+    for (FlightClient c : locationClients.values()) {
+      closeQuietly(c);
+    }
+    locationClients.clear();
     try {
       allocator.close();
     } catch (RuntimeException e) {

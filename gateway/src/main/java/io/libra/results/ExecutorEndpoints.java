@@ -1,0 +1,147 @@
+package io.libra.results;
+
+import java.io.Serializable;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.plugin.DriverPlugin;
+import org.apache.spark.api.plugin.PluginContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Driver side of {@link DirectFetchPlugin}: makes the ticket secret (32 random bytes, handed to
+ * the executors through the plugin's extra conf, whose key Spark's UI redacts) and keeps the
+ * address each executor's result server reported ({@code PluginContext.send} →
+ * {@link #receive}).
+ *
+ * <p>Settings (SparkConf, set by the gateway from its own config): {@value #MODE}
+ * ({@code off | auto | on}), {@value #ADVERTISE_HOST} (the host executors put in their endpoint
+ * locations; empty: the executor's host as Spark knows it), {@value #BIND_HOST} (where they
+ * listen; empty: the advertised host), {@value #TLS_CERT} and {@value #TLS_KEY} (the gateway's
+ * TLS files when it serves TLS; executors then serve {@code grpc+tls} with them).
+ */
+public final class ExecutorEndpoints implements DriverPlugin {
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorEndpoints.class);
+  public static final String MODE = "spark.libra.results.direct-fetch";
+  public static final String ADVERTISE_HOST = "spark.libra.results.direct-fetch.advertise-host";
+  public static final String BIND_HOST = "spark.libra.results.direct-fetch.bind-host";
+  public static final String TLS_CERT = "spark.libra.results.direct-fetch.tls.cert-file";
+  public static final String TLS_KEY = "spark.libra.results.direct-fetch.tls.key-file";
+  /** Whether the gateway listens on loopback only (so clients are on its machine). */
+  public static final String CLIENTS_LOCAL = "spark.libra.results.direct-fetch.clients-local";
+
+  /** What an executor's result server reports: where clients reach it. */
+  record Address(String executorId, String host, int port, boolean tls) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The location URI: {@code grpc+tcp://host:port} or {@code grpc+tls://host:port}. */
+    String uri() {
+      String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+      return (tls ? "grpc+tls://" : "grpc+tcp://") + h + ":" + port;
+    }
+  }
+
+  private static volatile ExecutorEndpoints current;
+
+  private final Map<String, Address> byExecutor = new ConcurrentHashMap<>();
+  private volatile SparkContext sc;
+  private volatile byte[] secret;
+  private volatile String mode = "off";
+  private volatile boolean clientsLocal;
+
+  /** The driver plugin of this JVM's SparkContext, or null when direct fetch is not installed. */
+  public static ExecutorEndpoints get() {
+    return current;
+  }
+
+  @Override
+  public Map<String, String> init(SparkContext sc, PluginContext ctx) {
+    this.sc = sc;
+    SparkConf conf = sc.getConf();
+    byte[] s = new byte[32];
+    new SecureRandom().nextBytes(s);
+    this.secret = s;
+    this.mode = conf.get(MODE, "auto");
+    this.clientsLocal = conf.getBoolean(CLIENTS_LOCAL, false);
+    Map<String, String> extra = new HashMap<>();
+    extra.put(ExecutorResultServer.SECRET_KEY, Base64.getEncoder().encodeToString(s));
+    extra.put(ExecutorResultServer.ADVERTISE_KEY, conf.get(ADVERTISE_HOST, ""));
+    extra.put(ExecutorResultServer.BIND_KEY, conf.get(BIND_HOST, ""));
+    extra.put(ExecutorResultServer.CERT_KEY, conf.get(TLS_CERT, ""));
+    extra.put(ExecutorResultServer.KEY_KEY, conf.get(TLS_KEY, ""));
+    current = this;
+    LOG.info("executor-direct fetch ({}={}): executors start result servers", MODE, mode);
+    return extra;
+  }
+
+  @Override
+  public Object receive(Object message) {
+    if (message instanceof Address a) {
+      byExecutor.put(a.executorId(), a);
+      LOG.info("executor {} serves its result blocks at {}", a.executorId(), a.uri());
+    }
+    return null;
+  }
+
+  @Override
+  public void shutdown() {
+    if (current == this) {
+      current = null;
+    }
+  }
+
+  /** The secret tickets are signed with. */
+  byte[] secret() {
+    return secret;
+  }
+
+  /** The mode: {@code auto} or {@code on} ({@code off} never installs the plugin). */
+  String mode() {
+    return mode;
+  }
+
+  /** The address executor {@code executorId} reported, or null. */
+  Address of(String executorId) {
+    return byExecutor.get(executorId);
+  }
+
+  /**
+   * The addresses of every live executor, or null when direct fetch should not be used now: no
+   * executor yet, one that has not reported its server, or (mode {@code auto}) one advertising a
+   * loopback address while clients come from elsewhere (the gateway
+   * listens beyond loopback, {@value #CLIENTS_LOCAL} false).
+   */
+  Map<String, Address> usable() {
+    SparkContext context = sc;
+    if (context == null || context.isStopped()) {
+      return null;
+    }
+    Map<String, Address> out = new LinkedHashMap<>();
+    for (String id : scala.jdk.javaapi.CollectionConverters.asJava(context.getExecutorIds())) {
+      Address a = byExecutor.get(id);
+      if (a == null) {
+        return null;
+      }
+      if (mode.equals("auto") && !clientsLocal && isLoopback(a.host())) {
+        return null;
+      }
+      out.put(id, a);
+    }
+    return out.isEmpty() ? null : out;
+  }
+
+  private static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.io.IOException e) {
+      return true; // unresolvable here: not known to be reachable
+    }
+  }
+}
