@@ -42,8 +42,9 @@ class GatewayProcess:
     as the service user (service_user) where there is one."""
 
     def __init__(self, base: Path, tpch_scale: float = 0.01, heap: str = "2g", auth: bool = True,
-                 host: str = "127.0.0.1"):
+                 host: str = "127.0.0.1", conf: dict | None = None):
         self.auth = auth
+        self.conf = dict(conf or {})  # more --conf key=value, after (so over) the defaults
         # Never as root when the machine has a service user; else root only on purpose.
         self.run_as = service_user()
         if self.run_as:
@@ -84,7 +85,8 @@ class GatewayProcess:
             prefix + [self.script, "start", "--conf", f"spark.ui.port={ui_port}",
              "--conf", "spark.master=local[2]",
              # test_adbc_incremental: a query whose client stops polling ends within 8 s.
-             "--conf", "libra.statement.poll-lease-seconds=8"],
+             "--conf", "libra.statement.poll-lease-seconds=8"]
+            + [a for k, v in self.conf.items() for a in ("--conf", f"{k}={v}")],
             env=self.env, text=True, capture_output=True, timeout=900)
         assert started.returncode == 0, started.stdout + started.stderr
         log = (self.base / "work" / "libra.log").read_text()

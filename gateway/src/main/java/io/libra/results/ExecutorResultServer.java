@@ -47,6 +47,12 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
   static final String KEY_KEY = "tls.key-file";
 
   private byte[] secret;
+  /**
+   * Endpoints being read or read but cut short (by their first block): a second DoGet of the
+   * same ticket is NOT_FOUND, also while the first still streams. A fully read endpoint leaves
+   * the set (its blocks are gone, so it is NOT_FOUND anyway).
+   */
+  private final java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private BufferAllocator allocator;
   private FlightServer server;
 
@@ -135,6 +141,13 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
       return;
     }
     BlockManager bm = SparkEnv.get().blockManager();
+    String claim = t.blocks().isEmpty() ? t.streamId() : t.blocks().get(0);
+    if (!claimed.add(claim)) {
+      listener.error(CallStatus.NOT_FOUND.withDescription("this endpoint of result "
+          + t.streamId() + " is read already (each endpoint is read once)").toRuntimeException());
+      return;
+    }
+    boolean whole = false;
     try (BufferAllocator child = allocator.newChildAllocator("direct-" + t.streamId(), 0,
             Long.MAX_VALUE);
         VectorSchemaRoot root = VectorSchemaRoot.create(t.schema(), child)) {
@@ -167,6 +180,7 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
         listener.start(root);
       }
       listener.completed();
+      whole = true;
     } catch (ArrowResultStream.ClientCancelledException e) {
       listener.error(CallStatus.CANCELLED.withDescription("the client cancelled the stream")
           .toRuntimeException());
@@ -174,6 +188,10 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
       LOG.warn("direct fetch of result {} failed: {}", t.streamId(), e.toString());
       listener.error(CallStatus.INTERNAL.withDescription("reading result blocks failed: "
           + e.getMessage()).withCause(e).toRuntimeException());
+    } finally {
+      if (whole) {
+        claimed.remove(claim);
+      }
     }
   }
 
