@@ -100,16 +100,19 @@ public final class LibraConfig {
       "Executor-direct fetch (masters other than local): each executor runs a Flight server for"
           + " the result blocks its tasks stored, and a large unordered result's FlightInfo lists"
           + " one endpoint per executor, at that executor, so the result bytes skip the gateway."
-          + " 'auto': only when every executor advertised a non-loopback address (or the gateway"
-          + " itself listens on loopback); 'on': whenever every executor reported its server;"
-          + " 'off': the gateway serves every endpoint.");
+          + " 'auto': only when every executor's address is known to reach clients (advertise-host"
+          + " is set, or gateway and executors are all on loopback); 'on': whenever every executor"
+          + " reported its server; 'off': the gateway serves every endpoint.");
   public static final ConfigEntry<String> DIRECT_FETCH_ADVERTISE_HOST = ConfigEntry.string(
       "libra.results.direct-fetch.advertise-host", "",
-      "Host executors put in their endpoints' locations (it must reach them from clients); empty:"
-          + " the executor's host as Spark knows it.");
+      "Host executors put in their endpoints' locations, one clients reach; '{host}' stands for"
+          + " the executor's host as Spark knows it (so '{host}' alone says clients reach"
+          + " executors by it). Empty: that host, not known to reach clients (auto then serves"
+          + " through the gateway unless everything is on loopback).");
   public static final ConfigEntry<String> DIRECT_FETCH_BIND_HOST = ConfigEntry.string(
       "libra.results.direct-fetch.bind-host", "",
-      "Address the executors' result servers listen on; empty: the advertised host.");
+      "Address the executors' result servers listen on; empty: the executor's host as Spark"
+          + " knows it.");
   public static final ConfigEntry<Long> INGEST_CHUNK_BYTES = ConfigEntry.longValue(
       "libra.ingest.chunk-bytes", 64L << 20, 1L << 10, 1L << 31,
       "Bulk ingest: serialized Arrow bytes of uploaded batches gathered on the driver before they"

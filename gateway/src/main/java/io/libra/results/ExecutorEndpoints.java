@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Settings (SparkConf, set by the gateway from its own config): {@value #MODE}
  * ({@code off | auto | on}), {@value #ADVERTISE_HOST} (the host executors put in their endpoint
- * locations; empty: the executor's host as Spark knows it), {@value #BIND_HOST} (where they
- * listen; empty: the advertised host), {@value #TLS_CERT} and {@value #TLS_KEY} (the gateway's
+ * locations, {@code {host}} standing for the executor's host as Spark knows it; empty: that host,
+ * not known to be reachable from clients), {@value #BIND_HOST} (where they
+ * listen; empty: the executor's host), {@value #TLS_CERT} and {@value #TLS_KEY} (the gateway's
  * TLS files when it serves TLS; executors then serve {@code grpc+tls} with them).
  */
 public final class ExecutorEndpoints implements DriverPlugin {
@@ -37,8 +38,12 @@ public final class ExecutorEndpoints implements DriverPlugin {
   /** Whether the gateway listens on loopback only (so clients are on its machine). */
   public static final String CLIENTS_LOCAL = "spark.libra.results.direct-fetch.clients-local";
 
-  /** What an executor's result server reports: where clients reach it. */
-  record Address(String executorId, String host, int port, boolean tls) implements Serializable {
+  /**
+   * What an executor's result server reports: where clients reach it; {@code advertised} when
+   * the host came from {@value #ADVERTISE_HOST} (the operator says clients reach it).
+   */
+  record Address(String executorId, String host, int port, boolean tls, boolean advertised)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** The location URI: {@code grpc+tcp://host:port} or {@code grpc+tls://host:port}. */
@@ -114,9 +119,10 @@ public final class ExecutorEndpoints implements DriverPlugin {
 
   /**
    * The addresses of every live executor, or null when direct fetch should not be used now: no
-   * executor yet, one that has not reported its server, or (mode {@code auto}) one advertising a
-   * loopback address while clients come from elsewhere (the gateway
-   * listens beyond loopback, {@value #CLIENTS_LOCAL} false).
+   * executor yet, or one that has not reported its server; in mode {@code auto} also when an
+   * executor's address is not known to reach clients: neither advertised
+   * ({@value #ADVERTISE_HOST} set) nor a loopback address of a gateway that listens on loopback
+   * only ({@value #CLIENTS_LOCAL}: its clients are on this machine too).
    */
   Map<String, Address> usable() {
     SparkContext context = sc;
@@ -129,7 +135,7 @@ public final class ExecutorEndpoints implements DriverPlugin {
       if (a == null) {
         return null;
       }
-      if (mode.equals("auto") && !clientsLocal && isLoopback(a.host())) {
+      if (mode.equals("auto") && !a.advertised() && !(clientsLocal && isLoopback(a.host()))) {
         return null;
       }
       out.put(id, a);

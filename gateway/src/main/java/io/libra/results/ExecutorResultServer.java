@@ -86,9 +86,10 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
   private void start(PluginContext ctx, Map<String, String> extraConf) {
     secret = Base64.getDecoder().decode(extraConf.get(SECRET_KEY));
     String advertise = extraConf.getOrDefault(ADVERTISE_KEY, "");
-    String host = advertise.isEmpty() ? executorHost() : advertise;
+    String host = advertise.isEmpty() ? executorHost()
+        : advertise.replace("{host}", executorHost());
     String bindHost = extraConf.getOrDefault(BIND_KEY, "");
-    String bind = bindHost.isEmpty() ? host : bindHost;
+    String bind = bindHost.isEmpty() ? executorHost() : bindHost;
     String cert = extraConf.getOrDefault(CERT_KEY, "");
     boolean tls = !cert.isEmpty();
     allocator = new RootAllocator(Long.MAX_VALUE);
@@ -106,7 +107,8 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
       return;
     }
     try {
-      ctx.send(new ExecutorEndpoints.Address(ctx.executorID(), host, server.getPort(), tls));
+      ctx.send(new ExecutorEndpoints.Address(ctx.executorID(), host, server.getPort(), tls,
+          !advertise.isEmpty()));
     } catch (Exception e) {
       LOG.error("could not report the executor result server to the driver: {}", e.toString());
     }

@@ -38,8 +38,9 @@ import scala.runtime.AbstractFunction1;
  * gateway never reads the result bytes. Runs in {@code GetFlightInfo}: the endpoints' locations
  * are known only once the blocks exist.
  *
- * <p>Memory: the whole result waits on the executors' storage (memory, then disk) until read;
- * each executor bounds its result blocks by {@code libra.results.max-spill-bytes-total} (a task
+ * <p>Memory: the whole result waits on the executors' storage (memory, then disk) until read, so
+ * only results Spark estimates within {@code libra.results.max-spill-bytes} go this way; each
+ * executor bounds its result blocks by {@code libra.results.max-spill-bytes-total} (a task
  * finding no room within {@code spill-wait-seconds} fails the statement with
  * RESOURCE_EXHAUSTED). Blocks are removed as they are served, and swept when the statement's
  * session closes, its tickets expire or it is cancelled ({@link #drop}).
@@ -81,8 +82,8 @@ public final class ExecutorResults {
    * @param beforeJob called before the Spark job is submitted (throws to stop: a cancel)
    * @param expiresAtMillis the tickets' expiry (epoch ms)
    * @return the endpoints, or null when direct fetch does not apply (not installed, an executor
-   *     without a result server, rows already on the driver, an empty result): the gateway serves
-   *     the result then
+   *     without a result server, rows already on the driver, an estimate over
+   *     {@code max-spill-bytes}, an empty result): the gateway serves the result then
    */
   public static Stored store(Dataset<Row> dataset, Schema arrowSchema, ResultSettings settings,
       Runnable beforeJob, long expiresAtMillis) {
@@ -92,6 +93,14 @@ public final class ExecutorResults {
     }
     QueryExecution qe = dataset.queryExecution();
     if (qe.executedPlan() instanceof LocalTableScanExec) {
+      return null;
+    }
+    // The whole result waits on the executors: only one Spark estimates within the statement's
+    // result budget (a larger one streams through the gateway, within the budget at any time).
+    long estimate = ResultSizeEstimate.bytes(qe);
+    if (estimate < 0 || estimate > settings.maxSpillBytes()) {
+      LOG.info("result of about {} bytes (libra.results.max-spill-bytes {}): the gateway serves it",
+          estimate, settings.maxSpillBytes());
       return null;
     }
     SparkContext sc = dataset.sparkSession().sparkContext();

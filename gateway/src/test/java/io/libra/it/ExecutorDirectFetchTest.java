@@ -95,6 +95,9 @@ class ExecutorDirectFetchTest {
         "spark.sql.catalogImplementation=in-memory",
         "libra.results.bytes-per-endpoint=4096",
         "libra.statement.ticket-ttl-seconds=" + TICKET_TTL_SECONDS,
+        // The cancel test's result (about 1.5 GB by Spark's estimate) must qualify.
+        "libra.results.max-spill-bytes=" + (4L << 30),
+        "spark.ui.enabled=true", "spark.ui.port=0",
         "libra.metrics.port=" + metricsPort);
     executors = awaitExecutors(2, Duration.ofSeconds(120));
     allocator = new RootAllocator(Long.MAX_VALUE);
@@ -258,6 +261,39 @@ class ExecutorDirectFetchTest {
     String[] lines = out.split("\n");
     assertEquals(ROWS + " " + expectedSumD + " " + ROWS + " True", lines[lines.length - 1],
         "ADBC: " + out);
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(5)
+  void aGetFlightInfoCancelledWhileStoringStopsItsSparkJobs() throws Exception {
+    Matcher ui = Pattern.compile("Spark UI (http://[^)\\s]+)\\)").matcher(gateway.startLog);
+    assertTrue(ui.find(), "no Spark UI address in the gateway's log");
+    String apps = ui.group(1) + "/api/v1/applications";
+    String appId = cluster.getJson(apps).get(0).path("id").asText();
+    try (FlightClient gw = gatewayClient(); FlightSqlClient sql = new FlightSqlClient(gw)) {
+      long t0 = System.nanoTime();
+      FlightRuntimeException x = assertThrows(FlightRuntimeException.class, () -> sql.execute(
+          "SELECT id, sha2(CAST(id AS STRING), 512) AS h FROM range(0, 20000000, 1, 4)",
+          org.apache.arrow.flight.CallOptions.timeout(3, TimeUnit.SECONDS)));
+      assertEquals(FlightStatusCode.TIMED_OUT, x.status().code(), x.toString());
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      int running;
+      do {
+        Thread.sleep(200);
+        running = cluster.getJson(apps + "/" + appId + "/jobs?status=running").size();
+      } while (running > 0 && System.nanoTime() < deadline);
+      assertEquals(0, running, "Spark jobs of the cancelled statement still running");
+      System.out.printf("cancelled store: no job running %d ms after the call began%n",
+          (System.nanoTime() - t0) / 1_000_000);
+      // The session goes on.
+      FlightInfo info = sql.execute(QUERY);
+      BitSet seen = new BitSet((int) ROWS);
+      long rows = 0;
+      for (FlightEndpoint e : info.getEndpoints()) {
+        rows += readEndpoint(e, seen);
+      }
+      assertEquals(ROWS, rows);
+    }
   }
 
   @Test
