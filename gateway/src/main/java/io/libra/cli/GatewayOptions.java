@@ -58,6 +58,8 @@ public final class GatewayOptions {
         config.get(LibraConfig.DIRECT_FETCH_ADVERTISE_HOST));
     spark.put(io.libra.results.ExecutorEndpoints.BIND_HOST,
         config.get(LibraConfig.DIRECT_FETCH_BIND_HOST));
+    spark.put(io.libra.results.ExecutorEndpoints.PORT,
+        Integer.toString(config.get(LibraConfig.DIRECT_FETCH_PORT)));
     spark.put(io.libra.results.ExecutorEndpoints.CLIENTS_LOCAL, Boolean.toString(
         java.net.InetAddress.getByName(config.get(LibraConfig.SERVER_HOST)).isLoopbackAddress()));
     if (config.get(LibraConfig.TLS_ENABLED)) {

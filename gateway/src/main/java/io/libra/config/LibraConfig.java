@@ -113,6 +113,10 @@ public final class LibraConfig {
       "libra.results.direct-fetch.bind-host", "",
       "Address the executors' result servers listen on; empty: the executor's host as Spark"
           + " knows it.");
+  public static final ConfigEntry<Integer> DIRECT_FETCH_PORT = ConfigEntry.integer(
+      "libra.results.direct-fetch.port", 0, 0, 65535,
+      "First port an executor's result server tries (then the next 16: several executors on one"
+          + " host); 0: any free port.");
   public static final ConfigEntry<Long> INGEST_CHUNK_BYTES = ConfigEntry.longValue(
       "libra.ingest.chunk-bytes", 64L << 20, 1L << 10, 1L << 31,
       "Bulk ingest: serialized Arrow bytes of uploaded batches gathered on the driver before they"
@@ -271,7 +275,7 @@ public final class LibraConfig {
       DRAIN_SECONDS, PUT_FIRST_MESSAGE_TIMEOUT_SECONDS, WORK_DIR, TPCH_SCALE, MAX_RECORDS_PER_BATCH, MAX_BATCH_BYTES,
       PREFETCH_PARTITIONS, MAX_BUFFERED_BYTES, MAX_SPILL_BYTES, MAX_SPILL_BYTES_TOTAL,
       SPILL_WAIT_SECONDS, MAX_ENDPOINTS, BYTES_PER_ENDPOINT, DIRECT_FETCH,
-      DIRECT_FETCH_ADVERTISE_HOST, DIRECT_FETCH_BIND_HOST, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, POLL_LEASE_SECONDS,
+      DIRECT_FETCH_ADVERTISE_HOST, DIRECT_FETCH_BIND_HOST, DIRECT_FETCH_PORT, INGEST_CHUNK_BYTES, TICKET_TTL_SECONDS, POLL_LEASE_SECONDS,
       HISTORY_RETENTION_ROWS, HISTORY_RETENTION_DAYS,
       SESSION_IDLE_TIMEOUT_SECONDS,
       SESSION_UNCLAIMED_TIMEOUT_SECONDS, SESSION_IDENTIFY_BY, MAX_SESSIONS,

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * ({@code off | auto | on}), {@value #ADVERTISE_HOST} (the host executors put in their endpoint
  * locations, {@code {host}} standing for the executor's host as Spark knows it; empty: that host,
  * not known to be reachable from clients), {@value #BIND_HOST} (where they
- * listen; empty: the executor's host), {@value #TLS_CERT} and {@value #TLS_KEY} (the gateway's
+ * listen; empty: the executor's host), {@value #PORT} (the first port tried, the next 16 after
+ * it; 0: any free port), {@value #TLS_CERT} and {@value #TLS_KEY} (the gateway's
  * TLS files when it serves TLS; executors then serve {@code grpc+tls} with them).
  */
 public final class ExecutorEndpoints implements DriverPlugin {
@@ -33,6 +34,7 @@ public final class ExecutorEndpoints implements DriverPlugin {
   public static final String MODE = "spark.libra.results.direct-fetch";
   public static final String ADVERTISE_HOST = "spark.libra.results.direct-fetch.advertise-host";
   public static final String BIND_HOST = "spark.libra.results.direct-fetch.bind-host";
+  public static final String PORT = "spark.libra.results.direct-fetch.port";
   public static final String TLS_CERT = "spark.libra.results.direct-fetch.tls.cert-file";
   public static final String TLS_KEY = "spark.libra.results.direct-fetch.tls.key-file";
   /** Whether the gateway listens on loopback only (so clients are on its machine). */
@@ -79,6 +81,7 @@ public final class ExecutorEndpoints implements DriverPlugin {
     extra.put(ExecutorResultServer.SECRET_KEY, Base64.getEncoder().encodeToString(s));
     extra.put(ExecutorResultServer.ADVERTISE_KEY, conf.get(ADVERTISE_HOST, ""));
     extra.put(ExecutorResultServer.BIND_KEY, conf.get(BIND_HOST, ""));
+    extra.put(ExecutorResultServer.PORT_KEY, conf.get(PORT, "0"));
     extra.put(ExecutorResultServer.CERT_KEY, conf.get(TLS_CERT, ""));
     extra.put(ExecutorResultServer.KEY_KEY, conf.get(TLS_KEY, ""));
     current = this;

@@ -43,6 +43,9 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
   static final String SECRET_KEY = "ticket.secret";
   static final String ADVERTISE_KEY = "advertise-host";
   static final String BIND_KEY = "bind-host";
+  static final String PORT_KEY = "port";
+  /** Ports tried after the configured one (several executors on one host), as Spark's own. */
+  static final int PORT_RETRIES = 16;
   static final String CERT_KEY = "tls.cert-file";
   static final String KEY_KEY = "tls.key-file";
 
@@ -92,19 +95,27 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
     String bind = bindHost.isEmpty() ? executorHost() : bindHost;
     String cert = extraConf.getOrDefault(CERT_KEY, "");
     boolean tls = !cert.isEmpty();
+    int port = Integer.parseInt(extraConf.getOrDefault(PORT_KEY, "0"));
     allocator = new RootAllocator(Long.MAX_VALUE);
-    try {
-      FlightServer.Builder b = FlightServer.builder(allocator,
-          tls ? Location.forGrpcTls(bind, 0) : Location.forGrpcInsecure(bind, 0), this);
-      if (tls) {
-        b.useTls(new File(cert), new File(extraConf.get(KEY_KEY)));
+    for (int attempt = 0; server == null; attempt++) {
+      int p = port == 0 ? 0 : port + attempt;
+      try {
+        FlightServer.Builder b = FlightServer.builder(allocator,
+            tls ? Location.forGrpcTls(bind, p) : Location.forGrpcInsecure(bind, p), this);
+        if (tls) {
+          b.useTls(new File(cert), new File(extraConf.get(KEY_KEY)));
+        }
+        server = b.build().start();
+      } catch (Exception e) {
+        if (port != 0 && attempt < PORT_RETRIES && e instanceof java.io.IOException) {
+          continue; // taken (another executor on this host): the next port
+        }
+        allocator.close();
+        // The executor runs on; the gateway serves this executor's results itself.
+        LOG.error("could not start the executor result server on {}:{}: {}", bind, p,
+            e.toString());
+        return;
       }
-      server = b.build().start();
-    } catch (Exception e) {
-      allocator.close();
-      // The executor runs on; the gateway serves this executor's results itself.
-      LOG.error("could not start the executor result server on {}: {}", bind, e.toString());
-      return;
     }
     try {
       ctx.send(new ExecutorEndpoints.Address(ctx.executorID(), host, server.getPort(), tls,

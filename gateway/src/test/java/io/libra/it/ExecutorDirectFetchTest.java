@@ -77,6 +77,8 @@ class ExecutorDirectFetchTest {
   private static StandaloneCluster cluster;
   private static GatewayProcess gateway;
   private static int metricsPort;
+  /** libra.results.direct-fetch.port: the executors' servers take it and the ports after it. */
+  private static int basePort;
   /** Executor id → its result server's location URI. */
   private static Map<String, String> executors;
   private static BufferAllocator allocator;
@@ -89,6 +91,10 @@ class ExecutorDirectFetchTest {
         java.net.InetAddress.getLoopbackAddress())) {
       metricsPort = s.getLocalPort();
     }
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      basePort = s.getLocalPort() > 65000 ? 40000 : s.getLocalPort();
+    }
     gateway = GatewayProcess.start(Files.createTempDirectory("libra-direct-"),
         "spark.master=" + cluster.masterUrl, "spark.executor.memory=1g",
         "spark.executor.cores=1", "spark.cores.max=2", "spark.sql.shuffle.partitions=4",
@@ -98,7 +104,7 @@ class ExecutorDirectFetchTest {
         // The cancel test's result (about 1.5 GB by Spark's estimate) must qualify.
         "libra.results.max-spill-bytes=" + (4L << 30),
         "spark.ui.enabled=true", "spark.ui.port=0",
-        "libra.metrics.port=" + metricsPort);
+        "libra.metrics.port=" + metricsPort, "libra.results.direct-fetch.port=" + basePort);
     executors = awaitExecutors(2, Duration.ofSeconds(120));
     allocator = new RootAllocator(Long.MAX_VALUE);
     System.out.printf("cluster of 2 workers and gateway ready in %d ms, result servers %s%n",
@@ -136,6 +142,13 @@ class ExecutorDirectFetchTest {
       }
       assertEquals(new HashSet<>(executors.values()), at,
           "one endpoint per executor, located at its result server");
+      Set<Integer> ports = new HashSet<>();
+      for (String uri : at) {
+        int port = URI.create(uri).getPort();
+        assertTrue(port >= basePort && port <= basePort + 16, uri + " from base " + basePort);
+        ports.add(port);
+      }
+      assertEquals(2, ports.size(), "two executors on one host, two ports: " + at);
       BitSet seen = new BitSet((int) ROWS);
       ExecutorService pool = Executors.newFixedThreadPool(info.getEndpoints().size());
       try {
