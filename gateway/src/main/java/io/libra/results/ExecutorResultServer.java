@@ -44,6 +44,13 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
   static final String ADVERTISE_KEY = "advertise-host";
   static final String BIND_KEY = "bind-host";
   static final String PORT_KEY = "port";
+  /**
+   * Largest request message (bytes): a ticket is a few KiB (its block names grow by ~50 bytes
+   * per 8 MiB block), so 4 MiB leaves room; gRPC refuses larger ones with RESOURCE_EXHAUSTED
+   * before they are buffered (Arrow's default, unbounded, let two 300 MB tickets exhaust an
+   * executor's heap).
+   */
+  static final int MAX_REQUEST_BYTES = 4 << 20;
   /** Ports tried after the configured one (several executors on one host), as Spark's own. */
   static final int PORT_RETRIES = 16;
   static final String CERT_KEY = "tls.cert-file";
@@ -101,7 +108,8 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
       int p = port == 0 ? 0 : port + attempt;
       try {
         FlightServer.Builder b = FlightServer.builder(allocator,
-            tls ? Location.forGrpcTls(bind, p) : Location.forGrpcInsecure(bind, p), this);
+            tls ? Location.forGrpcTls(bind, p) : Location.forGrpcInsecure(bind, p), this)
+            .maxInboundMessageSize(MAX_REQUEST_BYTES);
         if (tls) {
           b.useTls(new File(cert), new File(extraConf.get(KEY_KEY)));
         }

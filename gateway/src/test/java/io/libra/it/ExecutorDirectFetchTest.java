@@ -193,6 +193,23 @@ class ExecutorDirectFetchTest {
           t.blocks(), t.payloads()).sign(guess);
       assertStatus(FlightStatusCode.UNAUTHENTICATED, at, new Ticket(forged));
       assertStatus(FlightStatusCode.UNAUTHENTICATED, at, new Ticket("{\"sql\":1}".getBytes()));
+      // A huge ticket (the magic, then zeros) is refused before it is buffered: two at once of
+      // 300 MB exhausted an executor's heap when requests were unbounded.
+      byte[] huge = new byte[16 << 20];
+      System.arraycopy(ticket, 0, huge, 0, 5);
+      ExecutorService two = Executors.newFixedThreadPool(2);
+      try {
+        List<Future<FlightRuntimeException>> calls = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          calls.add(two.submit(() -> assertStatus(FlightStatusCode.RESOURCE_EXHAUSTED, at,
+              new Ticket(huge))));
+        }
+        for (Future<FlightRuntimeException> c : calls) {
+          c.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        two.shutdownNow();
+      }
       // A valid ticket sent to the other executor: its blocks are not there.
       Location other = info.getEndpoints().get(1).getLocations().get(0);
       assertNotEquals(at, other);
@@ -469,12 +486,18 @@ class ExecutorDirectFetchTest {
     }
   }
 
+  /**
+   * The JVM of executor {@code executorId} of this test's cluster: below its Workers, so never an
+   * executor of another cluster on the machine (ids and app ids repeat across clusters).
+   */
   private static ProcessHandle executorJvm(String executorId) {
-    return ProcessHandle.allProcesses().filter(p -> {
+    List<ProcessHandle> found = cluster.descendants().stream().filter(p -> {
       String cmd = p.info().commandLine().orElse("");
       return cmd.contains("CoarseGrainedExecutorBackend")
           && cmd.contains("--executor-id " + executorId + " ");
-    }).findFirst().orElseThrow(() -> new AssertionError("no JVM of executor " + executorId));
+    }).toList();
+    assertEquals(1, found.size(), "JVMs of executor " + executorId + ": " + found);
+    return found.get(0);
   }
 
   private static double metric(String name) throws Exception {

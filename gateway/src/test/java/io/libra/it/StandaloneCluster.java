@@ -102,6 +102,11 @@ final class StandaloneCluster implements AutoCloseable {
     }
   }
 
+  /** Every process below this cluster's Master and Workers (its executors among them). */
+  List<ProcessHandle> descendants() {
+    return processes.stream().flatMap(p -> p.toHandle().descendants()).toList();
+  }
+
   private static Process launch(Path home, String name, String mainClass, String... args)
       throws IOException {
     Properties jvm = new Properties();
