@@ -27,6 +27,27 @@ public final class ConfigEntry<T> {
     return new ConfigEntry<>(key, defaultValue, doc, s -> s);
   }
 
+  /**
+   * A size in bytes within {@code [min, max]}: a plain number of bytes or Spark's size notation
+   * ({@code 64k}, {@code 4m}, {@code 1g}, {@code 2t}; binary units, case-insensitive, an optional
+   * {@code b}), parsed by Spark's {@code JavaUtils.byteStringAsBytes}.
+   */
+  public static ConfigEntry<Long> bytes(String key, long defaultValue, long min, long max,
+      String doc) {
+    return new ConfigEntry<>(key, Long.toString(defaultValue), doc, s -> {
+      long v;
+      try {
+        v = org.apache.spark.network.util.JavaUtils.byteStringAsBytes(s.trim());
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("must be a size in bytes, e.g. 4194304, 64k, 4m or 1g");
+      }
+      if (v < min || v > max) {
+        throw new IllegalArgumentException("must be between " + min + " and " + max + " bytes");
+      }
+      return v;
+    });
+  }
+
   /** A setting that is one of {@code choices} (lower case; the value is lower-cased). */
   public static ConfigEntry<String> oneOf(String key, String defaultValue,
       java.util.List<String> choices, String doc) {

@@ -57,7 +57,7 @@ public final class LibraConfig {
           + " too). Larger than Spark's 10,000 (spark.sql.execution.arrow.maxRecordsPerBatch):"
           + " JDBC clients pay a fixed cost per batch (the Arrow driver builds a new cursor and"
           + " accessors for each).");
-  public static final ConfigEntry<Long> MAX_BATCH_BYTES = ConfigEntry.longValue(
+  public static final ConfigEntry<Long> MAX_BATCH_BYTES = ConfigEntry.bytes(
       "libra.results.max-batch-bytes", 4L << 20, 1024, 64L << 20,
       "Upper bound (bytes, estimated while converting on the executors) on one Arrow record batch;"
           + " keeps every message well under the 16 MiB default client limit.");
@@ -65,19 +65,19 @@ public final class LibraConfig {
       "libra.results.prefetch-partitions", 2, 1, 1024,
       "How many result partitions are converted ahead of the one being streamed (small"
           + " partitions, under 1 MiB, run in groups within max-buffered-bytes instead).");
-  public static final ConfigEntry<Long> MAX_BUFFERED_BYTES = ConfigEntry.longValue(
+  public static final ConfigEntry<Long> MAX_BUFFERED_BYTES = ConfigEntry.bytes(
       "libra.results.max-buffered-bytes", 256L << 20, 1L << 20, Long.MAX_VALUE,
       "Bytes of converted, unsent results of finished partitions one result stream may keep (in"
           + " Spark's BlockManager; partitions under 1 MiB in the driver's heap) before it stops"
           + " prefetching (the next partition always runs); the driver itself holds one block"
           + " (about 8 MiB) at a time.");
-  public static final ConfigEntry<Long> MAX_SPILL_BYTES = ConfigEntry.longValue(
+  public static final ConfigEntry<Long> MAX_SPILL_BYTES = ConfigEntry.bytes(
       "libra.results.max-spill-bytes", 1L << 30, 16L << 20, Long.MAX_VALUE,
       "Bytes of converted, unsent result blocks (on the executors' disks; the gateway's with a"
           + " local master) one statement may hold, running partitions included: a client that"
           + " pauses its stream holds at most this much, then the tasks producing its result wait"
           + " (holding their cores) until it reads on, is cancelled or goes away.");
-  public static final ConfigEntry<Long> MAX_SPILL_BYTES_TOTAL = ConfigEntry.longValue(
+  public static final ConfigEntry<Long> MAX_SPILL_BYTES_TOTAL = ConfigEntry.bytes(
       "libra.results.max-spill-bytes-total", 8L << 30, 16L << 20, Long.MAX_VALUE,
       "Bytes of unsent result blocks of all statements one executor (the gateway, with a local"
           + " master) may hold; a task that finds no room within spill-wait-seconds fails its"
@@ -91,7 +91,7 @@ public final class LibraConfig {
           + " with its own DoGet, in parallel by ADBC and Libra's JDBC driver); 0 = Spark's default"
           + " parallelism (the executors' cores), 1 = always one endpoint. Results smaller than"
           + " twice bytes-per-endpoint, without a size estimate, or sorted keep one endpoint.");
-  public static final ConfigEntry<Long> BYTES_PER_ENDPOINT = ConfigEntry.longValue(
+  public static final ConfigEntry<Long> BYTES_PER_ENDPOINT = ConfigEntry.bytes(
       "libra.results.bytes-per-endpoint", 64L << 20, 1L << 10, Long.MAX_VALUE,
       "Bytes of a result's size estimate (Spark's plan statistics) per endpoint: a result"
           + " estimated at 4 times this gets 4 endpoints (at most max-endpoints).");
@@ -117,7 +117,7 @@ public final class LibraConfig {
       "libra.results.direct-fetch.port", 0, 0, 65535,
       "First port an executor's result server tries (then the next 16: several executors on one"
           + " host); 0: any free port.");
-  public static final ConfigEntry<Long> INGEST_CHUNK_BYTES = ConfigEntry.longValue(
+  public static final ConfigEntry<Long> INGEST_CHUNK_BYTES = ConfigEntry.bytes(
       "libra.ingest.chunk-bytes", 64L << 20, 1L << 10, 1L << 31,
       "Bulk ingest: serialized Arrow bytes of uploaded batches gathered on the driver before they"
           + " are written, as one Spark job, to the staging directory; bounds ingest memory.");
@@ -146,7 +146,7 @@ public final class LibraConfig {
   public static final ConfigEntry<Integer> SESSION_UNCLAIMED_TIMEOUT_SECONDS = ConfigEntry.integer(
       "libra.sessions.unclaimed-timeout-seconds", 30, 1, Integer.MAX_VALUE,
       "Seconds a session no client came back to (no cookie support) is kept after its last call.");
-  public static final ConfigEntry<Long> SQL_MAX_TEXT_BYTES = ConfigEntry.longValue(
+  public static final ConfigEntry<Long> SQL_MAX_TEXT_BYTES = ConfigEntry.bytes(
       "libra.sql.max-text-bytes", 1L << 20, 1024, 1L << 30,
       "Longest SQL text (UTF-8 bytes) a statement may have; longer ones get INVALID_ARGUMENT"
           + " before they are parsed.");

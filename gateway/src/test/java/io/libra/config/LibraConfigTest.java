@@ -26,6 +26,19 @@ class LibraConfigTest {
   }
 
   @Test
+  void byteSizesTakeSparksUnits() throws Exception {
+    LibraConfig c = LibraConfig.load(dir, dir, Map.of("LIBRA_RESULTS_MAX_SPILL_BYTES", "2g"),
+        Map.of("libra.results.bytes-per-endpoint", "4m", "libra.ingest.chunk-bytes", "65536"));
+    assertEquals(2L << 30, c.get(LibraConfig.MAX_SPILL_BYTES));
+    assertEquals(4L << 20, c.get(LibraConfig.BYTES_PER_ENDPOINT));
+    assertEquals(65536L, c.get(LibraConfig.INGEST_CHUNK_BYTES));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> LibraConfig.load(dir, dir, Map.of(), Map.of("libra.results.bytes-per-endpoint",
+            "4 megs")));
+    assertTrue(e.getMessage().contains("e.g. 4194304, 64k, 4m or 1g"), e.getMessage());
+  }
+
+  @Test
   void unknownKeyNamesFileAndKey() throws Exception {
     Files.writeString(dir.resolve("libra.properties"), "libra.server.prot=1\n");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
