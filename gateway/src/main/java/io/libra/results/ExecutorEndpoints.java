@@ -5,7 +5,6 @@ import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkConf;
@@ -110,40 +109,33 @@ public final class ExecutorEndpoints implements DriverPlugin {
     return secret;
   }
 
-  /** The mode: {@code auto} or {@code on} ({@code off} never installs the plugin). */
-  String mode() {
-    return mode;
-  }
-
   /** The address executor {@code executorId} reported, or null. */
   Address of(String executorId) {
     return byExecutor.get(executorId);
   }
 
   /**
-   * The addresses of every live executor, or null when direct fetch should not be used now: no
-   * executor yet, or one that has not reported its server; in mode {@code auto} also when an
-   * executor's address is not known to reach clients: neither advertised
-   * ({@value #ADVERTISE_HOST} set) nor a loopback address of a gateway that listens on loopback
-   * only ({@value #CLIENTS_LOCAL}: its clients are on this machine too).
+   * Whether direct fetch may serve now: false with no executor yet, or one that has not reported
+   * its server; in mode {@code auto} also false when an executor's address is not known to reach
+   * clients: neither advertised ({@value #ADVERTISE_HOST} set) nor a loopback address of a
+   * gateway that listens on loopback only ({@value #CLIENTS_LOCAL}: its clients are on this
+   * machine too).
    */
-  Map<String, Address> usable() {
+  boolean usable() {
     SparkContext context = sc;
     if (context == null || context.isStopped()) {
-      return null;
+      return false;
     }
-    Map<String, Address> out = new LinkedHashMap<>();
-    for (String id : scala.jdk.javaapi.CollectionConverters.asJava(context.getExecutorIds())) {
+    java.util.List<String> ids =
+        scala.jdk.javaapi.CollectionConverters.asJava(context.getExecutorIds());
+    for (String id : ids) {
       Address a = byExecutor.get(id);
-      if (a == null) {
-        return null;
+      if (a == null
+          || mode.equals("auto") && !a.advertised() && !(clientsLocal && isLoopback(a.host()))) {
+        return false;
       }
-      if (mode.equals("auto") && !a.advertised() && !(clientsLocal && isLoopback(a.host()))) {
-        return null;
-      }
-      out.put(id, a);
     }
-    return out.isEmpty() ? null : out;
+    return !ids.isEmpty();
   }
 
   private static boolean isLoopback(String host) {

@@ -73,7 +73,7 @@ public final class ExecutorResults {
    */
   public static boolean available() {
     ExecutorEndpoints e = ExecutorEndpoints.get();
-    return e != null && e.usable() != null;
+    return e != null && e.usable();
   }
 
   /**
@@ -88,7 +88,7 @@ public final class ExecutorResults {
   public static Stored store(Dataset<Row> dataset, Schema arrowSchema, ResultSettings settings,
       Runnable beforeJob, long expiresAtMillis) {
     ExecutorEndpoints endpoints = ExecutorEndpoints.get();
-    if (endpoints == null || endpoints.usable() == null) {
+    if (endpoints == null || !endpoints.usable()) {
       return null;
     }
     QueryExecution qe = dataset.queryExecution();
