@@ -227,7 +227,8 @@ public final class LibraServer implements AutoCloseable {
                 user -> !auth || roles.has(user, UserRoles.ADMIN)).stream()).toList()),
         sessions::invalidateTableCaches, sessions::writeEpoch,
         new io.libra.operation.SqlTextLimits(config.get(LibraConfig.SQL_MAX_TEXT_BYTES),
-            config.get(LibraConfig.SQL_MAX_NESTING_DEPTH)));
+            config.get(LibraConfig.SQL_MAX_NESTING_DEPTH)),
+        t -> FlightErrors.toFlight(t).status());
     TableIngest ingest = new TableIngest(runner,
         config.get(LibraConfig.INGEST_CHUNK_BYTES), sessions::invalidateTableCaches);
     int threads = config.get(LibraConfig.SERVER_THREADS);

@@ -38,10 +38,13 @@ public final class SqlBackend {
    * @param afterWrite run after every DDL/DML statement (other sessions' table caches)
    * @param writeEpoch grows with every table write of any session ({@link JustPrepared})
    * @param limits checked on every SQL text before it is parsed
+   * @param errors the Flight status a failure is answered with (for executor endpoints, which
+   *     report a statement's failure after its GetFlightInfo answered)
    */
   public SqlBackend(OperationRunner runner, ArrowResultStream results,
       io.libra.procedures.LibraProcedures procedures, Runnable afterWrite,
-      java.util.function.LongSupplier writeEpoch, SqlTextLimits limits) {
+      java.util.function.LongSupplier writeEpoch, SqlTextLimits limits,
+      java.util.function.Function<Throwable, org.apache.arrow.flight.CallStatus> errors) {
     this.limits = limits;
     SessionSql sql = new SessionSql(procedures);
     JustPrepared justPrepared = new JustPrepared(writeEpoch);
@@ -50,7 +53,7 @@ public final class SqlBackend {
     this.prepared = new PreparedStatements(runner, sql, justPrepared);
     this.planner = new QueryPlanner(runner, sql, justPrepared, updates, results::partitionsOf);
     this.streamer = new ResultStreamer(runner, results);
-    this.direct = new DirectResults(runner, results);
+    this.direct = new DirectResults(runner, results, errors);
   }
 
   /** {@code CreatePreparedStatement}: analyses, never executes. */

@@ -176,13 +176,13 @@ public final class ArrowResultStream {
   }
 
   /**
-   * Executor-direct: runs {@code dataset} into result blocks on the executors and returns one
-   * endpoint per executor holding some ({@link ExecutorResults#store}), or null when direct
-   * fetch does not apply (the gateway streams the result then).
+   * Executor-direct: one endpoint per live executor for {@code dataset}'s result, its job to be
+   * run by the caller ({@link ExecutorResults#start}), or null when direct fetch does not apply
+   * (the gateway streams the result then).
    */
-  public ExecutorResults.Stored storeOnExecutors(Dataset<Row> dataset, Schema arrowSchema,
-      Runnable beforeJob, long expiresAtMillis) {
-    return ExecutorResults.store(dataset, arrowSchema, settings, beforeJob, expiresAtMillis);
+  public ExecutorResults.Started startOnExecutors(Dataset<Row> dataset, Schema arrowSchema,
+      long expiresAtMillis) {
+    return ExecutorResults.start(dataset, arrowSchema, settings, expiresAtMillis);
   }
 
   /** What the stream needs from the operation it belongs to. */

@@ -9,9 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -21,23 +19,23 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * result server ({@link ExecutorResultServer}) needs no session state, and signed, so it serves
  * only what the gateway handed out.
  *
- * <p>Bytes: {@code "LBRD"}, version 1, the result stream id (UTF), expiry (epoch ms), the Arrow
- * schema the FlightInfo announced ({@code Schema.serializeAsMessage}), the result blocks in
- * order (id name and payload count each), then HMAC-SHA256 (32 bytes) of everything before it
- * with the secret the gateway's driver plugin gave the executors ({@link DirectFetchPlugin}).
- * Every block name must belong to the ticket's stream ({@code test_libra_<stream>_…}), so a
- * ticket never reaches another statement's blocks.
+ * <p>Bytes: {@code "LBRD"}, version 2, the result stream id (UTF), expiry (epoch ms), the Arrow
+ * schema the FlightInfo announced ({@code Schema.serializeAsMessage}), the id of the executor
+ * whose endpoint it is (UTF), then HMAC-SHA256 (32 bytes) of everything before it with the
+ * secret the gateway's driver plugin gave the executors ({@link DirectFetchPlugin}). The ticket
+ * names no blocks: which blocks an endpoint streams is decided by the driver as the result's
+ * tasks store them ({@link DirectStream}), so the ticket is handed out before the job has run.
  *
  * @param streamId the statement's result stream id (block name prefix)
- * @param expiresAtMillis when the ticket stops being served (epoch milliseconds)
+ * @param expiresAtMillis until when a DoGet of it is served (epoch milliseconds; a stream begun
+ *     before then runs to its end)
  * @param schema the result schema
- * @param blocks block id names, in the order they are streamed
- * @param payloads payload count of each block (same order)
+ * @param executorId the Spark executor id whose result server serves this endpoint
  */
 public record DirectTicket(String streamId, long expiresAtMillis, Schema schema,
-    List<String> blocks, List<Integer> payloads) {
+    String executorId) {
   private static final int MAGIC = 0x4c425244; // "LBRD"
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   private static final int MAC_BYTES = 32;
 
   /** A ticket that is not one, is forged, altered or expired. */
@@ -52,11 +50,6 @@ public record DirectTicket(String streamId, long expiresAtMillis, Schema schema,
     return bytes.length > 8 && ByteBuffer.wrap(bytes).getInt() == MAGIC;
   }
 
-  /** The name prefix of every block of stream {@code streamId}. */
-  static String blockPrefix(String streamId) {
-    return "test_libra_" + streamId + "_";
-  }
-
   /** The signed ticket bytes. */
   public byte[] sign(byte[] secret) {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -68,11 +61,7 @@ public record DirectTicket(String streamId, long expiresAtMillis, Schema schema,
       byte[] s = schema.serializeAsMessage();
       out.writeInt(s.length);
       out.write(s);
-      out.writeInt(blocks.size());
-      for (int i = 0; i < blocks.size(); i++) {
-        out.writeUTF(blocks.get(i));
-        out.writeInt(payloads.get(i));
-      }
+      out.writeUTF(executorId);
       out.write(mac(secret, buffer.toByteArray(), buffer.size()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -81,10 +70,10 @@ public record DirectTicket(String streamId, long expiresAtMillis, Schema schema,
   }
 
   /**
-   * Checks the signature, then the expiry, then that every block is the stream's.
+   * Checks the signature, then the expiry.
    *
    * @param nowMillis the current time (epoch ms)
-   * @throws InvalidTicketException naming why (not a ticket, bad signature, expired, foreign block)
+   * @throws InvalidTicketException naming why (not a ticket, bad signature, expired)
    */
   public static DirectTicket verify(byte[] secret, byte[] bytes, long nowMillis)
       throws InvalidTicketException {
@@ -100,12 +89,6 @@ public record DirectTicket(String streamId, long expiresAtMillis, Schema schema,
     if (nowMillis > t.expiresAtMillis()) {
       throw new InvalidTicketException("the ticket expired at "
           + java.time.Instant.ofEpochMilli(t.expiresAtMillis()));
-    }
-    String prefix = blockPrefix(t.streamId());
-    for (String b : t.blocks()) {
-      if (!b.startsWith(prefix)) {
-        throw new InvalidTicketException("the ticket names a block of another result");
-      }
     }
     return t;
   }
@@ -134,14 +117,11 @@ public record DirectTicket(String streamId, long expiresAtMillis, Schema schema,
       byte[] s = new byte[in.readInt()];
       in.readFully(s);
       Schema schema = Schema.deserializeMessage(ByteBuffer.wrap(s));
-      int n = in.readInt();
-      List<String> blocks = new ArrayList<>(n);
-      List<Integer> payloads = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        blocks.add(in.readUTF());
-        payloads.add(in.readInt());
+      String executor = in.readUTF();
+      if (in.available() > 0) {
+        throw new InvalidTicketException("the ticket is malformed");
       }
-      return new DirectTicket(stream, expires, schema, blocks, payloads);
+      return new DirectTicket(stream, expires, schema, executor);
     } catch (IOException | RuntimeException e) {
       throw new InvalidTicketException("the ticket is malformed");
     }

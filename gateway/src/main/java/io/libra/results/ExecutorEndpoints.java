@@ -57,6 +57,8 @@ public final class ExecutorEndpoints implements DriverPlugin {
   private static volatile ExecutorEndpoints current;
 
   private final Map<String, Address> byExecutor = new ConcurrentHashMap<>();
+  /** Executor-direct results whose job runs or whose endpoints are read ({@link DirectStream}). */
+  private final Map<String, DirectStream> streams = new ConcurrentHashMap<>();
   private volatile SparkContext sc;
   private volatile byte[] secret;
   private volatile String mode = "off";
@@ -88,13 +90,82 @@ public final class ExecutorEndpoints implements DriverPlugin {
     return extra;
   }
 
+  /**
+   * Messages from executors (Spark's RPC threads): a result server's {@link Address}; a task's
+   * {@link DirectStream.Published} block; a result server's {@link DirectStream.Poll} (answered
+   * with a serialized {@link DirectStream.Batch}; a result no longer held answers NOT_FOUND) and
+   * {@link DirectStream.Closed}.
+   */
   @Override
   public Object receive(Object message) {
-    if (message instanceof Address a) {
+    if (message instanceof DirectStream.Poll p) {
+      DirectStream s = streams.get(p.streamId());
+      return (s == null ? DirectStream.Batch.notFound("result " + p.streamId() + " is not held"
+          + " any more (its statement was cancelled, its tickets expired or its session closed)")
+          : s.poll(p)).toBytes();
+    }
+    if (message instanceof DirectStream.Published b) {
+      DirectStream s = streams.get(b.streamId());
+      if (s != null) {
+        s.published(b.partition(), b.attempt(), b.executorId(), b.ref());
+      }
+    } else if (message instanceof DirectStream.Closed c) {
+      DirectStream s = streams.get(c.streamId());
+      if (s != null) {
+        s.closed(c.endpoint());
+        if (s.complete()) {
+          streams.remove(c.streamId()); // every endpoint read: later DoGets are NOT_FOUND
+        }
+      }
+    } else if (message instanceof Address a) {
       byExecutor.put(a.executorId(), a);
       LOG.info("executor {} serves its result blocks at {}", a.executorId(), a.uri());
     }
     return null;
+  }
+
+  /**
+   * A new result stream with one endpoint per live executor (ids in {@code executorIds}, each
+   * with a reported server).
+   */
+  DirectStream open(String streamId, java.util.List<String> executorIds) {
+    DirectStream s = new DirectStream(streamId, executorIds, this::isAlive);
+    streams.put(streamId, s);
+    return s;
+  }
+
+  /** The stream of {@code streamId} while held, else null. */
+  DirectStream stream(String streamId) {
+    return streams.get(streamId);
+  }
+
+  /** Forgets stream {@code streamId}: its endpoints' next polls are NOT_FOUND. */
+  void close(String streamId) {
+    streams.remove(streamId);
+  }
+
+  /** Result streams held now. */
+  int streamCount() {
+    return streams.size();
+  }
+
+  /** The ids of the executors registered now, each with a reported server, or empty. */
+  java.util.List<String> liveExecutors() {
+    SparkContext context = sc;
+    if (context == null || context.isStopped()) {
+      return java.util.List.of();
+    }
+    java.util.List<String> ids = new java.util.ArrayList<>(
+        scala.jdk.javaapi.CollectionConverters.asJava(context.getExecutorIds()));
+    ids.removeIf(id -> !byExecutor.containsKey(id));
+    java.util.Collections.sort(ids);
+    return ids;
+  }
+
+  private boolean isAlive(String executorId) {
+    SparkContext context = sc;
+    return context != null && !context.isStopped()
+        && context.getExecutorIds().contains(executorId);
   }
 
   @Override

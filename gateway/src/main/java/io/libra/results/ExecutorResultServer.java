@@ -56,13 +56,12 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
   static final String CERT_KEY = "tls.cert-file";
   static final String KEY_KEY = "tls.key-file";
 
+  /** This JVM's server, for the tasks' block reports ({@link #published}). */
+  private static volatile ExecutorResultServer current;
+
   private byte[] secret;
-  /**
-   * Endpoints being read or read but cut short (by their first block): a second DoGet of the
-   * same ticket is NOT_FOUND, also while the first still streams. A fully read endpoint leaves
-   * the set (its blocks are gone, so it is NOT_FOUND anyway).
-   */
-  private final java.util.Set<String> claimed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile PluginContext plugin;
+  private volatile String executorId;
   private BufferAllocator allocator;
   private FlightServer server;
 
@@ -94,6 +93,8 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
   }
 
   private void start(PluginContext ctx, Map<String, String> extraConf) {
+    plugin = ctx;
+    executorId = ctx.executorID();
     secret = Base64.getDecoder().decode(extraConf.get(SECRET_KEY));
     String advertise = extraConf.getOrDefault(ADVERTISE_KEY, "");
     String host = advertise.isEmpty() ? executorHost()
@@ -125,6 +126,7 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
         return;
       }
     }
+    current = this;
     try {
       ctx.send(new ExecutorEndpoints.Address(ctx.executorID(), host, server.getPort(), tls,
           !advertise.isEmpty()));
@@ -137,6 +139,7 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
 
   @Override
   public void shutdown() {
+    current = null;
     try {
       if (server != null) {
         server.shutdown();
@@ -151,6 +154,33 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
     }
   }
 
+  /**
+   * Reports a block a task of this executor stored to the driver's {@link DirectStream}
+   * (asynchronously, {@code PluginContext.send}): its endpoint can stream it before the task
+   * ends. Without a result server here nothing is sent (the task's result lists the block).
+   */
+  static void published(String streamId, int partition, int attempt, ResultBlocks.BlockRef ref) {
+    ExecutorResultServer s = current;
+    if (s == null || s.plugin == null) {
+      return;
+    }
+    try {
+      s.plugin.send(new DirectStream.Published(streamId, partition, attempt,
+          SparkEnv.get().executorId(), ref));
+    } catch (Exception e) {
+      LOG.warn("could not report result block {}: {}", ref.name(), e.toString());
+    }
+  }
+
+  /**
+   * {@code DoGet}: checks the ticket (UNAUTHENTICATED), that it is this executor's endpoint
+   * (NOT_FOUND), then asks the driver for the endpoint's blocks ({@link DirectStream.Poll}, which
+   * also claims the endpoint: a second reader is NOT_FOUND) and streams each as it is stored,
+   * polling again (every 1 ms, doubling to 50 ms while nothing new comes) until the job is done.
+   * A block of this executor is read from the local BlockManager and removed once sent; one of
+   * an executor without an endpoint is fetched remotely. A failed or cancelled statement ends
+   * the stream with the status the gateway gave it.
+   */
   @Override
   public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
     DirectTicket t;
@@ -161,58 +191,135 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
           .toRuntimeException());
       return;
     }
-    BlockManager bm = SparkEnv.get().blockManager();
-    String claim = t.blocks().isEmpty() ? t.streamId() : t.blocks().get(0);
-    if (!claimed.add(claim)) {
-      listener.error(CallStatus.NOT_FOUND.withDescription("this endpoint of result "
-          + t.streamId() + " is read already (each endpoint is read once)").toRuntimeException());
+    if (!t.executorId().equals(executorId)) {
+      listener.error(CallStatus.NOT_FOUND.withDescription("this ticket's endpoint is executor "
+          + t.executorId() + "'s, this is executor " + executorId + " (use the endpoint's"
+          + " location)").toRuntimeException());
       return;
     }
     boolean whole = false;
     try (BufferAllocator child = allocator.newChildAllocator("direct-" + t.streamId(), 0,
             Long.MAX_VALUE);
         VectorSchemaRoot root = VectorSchemaRoot.create(t.schema(), child)) {
+      DirectStream.Batch batch = poll(new DirectStream.Poll(t.streamId(), executorId, 0, true));
+      if (batch.notFound() != null) {
+        listener.error(CallStatus.NOT_FOUND.withDescription(batch.notFound())
+            .toRuntimeException());
+        return;
+      }
+      listener.start(root);
       ReadyGate gate = new ReadyGate(new FlightStreamSink(listener), () -> { });
       VectorLoader loader = new VectorLoader(root);
-      boolean started = false;
-      for (int i = 0; i < t.blocks().size(); i++) {
-        BlockId id = BlockId.apply(t.blocks().get(i));
-        List<byte[]> payloads = readLocal(bm, id, t.payloads().get(i));
-        if (payloads == null) {
-          listener.error(CallStatus.NOT_FOUND.withDescription("result block " + id.name()
-              + " is not on this executor (read already, dropped when its statement ended or"
-              + " expired, or its executor was replaced)").toRuntimeException());
+      BlockManager bm = SparkEnv.get().blockManager();
+      long waitMillis = 1;
+      while (true) {
+        if (batch.failure() != null) {
+          listener.error(statusOf(batch.failure()).toRuntimeException());
           return;
         }
-        if (!started) {
-          listener.start(root);
-          started = true;
+        if (batch.notFound() != null) {
+          listener.error(CallStatus.NOT_FOUND.withDescription(batch.notFound())
+              .toRuntimeException());
+          return;
         }
-        for (byte[] p : payloads) {
-          gate.awaitReady();
-          try (ArrowRecordBatch batch = ArrowResultStream.readBatch(p, child)) {
-            loader.load(batch);
+        for (DirectStream.Block block : batch.blocks()) {
+          if (block.ref() == null) {
+            continue; // withdrawn: a failed attempt's block
           }
-          listener.putNext();
+          List<byte[]> payloads = read(bm, block);
+          if (payloads == null) {
+            listener.error(CallStatus.NOT_FOUND.withDescription("result block "
+                + block.ref().name() + " is not on this executor (dropped when its statement"
+                + " ended or expired)").toRuntimeException());
+            return;
+          }
+          for (byte[] p : payloads) {
+            gate.awaitReady();
+            try (ArrowRecordBatch b = ArrowResultStream.readBatch(p, child)) {
+              loader.load(b);
+            }
+            listener.putNext();
+          }
         }
-        bm.removeBlock(id, true);
-      }
-      if (!started) {
-        listener.start(root);
+        if (batch.done()) {
+          break;
+        }
+        if (batch.blocks().isEmpty()) {
+          if (listener.isCancelled()) {
+            throw new ArrowResultStream.ClientCancelledException();
+          }
+          Thread.sleep(waitMillis);
+          waitMillis = Math.min(MAX_POLL_WAIT_MILLIS, waitMillis * 2);
+        } else {
+          waitMillis = 1;
+        }
+        batch = poll(new DirectStream.Poll(t.streamId(), executorId, batch.next(), false));
       }
       listener.completed();
       whole = true;
     } catch (ArrowResultStream.ClientCancelledException e) {
       listener.error(CallStatus.CANCELLED.withDescription("the client cancelled the stream")
           .toRuntimeException());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      listener.error(CallStatus.UNAVAILABLE.withDescription("the executor is stopping")
+          .toRuntimeException());
     } catch (Exception e) {
       LOG.warn("direct fetch of result {} failed: {}", t.streamId(), e.toString());
       listener.error(CallStatus.INTERNAL.withDescription("reading result blocks failed: "
           + e.getMessage()).withCause(e).toRuntimeException());
     } finally {
-      if (whole) {
-        claimed.remove(claim);
+      try {
+        plugin.send(new DirectStream.Closed(t.streamId(), executorId, whole));
+      } catch (Exception e) {
+        LOG.warn("could not report the end of a stream of result {}: {}", t.streamId(),
+            e.toString());
       }
+    }
+  }
+
+  /** Longest wait between two polls while no block comes (ms). */
+  private static final long MAX_POLL_WAIT_MILLIS = 50;
+
+  private DirectStream.Batch poll(DirectStream.Poll p) throws Exception {
+    Object answer = plugin.ask(p);
+    if (!(answer instanceof byte[] b)) {
+      throw new IllegalStateException("the driver answered a poll with " + answer);
+    }
+    return DirectStream.Batch.fromBytes(b);
+  }
+
+  /** A failed result's status as the gateway gave it (code, message, trailers). */
+  private static CallStatus statusOf(DirectStream.Failure f) {
+    org.apache.arrow.flight.FlightStatusCode code;
+    try {
+      code = org.apache.arrow.flight.FlightStatusCode.valueOf(f.code());
+    } catch (IllegalArgumentException e) {
+      code = org.apache.arrow.flight.FlightStatusCode.INTERNAL;
+    }
+    org.apache.arrow.flight.ErrorFlightMetadata metadata =
+        new org.apache.arrow.flight.ErrorFlightMetadata();
+    f.trailers().forEach(metadata::insert);
+    return new CallStatus(code, null, f.message(), metadata);
+  }
+
+  /**
+   * A queued block's payloads: from the local BlockManager (then removed), or fetched from the
+   * executor holding it ({@link ResultBlocks#fetch}, which removes it); null when it is gone.
+   */
+  private List<byte[]> read(BlockManager bm, DirectStream.Block block) throws Exception {
+    BlockId id = BlockId.apply(block.ref().name());
+    if (executorId.equals(block.executorId())) {
+      List<byte[]> payloads = readLocal(bm, id, block.ref().payloads());
+      if (payloads != null) {
+        bm.removeBlock(id, true);
+      }
+      return payloads;
+    }
+    try {
+      return ResultBlocks.fetch(block.ref());
+    } catch (java.io.IOException gone) {
+      return null;
     }
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.arrow.flatbuf.MessageHeader;
+import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
@@ -29,21 +30,26 @@ import scala.collection.Iterator;
 import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction0;
 import scala.runtime.AbstractFunction1;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
 
 /**
  * Executor-direct results: a query's result computed into result blocks on the executors that
- * run its tasks (every partition stored, none returned to the driver), then one endpoint per
- * executor holding blocks, located at that executor's result server ({@link ExecutorEndpoints},
- * {@link ExecutorResultServer}) with a signed {@link DirectTicket} naming its blocks. The
- * gateway never reads the result bytes. Runs in {@code GetFlightInfo}: the endpoints' locations
- * are known only once the blocks exist.
+ * run its tasks (every partition stored, none returned to the driver) and streamed by the
+ * executors' result servers ({@link ExecutorEndpoints}, {@link ExecutorResultServer}) while the
+ * job still runs. {@link #start} lists one endpoint per live executor with a signed
+ * {@link DirectTicket} before any task runs; {@link Started#run} then runs the job (the
+ * statement's last step, in the background), each task reporting every block it stores so that
+ * its executor's endpoint streams it at once ({@link DirectStream}). The gateway never reads the
+ * result bytes.
  *
- * <p>Memory: the whole result waits on the executors' storage (memory, then disk) until read, so
+ * <p>Memory: stored blocks wait on the executors' storage (memory, then disk) until read, so
  * only results Spark estimates within {@code libra.results.max-spill-bytes} go this way; each
  * executor bounds its result blocks by {@code libra.results.max-spill-bytes-total} (a task
  * finding no room within {@code spill-wait-seconds} fails the statement with
  * RESOURCE_EXHAUSTED). Blocks are removed as they are served, and swept when the statement's
- * session closes, its tickets expire or it is cancelled ({@link #drop}).
+ * session closes, its tickets expire unread or it is cancelled ({@link Started#drop}). Not with
+ * {@code spark.speculation} (two attempts of a task would race to own its partition's rows).
  */
 public final class ExecutorResults {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorResults.class);
@@ -53,18 +59,107 @@ public final class ExecutorResults {
   /** One endpoint: the executor's location URI and the signed ticket bytes. */
   public record Endpoint(String uri, byte[] ticket) {}
 
-  /**
-   * A result stored on the executors.
-   *
-   * @param streamId the block name prefix's stream id (for {@link #drop})
-   * @param rows rows stored, {@code bytes} Arrow IPC bytes stored
-   */
-  public record Stored(String streamId, List<Endpoint> endpoints, long rows, long bytes) {}
-
   /** What one task stored, and where. */
-  record StoredPartition(String executorId, ResultBlocks.BlockRef[] refs, long rows)
+  record StoredPartition(String executorId, int attempt, ResultBlocks.BlockRef[] refs, long rows)
       implements Serializable {
     private static final long serialVersionUID = 1L;
+  }
+
+  /**
+   * A result whose endpoints are handed out and whose job is to run ({@link #run}).
+   *
+   * @param streamId the block name prefix's stream id
+   */
+  public record Started(String streamId, List<Endpoint> endpoints, Dataset<Row> dataset,
+      ResultSettings settings, DirectStream stream) {
+    /**
+     * Runs the job (blocking; on the statement's thread, so under its pool and job tag): every
+     * partition stored as blocks on its executor and queued for its endpoint as it is stored.
+     *
+     * @param beforeJob called before the Spark job is submitted (throws to stop: a cancel)
+     * @return rows and Arrow IPC bytes stored
+     * @throws RuntimeException the job's failure (report it with {@link #failed})
+     */
+    public long[] run(Runnable beforeJob) {
+      QueryExecution qe = dataset.queryExecution();
+      SparkContext sc = dataset.sparkSession().sparkContext();
+      String timeZone = ArrowTimeZone.of(
+          dataset.sparkSession().sessionState().conf().sessionLocalTimeZone());
+      // No share per task: a task's blocks are read once stored, a task need not wait for that.
+      SpillBudget budget = new SpillBudget(Long.MAX_VALUE, settings.maxSpillBytesTotal(),
+          settings.spillWaitMillis());
+      long[] totals = new long[2];
+      SQLExecution$.MODULE$.withNewExecutionId(qe, Option.apply("libra direct result"),
+          new AbstractFunction0<BoxedUnit>() {
+            @Override
+            public BoxedUnit apply() {
+              JavaRDD<byte[]> rdd = ArrowBatchRdd.of(qe, dataset.schema(), timeZone,
+                  settings.maxRecordsPerBatch(), settings.maxBatchBytes());
+              beforeJob.run();
+              sc.runJob(rdd.rdd(), new DirectStore(new ResultBlocks.Store(streamId,
+                      PartitionPrefetcher.BLOCK_BYTES, ResultBlocks.storageLevel(sc.master()),
+                      budget, true)),
+                  new AbstractFunction2<Object, StoredPartition, BoxedUnit>() {
+                    @Override
+                    public BoxedUnit apply(Object partition, StoredPartition p) {
+                      stream.partitionDone((Integer) partition, p.attempt(), p.executorId(),
+                          p.refs());
+                      synchronized (totals) {
+                        totals[0] += p.rows();
+                        for (ResultBlocks.BlockRef r : p.refs()) {
+                          totals[1] += r.bytes();
+                        }
+                      }
+                      return BoxedUnit.UNIT;
+                    }
+                  }, ClassTag$.MODULE$.apply(StoredPartition.class));
+              return BoxedUnit.UNIT;
+            }
+          });
+      stream.ended(null);
+      LOG.info("result {}: {} rows, {} bytes stored on the executors for direct fetch", streamId,
+          totals[0], totals[1]);
+      return totals;
+    }
+
+    /**
+     * The job failed or was cancelled: its endpoints' DoGets end with {@code status} (code,
+     * description and trailers, as the gateway answered the statement).
+     */
+    public void failed(CallStatus status) {
+      Map<String, byte[]> trailers = new LinkedHashMap<>();
+      if (status.metadata() != null) {
+        for (String k : status.metadata().keys()) {
+          byte[] v = status.metadata().getByte(k);
+          if (v != null) {
+            trailers.put(k, v);
+          }
+        }
+      }
+      stream.ended(new DirectStream.Failure(status.code().name(),
+          status.description() == null ? "the statement failed" : status.description(),
+          trailers));
+    }
+
+    /**
+     * Whether an endpoint is being read now: an expired result is kept until its reads end.
+     */
+    public boolean reading() {
+      return stream.reading();
+    }
+
+    /**
+     * Forgets the result: endpoints not being read are NOT_FOUND from now on (those being read
+     * end NOT_FOUND at their next poll), and every block of it is removed from the executors,
+     * now and after its tasks end ({@link ResultBlocks#sweepAfterTasks}).
+     */
+    public void drop(SparkContext sc) {
+      ExecutorEndpoints e = ExecutorEndpoints.get();
+      if (e != null) {
+        e.close(streamId);
+      }
+      ResultBlocks.sweepAfterTasks(sc, List.of(), streamId);
+    }
   }
 
   /**
@@ -77,25 +172,29 @@ public final class ExecutorResults {
   }
 
   /**
-   * Runs {@code dataset} into result blocks on the executors and lists their endpoints.
+   * Opens an executor-direct result for {@code dataset}: one endpoint per live executor, its
+   * job not yet run ({@link Started#run}).
    *
-   * @param beforeJob called before the Spark job is submitted (throws to stop: a cancel)
    * @param expiresAtMillis the tickets' expiry (epoch ms)
-   * @return the endpoints, or null when direct fetch does not apply (not installed, an executor
+   * @return the result, or null when direct fetch does not apply (not installed, an executor
    *     without a result server, rows already on the driver, an estimate over
-   *     {@code max-spill-bytes}, an empty result): the gateway serves the result then
+   *     {@code max-spill-bytes}, {@code spark.speculation} on): the gateway serves the result then
    */
-  public static Stored store(Dataset<Row> dataset, Schema arrowSchema, ResultSettings settings,
-      Runnable beforeJob, long expiresAtMillis) {
+  public static Started start(Dataset<Row> dataset, Schema arrowSchema, ResultSettings settings,
+      long expiresAtMillis) {
     ExecutorEndpoints endpoints = ExecutorEndpoints.get();
     if (endpoints == null || !endpoints.usable()) {
+      return null;
+    }
+    SparkContext sc = dataset.sparkSession().sparkContext();
+    if (sc.getConf().getBoolean("spark.speculation", false)) {
       return null;
     }
     QueryExecution qe = dataset.queryExecution();
     if (qe.executedPlan() instanceof LocalTableScanExec) {
       return null;
     }
-    // The whole result waits on the executors: only one Spark estimates within the statement's
+    // Blocks may wait on the executors: only a result Spark estimates within the statement's
     // result budget (a larger one streams through the gateway, within the budget at any time).
     long estimate = ResultSizeEstimate.bytes(qe);
     if (estimate < 0 || estimate > settings.maxSpillBytes()) {
@@ -103,71 +202,20 @@ public final class ExecutorResults {
           estimate, settings.maxSpillBytes());
       return null;
     }
-    SparkContext sc = dataset.sparkSession().sparkContext();
-    String streamId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    String timeZone = ArrowTimeZone.of(
-        dataset.sparkSession().sessionState().conf().sessionLocalTimeZone());
-    // No share per task: nobody reads before every task has ended, a task must not wait for it.
-    SpillBudget budget = new SpillBudget(Long.MAX_VALUE, settings.maxSpillBytesTotal(),
-        settings.spillWaitMillis());
-    StoredPartition[] parts;
-    try {
-      parts = SQLExecution$.MODULE$.withNewExecutionId(qe, Option.apply("libra direct result"),
-          new AbstractFunction0<StoredPartition[]>() {
-            @Override
-            public StoredPartition[] apply() {
-              JavaRDD<byte[]> rdd = ArrowBatchRdd.of(qe, dataset.schema(), timeZone,
-                  settings.maxRecordsPerBatch(), settings.maxBatchBytes());
-              beforeJob.run();
-              return (StoredPartition[]) sc.runJob(rdd.rdd(), new DirectStore(
-                  new ResultBlocks.Store(streamId, PartitionPrefetcher.BLOCK_BYTES,
-                      ResultBlocks.storageLevel(sc.master()), budget, false)),
-                  ClassTag$.MODULE$.apply(StoredPartition.class));
-            }
-          });
-    } catch (Throwable t) {
-      ResultBlocks.sweepAfterTasks(sc, List.of(), streamId);
-      throw t;
-    }
-    Map<String, List<ResultBlocks.BlockRef>> byExecutor = new LinkedHashMap<>();
-    long rows = 0;
-    long bytes = 0;
-    for (StoredPartition p : parts) {
-      rows += p.rows();
-      for (ResultBlocks.BlockRef r : p.refs()) {
-        byExecutor.computeIfAbsent(p.executorId(), k -> new ArrayList<>()).add(r);
-        bytes += r.bytes();
-      }
-    }
-    List<Endpoint> out = new ArrayList<>();
-    for (Map.Entry<String, List<ResultBlocks.BlockRef>> e : byExecutor.entrySet()) {
-      ExecutorEndpoints.Address a = endpoints.of(e.getKey());
-      if (a == null) {
-        LOG.info("result {}: executor {} has no result server, the gateway serves the result",
-            streamId, e.getKey());
-        drop(sc, streamId);
-        return null;
-      }
-      List<String> names = new ArrayList<>();
-      List<Integer> counts = new ArrayList<>();
-      for (ResultBlocks.BlockRef r : e.getValue()) {
-        names.add(r.name());
-        counts.add(r.payloads());
-      }
-      out.add(new Endpoint(a.uri(), new DirectTicket(streamId, expiresAtMillis, arrowSchema, names,
-          counts).sign(endpoints.secret())));
-    }
-    if (out.isEmpty()) {
+    List<String> executors = endpoints.liveExecutors();
+    if (executors.isEmpty()) {
       return null;
     }
-    LOG.info("result {}: {} rows, {} bytes stored on {} executors for direct fetch", streamId,
-        rows, bytes, out.size());
-    return new Stored(streamId, out, rows, bytes);
-  }
-
-  /** Removes whatever is left of result {@code streamId} on the executors (now and later). */
-  public static void drop(SparkContext sc, String streamId) {
-    ResultBlocks.sweepAfterTasks(sc, List.of(), streamId);
+    String streamId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    List<Endpoint> out = new ArrayList<>();
+    for (String id : executors) {
+      ExecutorEndpoints.Address a = endpoints.of(id);
+      out.add(new Endpoint(a.uri(), new DirectTicket(streamId, expiresAtMillis, arrowSchema, id)
+          .sign(endpoints.secret())));
+    }
+    DirectStream stream = endpoints.open(streamId, executors);
+    LOG.info("result {}: {} executor endpoints, streamed as its job runs", streamId, out.size());
+    return new Started(streamId, out, dataset, settings, stream);
   }
 
   /** Runs {@code action} (a {@link #drop}) after {@code delayMillis}, off the calling thread. */
@@ -212,7 +260,8 @@ public final class ExecutorResults {
         }
       });
       ResultBlocks.BlockRef[] refs = store.apply(counting);
-      return new StoredPartition(SparkEnv.get().executorId(), refs, rows[0]);
+      return new StoredPartition(SparkEnv.get().executorId(),
+          org.apache.spark.TaskContext.get().attemptNumber(), refs, rows[0]);
     }
 
     /** The record count in a payload's record batch header (no body read). */

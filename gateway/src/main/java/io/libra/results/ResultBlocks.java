@@ -122,22 +122,25 @@ final class ResultBlocks {
     private final StorageLevel level;
     private final SpillBudget budget;
     private final boolean inlineSmall;
+    private final boolean publish;
 
     Store(String streamId, long blockBytes, StorageLevel level, SpillBudget budget) {
-      this(streamId, blockBytes, level, budget, true);
+      this(streamId, blockBytes, level, budget, false);
     }
 
     /**
-     * @param inlineSmall whether a partition that ends before its first block fills is returned
-     *     in the task result (false: stored as a block too, for executor-direct fetch)
+     * @param direct for executor-direct fetch: every partition stored as blocks (none returned
+     *     in the task result, however small), each block reported to the driver as soon as it
+     *     is stored ({@link ExecutorResultServer#published}) so that its endpoint streams it
      */
     Store(String streamId, long blockBytes, StorageLevel level, SpillBudget budget,
-        boolean inlineSmall) {
+        boolean direct) {
       this.streamId = streamId;
       this.blockBytes = blockBytes;
       this.level = level;
       this.budget = budget;
-      this.inlineSmall = inlineSmall;
+      this.inlineSmall = !direct;
+      this.publish = direct;
     }
 
     @Override
@@ -215,6 +218,9 @@ final class ResultBlocks {
         throw new IllegalStateException("the executor could not store result block " + id);
       }
       SpillBudget.stored(id, bytes.length);
+      if (publish) {
+        ExecutorResultServer.published(streamId, tc.partitionId(), tc.attemptNumber(), ref);
+      }
       return ref;
     }
   }

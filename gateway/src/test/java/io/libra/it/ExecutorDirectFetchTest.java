@@ -119,6 +119,7 @@ class ExecutorDirectFetchTest {
       }
       if (gateway != null) {
         gateway.close();
+        keepLogs();
       }
     } finally {
       if (cluster != null) {
@@ -181,16 +182,16 @@ class ExecutorDirectFetchTest {
       FlightEndpoint e = info.getEndpoints().get(0);
       Location at = e.getLocations().get(0);
       byte[] ticket = e.getTicket().getBytes();
-      // One bit of the signed part changed (the first block's name): the signature fails.
+      // One bit of the signed part changed (within the schema): the signature fails.
       byte[] altered = ticket.clone();
       altered[ticket.length / 2] ^= 1;
       assertStatus(FlightStatusCode.UNAUTHENTICATED, at, new Ticket(altered));
-      // The same blocks, the expiry pushed out, signed with a guessed secret.
+      // The same endpoint, the expiry pushed out, signed with a guessed secret.
       DirectTicket t = DirectTicket.peek(ticket);
       byte[] guess = new byte[32];
       new SecureRandom().nextBytes(guess);
       byte[] forged = new DirectTicket(t.streamId(), t.expiresAtMillis() + 3_600_000, t.schema(),
-          t.blocks(), t.payloads()).sign(guess);
+          t.executorId()).sign(guess);
       assertStatus(FlightStatusCode.UNAUTHENTICATED, at, new Ticket(forged));
       assertStatus(FlightStatusCode.UNAUTHENTICATED, at, new Ticket("{\"sql\":1}".getBytes()));
       // A huge ticket (the magic, then zeros) is refused before it is buffered: two at once of
@@ -210,7 +211,7 @@ class ExecutorDirectFetchTest {
       } finally {
         two.shutdownNow();
       }
-      // A valid ticket sent to the other executor: its blocks are not there.
+      // A valid ticket sent to the other executor: not its endpoint.
       Location other = info.getEndpoints().get(1).getLocations().get(0);
       assertNotEquals(at, other);
       assertStatus(FlightStatusCode.NOT_FOUND, other, e.getTicket());
@@ -295,32 +296,52 @@ class ExecutorDirectFetchTest {
 
   @Test
   @org.junit.jupiter.api.Order(5)
-  void aGetFlightInfoCancelledWhileStoringStopsItsSparkJobs() throws Exception {
+  void rowsStreamWhileTheJobRunsAndCancelStopsItsSparkJobs() throws Exception {
     Matcher ui = Pattern.compile("Spark UI (http://[^)\\s]+)\\)").matcher(gateway.startLog);
     assertTrue(ui.find(), "no Spark UI address in the gateway's log");
     String apps = ui.group(1) + "/api/v1/applications";
     String appId = cluster.getJson(apps).get(0).path("id").asText();
+    String running = apps + "/" + appId + "/jobs?status=running";
     try (FlightClient gw = gatewayClient(); FlightSqlClient sql = new FlightSqlClient(gw)) {
-      long t0 = System.nanoTime();
-      FlightRuntimeException x = assertThrows(FlightRuntimeException.class, () -> sql.execute(
-          "SELECT id, sha2(CAST(id AS STRING), 512) AS h FROM range(0, 20000000, 1, 4)",
-          org.apache.arrow.flight.CallOptions.timeout(3, TimeUnit.SECONDS)));
-      assertEquals(FlightStatusCode.TIMED_OUT, x.status().code(), x.toString());
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      int running;
-      do {
-        Thread.sleep(200);
-        running = cluster.getJson(apps + "/" + appId + "/jobs?status=running").size();
-      } while (running > 0 && System.nanoTime() < deadline);
-      assertEquals(0, running, "Spark jobs of the cancelled statement still running");
-      System.out.printf("cancelled store: no job running %d ms after the call began%n",
-          (System.nanoTime() - t0) / 1_000_000);
+      // About 1.5 GB of rows and minutes of hashing on two 1-core executors: GetFlightInfo
+      // answers before the job has run, and the first rows come while it still runs.
+      FlightInfo info = sql.execute(
+          "SELECT id, sha2(CAST(id AS STRING), 512) AS h FROM range(0, 20000000, 1, 4)");
+      assertEquals(2, info.getEndpoints().size(), info.toString());
+      FlightEndpoint e = info.getEndpoints().get(0);
+      try (FlightClient c = FlightClient.builder(allocator, e.getLocations().get(0)).build();
+          FlightStream s = c.getStream(e.getTicket())) {
+        assertTrue(s.next(), "a first batch");
+        assertTrue(s.getRoot().getRowCount() > 0);
+        assertTrue(cluster.getJson(running).size() > 0,
+            "the first batch came before the Spark job ended");
+        long t0 = System.nanoTime();
+        gw.cancelFlightInfo(new CancelFlightInfoRequest(info));
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        int jobs;
+        do {
+          Thread.sleep(200);
+          jobs = cluster.getJson(running).size();
+        } while (jobs > 0 && System.nanoTime() < deadline);
+        assertEquals(0, jobs, "Spark jobs of the cancelled statement still running");
+        System.out.printf("cancelled direct result: no job running %d ms after CancelFlightInfo%n",
+            (System.nanoTime() - t0) / 1_000_000);
+        // The stream being read ends with the cancel (what was sent before it still arrives).
+        FlightRuntimeException x = assertThrows(FlightRuntimeException.class, () -> {
+          while (s.next()) {
+            // batches in flight
+          }
+        });
+        assertTrue(x.status().code() == FlightStatusCode.CANCELLED
+            || x.status().code() == FlightStatusCode.NOT_FOUND, x.toString());
+      }
+      awaitStatus(FlightStatusCode.NOT_FOUND, info.getEndpoints().get(1), Duration.ofSeconds(10));
       // The session goes on.
-      FlightInfo info = sql.execute(QUERY);
+      FlightInfo next = sql.execute(QUERY);
       BitSet seen = new BitSet((int) ROWS);
       long rows = 0;
-      for (FlightEndpoint e : info.getEndpoints()) {
-        rows += readEndpoint(e, seen);
+      for (FlightEndpoint each : next.getEndpoints()) {
+        rows += readEndpoint(each, seen);
       }
       assertEquals(ROWS, rows);
     }
@@ -374,6 +395,21 @@ class ExecutorDirectFetchTest {
   }
 
   // ---- helpers ----
+
+  /** The gateway's and the executors' logs, kept in target/ for a failed run's reader. */
+  private static void keepLogs() throws Exception {
+    Path out = Files.createDirectories(Path.of("target", "direct-fetch-logs"));
+    Files.writeString(out.resolve("gateway.log"), gateway.output());
+    try (var files = Files.walk(cluster.sparkHome)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (f.getFileName().toString().equals("stderr")) {
+          Path rel = cluster.sparkHome.relativize(f);
+          Files.copy(f, out.resolve(rel.toString().replace('/', '_')),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
 
   private interface ThrowingRunnable {
     void run() throws Exception;
