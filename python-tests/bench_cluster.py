@@ -86,7 +86,9 @@ def main():
         assert started.returncode == 0, started.stdout + started.stderr
         url = f"spark://127.0.0.1:{env['SPARK_MASTER_PORT']}"
         common = {"spark.master": url, "spark.executor.cores": "1", "spark.cores.max": "2",
-                  "spark.executor.memory": "1800m", "spark.sql.catalogImplementation": "in-memory"}
+                  "spark.executor.memory": "1800m", "spark.sql.catalogImplementation": "in-memory",
+                  # as the gateway JVM (conf/jvm.properties): 8 MiB blocks not humongous
+                  "spark.executor.extraJavaOptions": "-XX:G1HeapRegionSize=32m"}
         try:
             with GatewayProcess(base / "direct", tpch_scale=args.scale, heap="4g",
                                 conf=common) as direct, \

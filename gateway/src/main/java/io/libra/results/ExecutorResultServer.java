@@ -30,12 +30,12 @@ import scala.Option;
  * result blocks this executor's tasks stored ({@link ResultBlocks}) to the client holding a valid
  * {@link DirectTicket}, so the result bytes never pass through the gateway.
  *
- * <p>{@code DoGet(ticket)}: the ticket's signature and expiry are checked before any block is
- * touched (UNAUTHENTICATED otherwise); its blocks are read from the local BlockManager
- * ({@code getLocalBytes}) in order (NOT_FOUND when one is not here: read already, swept after
- * its statement ended, or stored by another executor), each block's Arrow payloads sent as
- * record batches under gRPC backpressure, and each block removed once sent. Every other Flight
- * call is UNIMPLEMENTED. No session, no authentication beyond the ticket: the ticket is the
+ * <p>{@code DoGet(ticket)} ({@link #getStream}): the ticket's signature and expiry are checked
+ * before anything else (UNAUTHENTICATED otherwise); the endpoint's blocks come from the driver's
+ * {@link DirectStream} as the result's tasks store them, are read from the local BlockManager
+ * ({@code getLocalBytes}), their Arrow payloads sent as record batches under gRPC backpressure,
+ * and each block removed once sent. The tasks of this executor report their blocks through
+ * {@link #published}. Every other Flight call is UNIMPLEMENTED. No session, no authentication beyond the ticket: the ticket is the
  * credential, handed out only by the gateway to the statement's session.
  */
 public final class ExecutorResultServer extends NoOpFlightProducer implements ExecutorPlugin {
@@ -170,13 +170,46 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
     } catch (Exception e) {
       LOG.warn("could not report result block {}: {}", ref.name(), e.toString());
     }
+    taskProgress();
+  }
+
+  /**
+   * A task of this executor stored a block or ended: wakes the streams waiting for blocks, so
+   * they poll the driver now rather than at their next timed poll (the report, sent before,
+   * reaches the driver's plugin endpoint first: one connection, one inbox).
+   */
+  static void taskProgress() {
+    synchronized (PROGRESS) {
+      progress++;
+      PROGRESS.notifyAll();
+    }
+  }
+
+  private static final Object PROGRESS = new Object();
+  private static long progress;
+
+  /** Waits up to {@code millis} for {@link #taskProgress} after {@code seen}; the count now. */
+  private static long awaitProgress(long seen, long millis) throws InterruptedException {
+    synchronized (PROGRESS) {
+      if (progress == seen) {
+        PROGRESS.wait(millis);
+      }
+      return progress;
+    }
+  }
+
+  private static long progressNow() {
+    synchronized (PROGRESS) {
+      return progress;
+    }
   }
 
   /**
    * {@code DoGet}: checks the ticket (UNAUTHENTICATED), that it is this executor's endpoint
    * (NOT_FOUND), then asks the driver for the endpoint's blocks ({@link DirectStream.Poll}, which
    * also claims the endpoint: a second reader is NOT_FOUND) and streams each as it is stored,
-   * polling again (every 1 ms, doubling to 50 ms while nothing new comes) until the job is done.
+   * polling again as soon as a task of this executor stored a block or ended, else after a wait
+   * growing from 5 to 100 ms (blocks of other executors, the job's end), until the job is done.
    * A block of this executor is read from the local BlockManager and removed once sent; one of
    * an executor without an endpoint is fetched remotely. A failed or cancelled statement ends
    * the stream with the status the gateway gave it.
@@ -201,6 +234,7 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
     try (BufferAllocator child = allocator.newChildAllocator("direct-" + t.streamId(), 0,
             Long.MAX_VALUE);
         VectorSchemaRoot root = VectorSchemaRoot.create(t.schema(), child)) {
+      long seen = progressNow(); // before each poll: progress after it wakes the wait below
       DirectStream.Batch batch = poll(new DirectStream.Poll(t.streamId(), executorId, 0, true));
       if (batch.notFound() != null) {
         listener.error(CallStatus.NOT_FOUND.withDescription(batch.notFound())
@@ -211,7 +245,7 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
       ReadyGate gate = new ReadyGate(new FlightStreamSink(listener), () -> { });
       VectorLoader loader = new VectorLoader(root);
       BlockManager bm = SparkEnv.get().blockManager();
-      long waitMillis = 1;
+      long waitMillis = MIN_POLL_WAIT_MILLIS;
       while (true) {
         if (batch.failure() != null) {
           listener.error(statusOf(batch.failure()).toRuntimeException());
@@ -248,11 +282,13 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
           if (listener.isCancelled()) {
             throw new ArrowResultStream.ClientCancelledException();
           }
-          Thread.sleep(waitMillis);
-          waitMillis = Math.min(MAX_POLL_WAIT_MILLIS, waitMillis * 2);
+          // progress since the poll was asked (seen before it) wakes this at once
+          waitMillis = awaitProgress(seen, waitMillis) != seen ? MIN_POLL_WAIT_MILLIS
+              : Math.min(MAX_POLL_WAIT_MILLIS, waitMillis * 2);
         } else {
-          waitMillis = 1;
+          waitMillis = MIN_POLL_WAIT_MILLIS;
         }
+        seen = progressNow();
         batch = poll(new DirectStream.Poll(t.streamId(), executorId, batch.next(), false));
       }
       listener.completed();
@@ -278,8 +314,9 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
     }
   }
 
-  /** Longest wait between two polls while no block comes (ms). */
-  private static final long MAX_POLL_WAIT_MILLIS = 50;
+  /** Shortest and longest wait between two polls while no task of this executor progresses. */
+  private static final long MIN_POLL_WAIT_MILLIS = 5;
+  private static final long MAX_POLL_WAIT_MILLIS = 100;
 
   private DirectStream.Batch poll(DirectStream.Poll p) throws Exception {
     Object answer = plugin.ask(p);

@@ -260,6 +260,7 @@ public final class ExecutorResults {
         }
       });
       ResultBlocks.BlockRef[] refs = store.apply(counting);
+      ExecutorResultServer.taskProgress();
       return new StoredPartition(SparkEnv.get().executorId(),
           org.apache.spark.TaskContext.get().attemptNumber(), refs, rows[0]);
     }
