@@ -147,7 +147,7 @@ public final class OperationRunner {
       throws Exception {
     ClientSession session = ctx.session();
     try (CallCancellation.Registration callScope = ctx.call().onCancel(
-        () -> op.cancel("the client cancelled the call or disconnected"))) {
+        () -> clientGone(op, "the client cancelled the call or disconnected"))) {
       if (session.isClosed()) {
         op.cancel("session closed");
       }
@@ -277,6 +277,23 @@ public final class OperationRunner {
         }
       }
     };
+  }
+
+  /**
+   * The client cancelled the call or disconnected: a statement whose work is done
+   * ({@link Operation#ranEagerly}: DDL, DML, SET, … run while planning) ends FINISHED, as when
+   * its ticket is dropped unread (ADBC's default reader starts a DoGet of every result at once,
+   * and a client closing its connection right after an INSERT cut that DoGet short: the INSERT
+   * was recorded CANCELLED though its rows were written); any other is cancelled.
+   */
+  static void clientGone(Operation op, String reason) {
+    if (op.isDoneEagerly()) {
+      if (op.tryComplete()) {
+        op.finish();
+      }
+    } else {
+      op.cancel(reason);
+    }
   }
 
   /**

@@ -161,7 +161,7 @@ final class ResultStreamer {
 
               @Override
               public void onClientCancel() {
-                op.cancel("the client cancelled the stream");
+                OperationRunner.clientGone(op, "the client cancelled the stream");
               }
 
               @Override

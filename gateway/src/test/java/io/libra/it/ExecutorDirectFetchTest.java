@@ -348,6 +348,43 @@ class ExecutorDirectFetchTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(6)
+  void aJobFailingAfterGetFlightInfoEndsEveryEndpointWithTheStatementsError() throws Exception {
+    try (FlightClient gw = gatewayClient(); FlightSqlClient sql = new FlightSqlClient(gw)) {
+      // Fails in one task, after GetFlightInfo answered: the endpoints report Spark's error as
+      // the gateway would have (message, error class), not a hang or an empty stream.
+      FlightInfo info = sql.execute("SELECT id, CASE WHEN id = 350000 THEN"
+          + " raise_error('boom at 350000') ELSE CAST(id AS STRING) END AS s"
+          + " FROM range(0, " + ROWS + ", 1, 4)");
+      assertEquals(2, info.getEndpoints().size(), info.toString());
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        List<Future<FlightRuntimeException>> reads = new ArrayList<>();
+        for (FlightEndpoint e : info.getEndpoints()) {
+          reads.add(pool.submit(() -> {
+            try (FlightClient c = FlightClient.builder(allocator, e.getLocations().get(0))
+                .build(); FlightStream s = c.getStream(e.getTicket())) {
+              return assertThrows(FlightRuntimeException.class, () -> {
+                while (s.next()) {
+                  // rows before the failure
+                }
+              });
+            }
+          }));
+        }
+        for (Future<FlightRuntimeException> f : reads) {
+          FlightRuntimeException x = f.get(120, TimeUnit.SECONDS);
+          assertTrue(x.getMessage().contains("boom at 350000"), x.toString());
+          assertEquals("USER_RAISED_EXCEPTION", x.status().metadata().get("error-class"),
+              x.toString());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   @org.junit.jupiter.api.Order(99) // last: the cluster replaces the killed executor
   void anExecutorKilledMidFetchFailsItsEndpointWithUnavailable() throws Exception {
     long rows = 3_000_000;
