@@ -49,8 +49,8 @@ final class DirectStream {
     private static final long serialVersionUID = 1L;
   }
 
-  /** The server ended a stream: {@code whole} when it sent every block. */
-  record Closed(String streamId, String endpoint, boolean whole) implements Serializable {
+  /** The server ended the stream of the endpoint it claimed (read whole or cut short). */
+  record Closed(String streamId, String endpoint) implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 

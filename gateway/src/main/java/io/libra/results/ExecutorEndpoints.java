@@ -134,19 +134,9 @@ public final class ExecutorEndpoints implements DriverPlugin {
     return s;
   }
 
-  /** The stream of {@code streamId} while held, else null. */
-  DirectStream stream(String streamId) {
-    return streams.get(streamId);
-  }
-
   /** Forgets stream {@code streamId}: its endpoints' next polls are NOT_FOUND. */
   void close(String streamId) {
     streams.remove(streamId);
-  }
-
-  /** Result streams held now. */
-  int streamCount() {
-    return streams.size();
   }
 
   /** The ids of the executors registered now, each with a reported server, or empty. */

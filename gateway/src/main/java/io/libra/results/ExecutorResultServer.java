@@ -230,7 +230,7 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
           + " location)").toRuntimeException());
       return;
     }
-    boolean whole = false;
+    boolean claimed = false; // this DoGet holds the endpoint: its end is reported
     try (BufferAllocator child = allocator.newChildAllocator("direct-" + t.streamId(), 0,
             Long.MAX_VALUE);
         VectorSchemaRoot root = VectorSchemaRoot.create(t.schema(), child)) {
@@ -239,8 +239,9 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
       if (batch.notFound() != null) {
         listener.error(CallStatus.NOT_FOUND.withDescription(batch.notFound())
             .toRuntimeException());
-        return;
+        return; // not ours (read by another DoGet, or dropped): nothing to report
       }
+      claimed = true;
       listener.start(root);
       ReadyGate gate = new ReadyGate(new FlightStreamSink(listener), () -> { });
       VectorLoader loader = new VectorLoader(root);
@@ -292,7 +293,6 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
         batch = poll(new DirectStream.Poll(t.streamId(), executorId, batch.next(), false));
       }
       listener.completed();
-      whole = true;
     } catch (ArrowResultStream.ClientCancelledException e) {
       listener.error(CallStatus.CANCELLED.withDescription("the client cancelled the stream")
           .toRuntimeException());
@@ -306,7 +306,9 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
           + e.getMessage()).withCause(e).toRuntimeException());
     } finally {
       try {
-        plugin.send(new DirectStream.Closed(t.streamId(), executorId, whole));
+        if (claimed) {
+          plugin.send(new DirectStream.Closed(t.streamId(), executorId));
+        }
       } catch (Exception e) {
         LOG.warn("could not report the end of a stream of result {}: {}", t.streamId(),
             e.toString());
