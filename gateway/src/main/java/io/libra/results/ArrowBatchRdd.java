@@ -80,9 +80,9 @@ public final class ArrowBatchRdd {
     @SuppressWarnings("unchecked")
     public scala.collection.Iterator<byte[]> apply(scala.collection.Iterator<T> partition) {
       Iterator<T> it = CollectionConverters.asJava(partition);
-      Iterator<InternalRow> rows = columnar
-          ? ColumnarSource.rows((Iterator<ColumnarBatch>) it) : (Iterator<InternalRow>) it;
-      return CollectionConverters.asScala(convert.call(rows));
+      return CollectionConverters.asScala(columnar
+          ? convert.batches((Iterator<ColumnarBatch>) it)
+          : convert.call((Iterator<InternalRow>) it));
     }
   }
 
@@ -114,16 +114,25 @@ public final class ArrowBatchRdd {
       this.direct = DirectArrowWriter.supports(schema);
     }
 
+    /** A vectorized scan's column batches, written column by column (direct schemas only). */
+    Iterator<byte[]> batches(Iterator<ColumnarBatch> batches) {
+      return closedWithTask(DirectArrowWriter.ofBatches(batches, schema, timeZone, maxRecords,
+          maxBytes));
+    }
+
+    private static DirectArrowWriter closedWithTask(DirectArrowWriter writer) {
+      TaskContext task = TaskContext.get();
+      if (task != null) {
+        task.addTaskCompletionListener((TaskCompletionListener) context -> writer.close());
+      }
+      return writer;
+    }
+
     @Override
     public Iterator<byte[]> call(Iterator<InternalRow> rows) {
       if (direct) {
-        DirectArrowWriter writer = new DirectArrowWriter(rows, schema, timeZone, maxRecords,
-            maxBytes);
-        TaskContext task = TaskContext.get();
-        if (task != null) {
-          task.addTaskCompletionListener((TaskCompletionListener) context -> writer.close());
-        }
-        return writer;
+        return closedWithTask(new DirectArrowWriter(rows, schema, timeZone, maxRecords,
+            maxBytes));
       }
       ArrowConverters.ArrowBatchWithSchemaIterator batches =
           ArrowConverters$.MODULE$.toBatchWithSchemaIterator(CollectionConverters.asScala(rows),

@@ -1,9 +1,6 @@
 package io.libra.results;
 
-import java.util.Iterator;
-import java.util.NoSuchElementException;
 import org.apache.spark.rdd.RDD;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.execution.ColumnarToRowExec;
 import org.apache.spark.sql.execution.InputAdapter;
@@ -18,8 +15,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * vectorized Parquet or ORC reader, as in {@code SELECT * FROM t} or {@code SELECT a, b FROM t}:
  * {@code [WholeStageCodegen] ColumnarToRow [InputAdapter] <columnar plan>} — so that its column
  * batches ({@code SparkPlan.executeColumnar}) can be written to Arrow without first being turned
- * into {@code UnsafeRow}s: {@link #rows} reads each batch through {@code ColumnarBatch.rowIterator}
- * (a view over the column vectors), which {@link DirectArrowWriter} consumes.
+ * into {@code UnsafeRow}s: {@link DirectArrowWriter#ofBatches} copies them column by column.
  */
 final class ColumnarSource {
   private ColumnarSource() {}
@@ -47,31 +43,5 @@ final class ColumnarSource {
       }
     }
     return child.executeColumnar();
-  }
-
-  /** The rows of a partition's batches, in order; each row is valid until the next is read. */
-  static Iterator<InternalRow> rows(Iterator<ColumnarBatch> batches) {
-    return new Iterator<>() {
-      private Iterator<InternalRow> current = java.util.Collections.emptyIterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!current.hasNext()) {
-          if (!batches.hasNext()) {
-            return false;
-          }
-          current = batches.next().rowIterator();
-        }
-        return true;
-      }
-
-      @Override
-      public InternalRow next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return current.next();
-      }
-    };
   }
 }

@@ -98,6 +98,82 @@ class DirectArrowWriterTest {
     }
   }
 
+  /** Rows enough to grow every buffer several times, nulls and strings of varied lengths. */
+  private static final String MANY = "SELECT id, IF(id % 7 = 0, NULL, id * 1.5D) AS d,"
+      + " IF(id % 5 = 0, NULL, repeat(CAST(id AS STRING), CAST(id % 40 AS INT))) AS s,"
+      + " CAST(id % 1000 AS DECIMAL(7,2)) AS small_dec,"
+      + " IF(id % 3 = 0, NULL, CAST(id * 7 AS DECIMAL(15,2))) AS dec,"
+      + " CAST(id AS DECIMAL(30,3)) AS wide, id % 2 = 0 AS b, CAST(id AS INT) AS i,"
+      + " IF(id % 11 = 0, NULL, CAST(id % 100 AS TINYINT)) AS y,"
+      + " CAST(id AS SHORT) AS sh, CAST(id AS FLOAT) AS f, DATE'2020-01-01' + CAST(id % 999 AS INT)"
+      + " AS dt, TIMESTAMP_SECONDS(id) AS ts, CAST(CAST(id AS STRING) AS BINARY) AS bin"
+      + " FROM range(30000)";
+
+  @Test
+  void growsItsBuffersAcrossLargeBatchesToTheSameBytes() throws Exception {
+    Dataset<Row> ds = TestGateway.get().spark.sql(MANY);
+    StructType schema = ds.schema();
+    assertTrue(DirectArrowWriter.supports(schema));
+    InternalRow[] rows = (InternalRow[]) ds.queryExecution().executedPlan().executeCollect();
+    for (int maxRecords : new int[] {4095, 4097, 30_000}) {
+      List<byte[]> spark = spark(rows, schema, "UTC", maxRecords);
+      List<byte[]> direct = new ArrayList<>();
+      long before = ArrowUtils.rootAllocator().getAllocatedMemory();
+      try (DirectArrowWriter w = new DirectArrowWriter(Arrays.asList(rows).iterator(), schema,
+          "UTC", maxRecords, 64L << 20)) {
+        w.forEachRemaining(direct::add);
+      }
+      assertEquals(before, ArrowUtils.rootAllocator().getAllocatedMemory(), "memory released");
+      assertEquals(spark.size(), direct.size(), "batches, maxRecords " + maxRecords);
+      for (int i = 0; i < spark.size(); i++) {
+        assertArrayEquals(spark.get(i), direct.get(i), "batch " + i + ", maxRecords " + maxRecords);
+      }
+    }
+  }
+
+  @Test
+  void columnBatchesGiveTheBytesAndBatchesOfRows() throws Exception {
+    var spark = TestGateway.get().spark;
+    String table = "direct_writer_columnar_many";
+    spark.sql("DROP TABLE IF EXISTS " + table);
+    spark.sql("CREATE TABLE " + table + " USING parquet AS " + MANY);
+    try {
+      Dataset<Row> ds = spark.sql("SELECT * FROM " + table);
+      StructType schema = ds.schema();
+      assertTrue(ColumnarSource.batches(ds.queryExecution().executedPlan(), schema) != null,
+          "a vectorized scan: " + ds.queryExecution().executedPlan());
+      // Column by column (the scan's batches) and row by row (the same scan's rows), with a
+      // record limit that splits the scan's 4,096-row batches and a byte limit that closes
+      // batches between them: the same payloads.
+      for (long[] limits : new long[][] {{65_536, 64L << 20}, {3000, 64L << 20},
+          {65_536, 96 * 1024}, {1, 64L << 20}}) {
+        List<byte[]> columnar = ArrowBatchRdd.of(ds.queryExecution(), schema, "UTC", limits[0],
+            limits[1]).collect();
+        List<byte[]> rows = ArrowBatchRdd.of(spark.sql("SELECT * FROM " + table)
+            .queryExecution().toRdd(), schema, "UTC", limits[0], limits[1]).collect();
+        assertEquals(rows.size(), columnar.size(), "batches at " + Arrays.toString(limits));
+        for (int i = 0; i < rows.size(); i++) {
+          assertArrayEquals(rows.get(i), columnar.get(i), "batch " + i + " at "
+              + Arrays.toString(limits));
+        }
+        if (limits[1] == 64L << 20) {
+          List<byte[]> spark4 = spark.sql("SELECT * FROM " + table).queryExecution().toRdd()
+              .toJavaRDD().mapPartitions(
+                  (org.apache.spark.api.java.function.FlatMapFunction<Iterator<InternalRow>,
+                      byte[]>) it -> CollectionConverters.asJava(ArrowConverters$.MODULE$
+                      .toBatchWithSchemaIterator(CollectionConverters.asScala(it), schema,
+                          limits[0], 64L << 20, "UTC", false, false)), true).collect();
+          assertEquals(spark4.size(), columnar.size(), "batches vs Spark's converter");
+          for (int i = 0; i < spark4.size(); i++) {
+            assertArrayEquals(spark4.get(i), columnar.get(i), "batch " + i + " vs Spark's");
+          }
+        }
+      }
+    } finally {
+      spark.sql("DROP TABLE IF EXISTS " + table);
+    }
+  }
+
   @Test
   void closesBatchesAtTheEstimatedByteLimit() throws Exception {
     Dataset<Row> ds = TestGateway.get().spark.sql(

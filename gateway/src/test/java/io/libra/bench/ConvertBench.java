@@ -1,0 +1,103 @@
+package io.libra.bench;
+
+import io.libra.engine.SparkEngine;
+import io.libra.results.ArrowBatchRdd;
+import io.libra.tpch.TpchLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.classic.Dataset;
+import org.apache.spark.sql.classic.SparkSession;
+import org.apache.spark.sql.execution.arrow.ArrowConverters$;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Rows → Arrow IPC inside the Spark tasks, nothing else: Libra's converter
+ * ({@code ArrowBatchRdd}) against Spark's {@code ArrowConverters.toBatchWithSchemaIterator} (the
+ * reference, what Spark Connect runs), on range(N) × (id, double, string) — rows from generated
+ * code — and TPC-H {@code lineitem} — column batches of the vectorized Parquet reader. Each run is
+ * one Spark job whose tasks convert their partition and count the payload bytes (no block storage,
+ * no fetch). A warm-up round, then 5 rounds of both in turn; medians.
+ *
+ * <p>Usage: {@code ConvertBench [rows (10000000)] [tpch scale (1)]}, through
+ * {@code scripts/bench --convert}.
+ */
+public final class ConvertBench {
+  private ConvertBench() {}
+
+  public static void main(String[] args) throws Exception {
+    long n = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
+    double scale = args.length > 1 ? Double.parseDouble(args[1]) : 1;
+    int rounds = 5;
+    Path work = Files.createTempDirectory("libra-convert-bench-");
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.master", "local[*]");
+    conf.put("spark.ui.enabled", "false");
+    conf.put("spark.sql.catalogImplementation", "in-memory");
+    try (SparkEngine engine = SparkEngine.start(conf, work, true)) {
+      SparkSession spark = engine.rootSession();
+      TpchLoader.load(spark, scale);
+      System.out.printf(Locale.ROOT, "Rows to Arrow IPC in Spark's tasks, Spark %s local[*] on %d"
+          + " cores; 65,536 rows / 4 MiB per batch%n%n", spark.version(),
+          Runtime.getRuntime().availableProcessors());
+      System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "query", "Spark rows/s",
+          "Libra rows/s", "Libra/Spark");
+      for (String sql : List.of("SELECT id, id * 1.5 AS d, CAST(id AS STRING) AS s FROM range("
+          + n + ")", "SELECT * FROM tpch.lineitem")) {
+        Map<String, List<Double>> secs = new LinkedHashMap<>();
+        long rows = spark.sql(sql).count();
+        for (int round = -1; round < rounds; round++) {
+          for (String path : List.of("spark", "libra")) {
+            long t0 = System.nanoTime();
+            long bytes = bytes(spark, sql, path.equals("libra"));
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (bytes <= 0) {
+              throw new IllegalStateException("no bytes from " + path);
+            }
+            if (round >= 0) {
+              secs.computeIfAbsent(path, k -> new ArrayList<>()).add(s);
+            }
+          }
+        }
+        double sparkS = median(secs.get("spark"));
+        double libraS = median(secs.get("libra"));
+        System.out.printf(Locale.ROOT, "%-34s %14.0f %14.0f %9.2f×%n",
+            sql.contains("lineitem") ? "lineitem (" + rows + " rows)" : "range(" + n + ")",
+            rows / sparkS, rows / libraS, sparkS / libraS);
+      }
+    }
+  }
+
+  private static long bytes(SparkSession spark, String sql, boolean libra) {
+    Dataset<Row> ds = spark.sql(sql);
+    StructType schema = ds.schema();
+    JavaRDD<byte[]> payloads;
+    if (libra) {
+      payloads = ArrowBatchRdd.of(ds.queryExecution(), schema, "UTC", 65_536, 4L << 20);
+    } else {
+      payloads = ds.queryExecution().toRdd().toJavaRDD().mapPartitions(
+          (FlatMapFunction<Iterator<InternalRow>, byte[]>) rows -> CollectionConverters.asJava(
+              ArrowConverters$.MODULE$.toBatchWithSchemaIterator(
+                  CollectionConverters.asScala(rows), schema, 65_536, 4L << 20, "UTC", false,
+                  false)), true);
+    }
+    return payloads.map(p -> (long) p.length).reduce(Long::sum);
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> s = new ArrayList<>(values);
+    Collections.sort(s);
+    return s.get(s.size() / 2);
+  }
+}
