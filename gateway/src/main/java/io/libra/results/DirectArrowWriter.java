@@ -3,7 +3,10 @@ package io.libra.results;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.arrow.memory.BufferAllocator;
@@ -453,13 +456,11 @@ final class DirectArrowWriter implements Iterator<byte[]>, AutoCloseable {
         }
       }
       case DECIMAL_WIDE -> {
-        DecimalVector v = (DecimalVector) vectors[c];
         if (row instanceof UnsafeRow u) {
-          // An UnsafeRow holds a wide decimal as its unscaled value's big-endian two's-complement
-          // bytes, already of this column's precision and scale (UnsafeRowWriter).
-          v.setBigEndian(i, u.getBinary(c));
-          return;
+          putWideDecimal(a, i, u, c);
+          break;
         }
+        DecimalVector v = (DecimalVector) vectors[c];
         Decimal value = row.getDecimal(c, precisions[c], scales[c]);
         if (value.changePrecision(precisions[c], scales[c])) {
           v.set(i, value.toJavaBigDecimal());
@@ -483,6 +484,27 @@ final class DirectArrowWriter implements Iterator<byte[]>, AutoCloseable {
   private static void putDecimal(long address, int i, long unscaled) {
     Platform.putLong(null, address + 16L * i, unscaled);
     Platform.putLong(null, address + 16L * i + 8, unscaled >> 63);
+  }
+
+  /**
+   * A wide decimal of an UnsafeRow: its field holds the offset (high 32 bits) and size of the
+   * unscaled value's big-endian two's-complement bytes (at most 16), already of the column's
+   * precision and scale (UnsafeRowWriter); Arrow's is 16 bytes little-endian, sign-extended.
+   */
+  private static void putWideDecimal(long address, int i, UnsafeRow u, int c) {
+    long offsetAndSize = u.getLong(c);
+    int size = (int) offsetAndSize;
+    Object base = u.getBaseObject();
+    long from = u.getBaseOffset() + (offsetAndSize >>> 32);
+    // Shift the bytes into a 128-bit two's complement (high, low), starting from the sign.
+    long high = size > 0 && Platform.getByte(base, from) < 0 ? -1L : 0L;
+    long low = high;
+    for (int k = 0; k < size; k++) {
+      high = (high << 8) | (low >>> 56);
+      low = (low << 8) | (Platform.getByte(base, from + k) & 0xFF);
+    }
+    Platform.putLong(null, address + 16L * i, low);
+    Platform.putLong(null, address + 16L * i + 8, high);
   }
 
   /** Rows {@code [from, from + n)} of one column vector at Arrow indexes {@code at…}. */
@@ -562,22 +584,70 @@ final class DirectArrowWriter implements Iterator<byte[]>, AutoCloseable {
     }
   }
 
+  /**
+   * The payload: schema message, the batch's message and body, end-of-stream marker, copied once
+   * from the vectors' buffers into an array of the payload's exact size.
+   */
   private byte[] serialize() {
-    long body = 0;
-    for (FieldVector v : vectors) {
-      body += v.getBufferSize();
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(
-        (int) Math.min(Integer.MAX_VALUE - 64, schemaMessage.length + body + 1024));
-    out.writeBytes(schemaMessage);
-    WriteChannel channel = new WriteChannel(Channels.newChannel(out));
     try (ArrowRecordBatch batch = new VectorUnloader(root).getRecordBatch()) {
+      // The IPC framing of MessageSerializer.serialize: continuation token and length (8 bytes),
+      // then the flatbuffer metadata padded to 8 bytes, then the body; 8 bytes of end marker.
+      long framed = 8 + MessageSerializer.serializeMetadata(batch, IpcOption.DEFAULT).remaining();
+      framed += (8 - framed % 8) % 8;
+      long size = schemaMessage.length + framed + batch.computeBodyLength() + 8;
+      ArrayChannel out = new ArrayChannel((int) Math.min(Integer.MAX_VALUE - 64, size));
+      out.put(schemaMessage);
+      WriteChannel channel = new WriteChannel(out);
       MessageSerializer.serialize(channel, batch);
       ArrowStreamWriter.writeEndOfStream(channel, IpcOption.DEFAULT);
+      return out.bytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out.toByteArray();
+  }
+
+  /** A channel into one array, grown if a write needs it; each write is one bulk copy. */
+  private static final class ArrayChannel implements WritableByteChannel {
+    private byte[] bytes;
+    private int length;
+
+    ArrayChannel(int capacity) {
+      bytes = new byte[capacity];
+    }
+
+    void put(byte[] b) {
+      reserve(b.length);
+      System.arraycopy(b, 0, bytes, length, b.length);
+      length += b.length;
+    }
+
+    @Override
+    public int write(ByteBuffer src) {
+      int n = src.remaining();
+      reserve(n);
+      src.get(bytes, length, n);
+      length += n;
+      return n;
+    }
+
+    private void reserve(int n) {
+      if (length + n > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(length + n, 2 * bytes.length));
+      }
+    }
+
+    /** The bytes written (the array itself when it was sized exactly). */
+    byte[] bytes() {
+      return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Override

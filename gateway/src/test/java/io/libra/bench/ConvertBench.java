@@ -28,7 +28,9 @@ import scala.jdk.javaapi.CollectionConverters;
  * reference, what Spark Connect runs), on range(N) × (id, double, string) — rows from generated
  * code — and TPC-H {@code lineitem} — column batches of the vectorized Parquet reader. Each run is
  * one Spark job whose tasks convert their partition and count the payload bytes (no block storage,
- * no fetch). A warm-up round, then 5 rounds of both in turn; medians.
+ * no fetch). Beside them, the plan's rows alone (read, not converted): the part of either
+ * converter's time that is Spark computing rows. A warm-up round, then 5 rounds of the three in
+ * turn; medians.
  *
  * <p>Usage: {@code ConvertBench [rows (10000000)] [tpch scale (1)]}, through
  * {@code scripts/bench --convert}.
@@ -51,16 +53,17 @@ public final class ConvertBench {
       System.out.printf(Locale.ROOT, "Rows to Arrow IPC in Spark's tasks, Spark %s local[*] on %d"
           + " cores; 65,536 rows / 4 MiB per batch%n%n", spark.version(),
           Runtime.getRuntime().availableProcessors());
-      System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s%n", "query", "Spark rows/s",
-          "Libra rows/s", "Libra/Spark");
+      System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s %18s%n", "query", "Spark rows/s",
+          "Libra rows/s", "Libra/Spark", "rows alone rows/s");
       for (String sql : List.of("SELECT id, id * 1.5 AS d, CAST(id AS STRING) AS s FROM range("
           + n + ")", "SELECT * FROM tpch.lineitem")) {
         Map<String, List<Double>> secs = new LinkedHashMap<>();
         long rows = spark.sql(sql).count();
         for (int round = -1; round < rounds; round++) {
-          for (String path : List.of("spark", "libra")) {
+          for (String path : List.of("spark", "libra", "rows")) {
             long t0 = System.nanoTime();
-            long bytes = bytes(spark, sql, path.equals("libra"));
+            long bytes = path.equals("rows") ? rowsAlone(spark, sql) : bytes(spark, sql,
+                path.equals("libra"));
             double s = (System.nanoTime() - t0) / 1e9;
             if (bytes <= 0) {
               throw new IllegalStateException("no bytes from " + path);
@@ -72,9 +75,9 @@ public final class ConvertBench {
         }
         double sparkS = median(secs.get("spark"));
         double libraS = median(secs.get("libra"));
-        System.out.printf(Locale.ROOT, "%-34s %14.0f %14.0f %9.2f×%n",
+        System.out.printf(Locale.ROOT, "%-34s %14.0f %14.0f %9.2f× %18.0f%n",
             sql.contains("lineitem") ? "lineitem (" + rows + " rows)" : "range(" + n + ")",
-            rows / sparkS, rows / libraS, sparkS / libraS);
+            rows / sparkS, rows / libraS, sparkS / libraS, rows / median(secs.get("rows")));
       }
     }
   }
@@ -93,6 +96,24 @@ public final class ConvertBench {
                   false)), true);
     }
     return payloads.map(p -> (long) p.length).reduce(Long::sum);
+  }
+
+  /**
+   * The plan's rows with no conversion: each task reads every row of its partition (as a
+   * converter would, from {@code QueryExecution.toRdd}) and sums one field, so Spark computes
+   * every row; what is left of a converter's time over this is the conversion.
+   */
+  private static long rowsAlone(SparkSession spark, String sql) {
+    Dataset<Row> ds = spark.sql(sql);
+    return ds.queryExecution().toRdd().toJavaRDD().mapPartitions(
+        (FlatMapFunction<Iterator<InternalRow>, Long>) rows -> {
+          long sum = 1;
+          while (rows.hasNext()) {
+            InternalRow r = rows.next();
+            sum += r.isNullAt(0) ? 0 : r.getLong(0);
+          }
+          return List.of(sum).iterator();
+        }).reduce(Long::sum);
   }
 
   private static double median(List<Double> values) {
