@@ -1,7 +1,6 @@
 package io.libra.results;
 
 import java.io.File;
-import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -370,8 +369,7 @@ public final class ExecutorResultServer extends NoOpFlightProducer implements Ex
       return null;
     }
     try {
-      ByteBuffer buffer = local.get().toByteBuffer();
-      return ResultBlocks.split(buffer, payloads);
+      return ResultBlocks.payloads(local.get(), payloads);
     } finally {
       local.get().dispose();
       bm.releaseLock(id, Option.empty());

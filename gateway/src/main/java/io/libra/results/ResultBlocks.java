@@ -1,10 +1,8 @@
 package io.libra.results;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +12,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.storage.BlockData;
 import org.apache.spark.storage.BlockId;
 import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.ByteBufferBlockData;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.storage.TestBlockId;
 import org.apache.spark.util.io.ChunkedByteBuffer;
@@ -150,31 +149,32 @@ final class ResultBlocks {
       List<BlockRef> refs = new ArrayList<>();
       tc.addTaskFailureListener((org.apache.spark.util.TaskFailureListener)
           (ctx, error) -> removeStored(bm, refs));
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(buffer);
-      int payloads = 0;
-      try {
-        while (it.hasNext()) {
-          byte[] b = it.next();
-          out.writeInt(b.length);
-          out.write(b);
-          payloads++;
-          // Blocks grow from FIRST_BLOCK_BYTES to blockBytes: the first is ready early.
-          long target = Math.min(blockBytes, FIRST_BLOCK_BYTES << Math.min(refs.size(), 20));
-          if (buffer.size() >= target) {
-            put(bm, tc, refs, buffer, payloads);
-            buffer.reset();
-            payloads = 0;
-          }
+      // The block being filled: each payload's 4-byte length and the payload itself, as
+      // chunks of one ChunkedByteBuffer (no copy into a block-sized array).
+      List<ByteBuffer> chunks = new ArrayList<>();
+      long size = 0;
+      while (it.hasNext()) {
+        byte[] b = it.next();
+        chunks.add(ByteBuffer.allocate(4).putInt(0, b.length));
+        chunks.add(ByteBuffer.wrap(b));
+        size += 4 + b.length;
+        // Blocks grow from FIRST_BLOCK_BYTES to blockBytes: the first is ready early.
+        long target = Math.min(blockBytes, FIRST_BLOCK_BYTES << Math.min(refs.size(), 20));
+        if (size >= target) {
+          put(bm, tc, refs, chunks, size);
+          chunks.clear();
+          size = 0;
         }
-        if (payloads > 0 && refs.isEmpty() && inlineSmall) {
-          // A small partition (SELECT 1, an aggregate): back in the task result, no block.
-          refs.add(new BlockRef(null, buffer.size(), payloads, buffer.toByteArray()));
-        } else if (payloads > 0) {
-          put(bm, tc, refs, buffer, payloads);
+      }
+      if (!chunks.isEmpty() && refs.isEmpty() && inlineSmall) {
+        // A small partition (SELECT 1, an aggregate): back in the task result, no block.
+        ByteBuffer inline = ByteBuffer.allocate((int) size);
+        for (ByteBuffer c : chunks) {
+          inline.put(c.duplicate());
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        refs.add(new BlockRef(null, size, chunks.size() / 2, inline.array()));
+      } else if (!chunks.isEmpty()) {
+        put(bm, tc, refs, chunks, size);
       }
       return refs.toArray(new BlockRef[0]);
     }
@@ -203,21 +203,20 @@ final class ResultBlocks {
      * has room for it.
      */
     private BlockRef put(BlockManager bm, TaskContext tc, List<BlockRef> refs,
-        ByteArrayOutputStream buffer, int payloads) {
+        List<ByteBuffer> chunks, long size) {
       int n = refs.size();
       TestBlockId id = new TestBlockId(blockName(streamId, tc.partitionId(), tc.attemptNumber(),
           n));
-      budget.awaitRoom(tc, bm, refs, buffer.size());
-      byte[] bytes = buffer.toByteArray();
-      BlockRef ref = new BlockRef(id.name(), bytes.length, payloads);
+      budget.awaitRoom(tc, bm, refs, size);
+      BlockRef ref = new BlockRef(id.name(), size, chunks.size() / 2);
       // Listed before it is stored: a task killed while putBytes reports the block to the master
       // (an interrupt aborts that ask after the block is stored) must still remove it.
       refs.add(ref);
-      if (!bm.putBytes(id, new ChunkedByteBuffer(ByteBuffer.wrap(bytes)),
+      if (!bm.putBytes(id, new ChunkedByteBuffer(chunks.toArray(new ByteBuffer[0])),
           level, true, ClassTag$.MODULE$.apply(byte[].class))) {
         throw new IllegalStateException("the executor could not store result block " + id);
       }
-      SpillBudget.stored(id, bytes.length);
+      SpillBudget.stored(id, size);
       if (publish) {
         ExecutorResultServer.published(streamId, tc.partitionId(), tc.attemptNumber(), ref);
       }
@@ -232,12 +231,10 @@ final class ResultBlocks {
     }
     BlockManager bm = SparkEnv.get().blockManager();
     BlockId id = BlockId.apply(ref.name());
-    ByteBuffer buffer;
     Option<BlockData> local = bm.getLocalBytes(id);
     if (local.isDefined()) {
       try {
-        buffer = local.get().toByteBuffer();
-        return split(buffer, ref.payloads());
+        return payloads(local.get(), ref.payloads());
       } finally {
         local.get().dispose();
         bm.releaseLock(id, Option.empty());
@@ -249,11 +246,76 @@ final class ResultBlocks {
       if (remote.isEmpty()) {
         throw new IOException("result block " + id + " is gone (its executor was lost?)");
       }
-      return split(remote.get().toByteBuffer(), ref.payloads());
+      return payloads(remote.get(), ref.payloads());
     } finally {
       remote.foreach(b -> { b.dispose(); return null; });
       bm.master().removeBlock(id);
     }
+  }
+
+  /**
+   * The payloads of a block read from this executor's BlockManager: from memory, the stored
+   * chunks themselves (see {@link #payloads(ChunkedByteBuffer, int)}); from disk, read from the
+   * file into arrays of each payload's size (no mapping of the file, no block-sized copy).
+   */
+  static List<byte[]> payloads(BlockData data, int payloads) throws IOException {
+    if (data instanceof ByteBufferBlockData memory) {
+      return payloads(memory.buffer(), payloads);
+    }
+    try (DataInputStream in = new DataInputStream(data.toInputStream())) {
+      return read(in, data.size(), payloads);
+    }
+  }
+
+  /**
+   * A block's payloads from its chunks. A block stored by {@link Store} in memory is the chunks
+   * the task made — each payload's length, then the payload's own array — so each payload is
+   * handed on as that array, with no copy; any other layout (a block fetched from another
+   * executor, read into chunks of its own sizes) is read as a stream.
+   */
+  static List<byte[]> payloads(ChunkedByteBuffer block, int payloads) throws IOException {
+    ByteBuffer[] chunks = block.getChunks();
+    List<byte[]> out = new ArrayList<>(Math.max(payloads, 1));
+    boolean asStored = chunks.length % 2 == 0;
+    for (int i = 0; asStored && i < chunks.length; i += 2) {
+      ByteBuffer length = chunks[i];
+      ByteBuffer payload = chunks[i + 1];
+      asStored = length.remaining() == 4 && payload.hasArray() && payload.arrayOffset() == 0
+          && payload.position() == 0 && payload.remaining() == payload.array().length
+          && length.getInt(length.position()) == payload.remaining();
+      if (asStored) {
+        out.add(payload.array());
+      }
+    }
+    if (asStored) {
+      return checked(out, payloads);
+    }
+    try (DataInputStream in = new DataInputStream(block.toInputStream(false))) {
+      return read(in, block.size(), payloads);
+    }
+  }
+
+  private static List<byte[]> read(DataInputStream in, long size, int payloads)
+      throws IOException {
+    List<byte[]> out = new ArrayList<>(Math.max(payloads, 1));
+    byte[] length = new byte[4];
+    long read = 0;
+    while (read < size) {
+      in.readFully(length);
+      byte[] b = new byte[ByteBuffer.wrap(length).getInt()];
+      in.readFully(b);
+      out.add(b);
+      read += 4 + b.length;
+    }
+    return checked(out, payloads);
+  }
+
+  private static List<byte[]> checked(List<byte[]> out, int payloads) throws IOException {
+    if (payloads >= 0 && out.size() != payloads) {
+      throw new IOException("result block holds " + out.size() + " payloads, expected "
+          + payloads);
+    }
+    return out;
   }
 
   /** Runs the later sweeps of {@link #sweepAfterTasks} (one daemon thread, handing off). */

@@ -2,6 +2,7 @@ package io.libra.bench;
 
 import io.libra.engine.SparkEngine;
 import io.libra.results.ArrowBatchRdd;
+import io.libra.results.PartitionPrefetcher;
 import io.libra.tpch.TpchLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * reference, what Spark Connect runs), on range(N) × (id, double, string) — rows from generated
  * code — and TPC-H {@code lineitem} — column batches of the vectorized Parquet reader. Each run is
  * one Spark job whose tasks convert their partition and count the payload bytes (no block storage,
- * no fetch). Beside them, the plan's rows alone (read, not converted): the part of either
+ * no fetch). Beside them, Libra's converter with blocks stored and fetched by the driver (the
+ * in-process reference of {@code LibraBench}), and the plan's rows alone (read, not converted): the part of either
  * converter's time that is Spark computing rows. A warm-up round, then 5 rounds of the three in
  * turn; medians.
  *
@@ -53,31 +55,45 @@ public final class ConvertBench {
       System.out.printf(Locale.ROOT, "Rows to Arrow IPC in Spark's tasks, Spark %s local[*] on %d"
           + " cores; 65,536 rows / 4 MiB per batch%n%n", spark.version(),
           Runtime.getRuntime().availableProcessors());
-      System.out.printf(Locale.ROOT, "%-34s %14s %14s %10s %18s%n", "query", "Spark rows/s",
-          "Libra rows/s", "Libra/Spark", "rows alone rows/s");
+      System.out.printf(Locale.ROOT, "%-26s %13s %13s %11s %19s %18s%n", "query",
+          "Spark rows/s", "Libra rows/s", "Libra/Spark", "+ blocks → driver", "rows alone rows/s");
       for (String sql : List.of("SELECT id, id * 1.5 AS d, CAST(id AS STRING) AS s FROM range("
           + n + ")", "SELECT * FROM tpch.lineitem")) {
         Map<String, List<Double>> secs = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
         long rows = spark.sql(sql).count();
         for (int round = -1; round < rounds; round++) {
-          for (String path : List.of("spark", "libra", "rows")) {
+          for (String path : List.of("spark", "libra", "blocks", "rows")) {
             long t0 = System.nanoTime();
-            long bytes = path.equals("rows") ? rowsAlone(spark, sql) : bytes(spark, sql,
-                path.equals("libra"));
+            long cpu0 = processCpuNanos();
+            long bytes = switch (path) {
+              case "rows" -> rowsAlone(spark, sql);
+              case "blocks" -> throughBlocks(spark, sql);
+              default -> bytes(spark, sql, path.equals("libra"));
+            };
             double s = (System.nanoTime() - t0) / 1e9;
             if (bytes <= 0) {
               throw new IllegalStateException("no bytes from " + path);
             }
             if (round >= 0) {
               secs.computeIfAbsent(path, k -> new ArrayList<>()).add(s);
+              cpu.computeIfAbsent(path, k -> new ArrayList<>())
+                  .add((processCpuNanos() - cpu0) / 1e9);
             }
           }
         }
         double sparkS = median(secs.get("spark"));
         double libraS = median(secs.get("libra"));
-        System.out.printf(Locale.ROOT, "%-34s %14.0f %14.0f %9.2f× %18.0f%n",
+        System.out.printf(Locale.ROOT, "%-26s %13.0f %13.0f %10.2f× %19.0f %18.0f%n",
             sql.contains("lineitem") ? "lineitem (" + rows + " rows)" : "range(" + n + ")",
-            rows / sparkS, rows / libraS, sparkS / libraS, rows / median(secs.get("rows")));
+            rows / sparkS, rows / libraS, sparkS / libraS, rows / median(secs.get("blocks")),
+            rows / median(secs.get("rows")));
+        StringBuilder line = new StringBuilder("  process CPU s / wall s:");
+        for (String path : secs.keySet()) {
+          line.append(String.format(Locale.ROOT, " %s %.2f / %.2f;", path, median(cpu.get(path)),
+              median(secs.get(path))));
+        }
+        System.out.println(line);
       }
     }
   }
@@ -99,6 +115,25 @@ public final class ConvertBench {
   }
 
   /**
+   * Libra's converter with its results stored as blocks by the tasks and fetched by the driver
+   * ({@code PartitionPrefetcher}, 4 partitions ahead, 256 MiB): the in-process reference of
+   * {@code LibraBench}, what every client path carries before gRPC.
+   */
+  private static long throughBlocks(SparkSession spark, String sql) throws Exception {
+    Dataset<Row> ds = spark.sql(sql);
+    long bytes = 0;
+    try (PartitionPrefetcher p = new PartitionPrefetcher(spark.sparkContext(),
+        ArrowBatchRdd.of(ds.queryExecution(), ds.schema(), "UTC", 65_536, 4L << 20), 4,
+        256L << 20)) {
+      byte[] payload;
+      while ((payload = p.next()) != null) {
+        bytes += payload.length;
+      }
+    }
+    return bytes;
+  }
+
+  /**
    * The plan's rows with no conversion: each task reads every row of its partition (as a
    * converter would, from {@code QueryExecution.toRdd}) and sums one field, so Spark computes
    * every row; what is left of a converter's time over this is the conversion.
@@ -114,6 +149,11 @@ public final class ConvertBench {
           }
           return List.of(sum).iterator();
         }).reduce(Long::sum);
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double median(List<Double> values) {
