@@ -26,7 +26,7 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * Rows → Arrow IPC inside the Spark tasks, nothing else: Libra's converter
  * ({@code ArrowBatchRdd}) against Spark's {@code ArrowConverters.toBatchWithSchemaIterator} (the
- * reference, what Spark Connect runs), on range(N) × (id, double, string) — rows from generated
+ * reference, what Spark Connect runs), on range(N) × (id, id * 1.5 — a decimal —, string) — rows from generated
  * code — and TPC-H {@code lineitem} — column batches of the vectorized Parquet reader. Each run is
  * one Spark job whose tasks convert their partition and count the payload bytes (no block storage,
  * no fetch). Beside them, Libra's converter with blocks stored and fetched by the driver (the
