@@ -356,8 +356,13 @@ final class DirectArrowWriter implements Iterator<byte[]>, AutoCloseable {
     return taken;
   }
 
+  /**
+   * A string's or binary's length in bytes: from the vector's lengths when it holds the bytes
+   * itself; a dictionary-encoded vector (Parquet's, for a column of few values) holds ids only, so
+   * its lengths come from the decoded value.
+   */
   private static int byteLength(ColumnVector col, int kind, int r) {
-    if (col instanceof WritableColumnVector w) {
+    if (col instanceof WritableColumnVector w && !w.hasDictionary()) {
       return w.getArrayLength(r);
     }
     return kind == STRING ? col.getUTF8String(r).numBytes() : col.getBinary(r).length;

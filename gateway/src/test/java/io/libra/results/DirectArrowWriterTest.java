@@ -106,7 +106,9 @@ class DirectArrowWriterTest {
       + " CAST(id AS DECIMAL(30,3)) AS wide, id % 2 = 0 AS b, CAST(id AS INT) AS i,"
       + " IF(id % 11 = 0, NULL, CAST(id % 100 AS TINYINT)) AS y,"
       + " CAST(id AS SHORT) AS sh, CAST(id AS FLOAT) AS f, DATE'2020-01-01' + CAST(id % 999 AS INT)"
-      + " AS dt, TIMESTAMP_SECONDS(id) AS ts, CAST(CAST(id AS STRING) AS BINARY) AS bin"
+      + " AS dt, TIMESTAMP_SECONDS(id) AS ts, CAST(CAST(id AS STRING) AS BINARY) AS bin,"
+      // Few distinct values: Parquet keeps these dictionary-encoded in the column batches.
+      + " IF(id % 13 = 0, NULL, repeat('abc', CAST(id % 3 AS INT) * 50)) AS code"
       + " FROM range(30000)";
 
   @Test
@@ -133,10 +135,19 @@ class DirectArrowWriterTest {
 
   @Test
   void columnBatchesGiveTheBytesAndBatchesOfRows() throws Exception {
+    // Parquet (on-heap column vectors, dictionaries), ORC (its own vectors) and a partitioned
+    // table (the partition column a constant vector).
+    for (String using : List.of("parquet", "orc", "parquet PARTITIONED BY (part)")) {
+      columnBatchesGiveTheBytesAndBatchesOfRows(using);
+    }
+  }
+
+  private void columnBatchesGiveTheBytesAndBatchesOfRows(String using) throws Exception {
     var spark = TestGateway.get().spark;
     String table = "direct_writer_columnar_many";
     spark.sql("DROP TABLE IF EXISTS " + table);
-    spark.sql("CREATE TABLE " + table + " USING parquet AS " + MANY);
+    spark.sql("CREATE TABLE " + table + " USING " + using + " AS SELECT *,"
+        + " IF(id < 20000, 'p1', 'p2') AS part FROM (" + MANY + ")");
     try {
       Dataset<Row> ds = spark.sql("SELECT * FROM " + table);
       StructType schema = ds.schema();
@@ -151,7 +162,8 @@ class DirectArrowWriterTest {
             limits[1]).collect();
         List<byte[]> rows = ArrowBatchRdd.of(spark.sql("SELECT * FROM " + table)
             .queryExecution().toRdd(), schema, "UTC", limits[0], limits[1]).collect();
-        assertEquals(rows.size(), columnar.size(), "batches at " + Arrays.toString(limits));
+        assertEquals(rows.size(), columnar.size(), using + ": batches at "
+            + Arrays.toString(limits));
         for (int i = 0; i < rows.size(); i++) {
           assertArrayEquals(rows.get(i), columnar.get(i), "batch " + i + " at "
               + Arrays.toString(limits));
