@@ -312,60 +312,57 @@ final class DirectArrowWriter implements Iterator<byte[]>, AutoCloseable {
     return count;
   }
 
-  /** Column batches: each slice of a batch that fits the limits is written column by column. */
+  /**
+   * Column batches: each slice of a batch that fits the limits is written column by column.
+   * Strings and binaries go first, row by row, so that the byte limit is checked before each row
+   * as for rows (their bytes are what make a row's size), each value read once; then every
+   * fixed-width column of the slice in one loop.
+   */
   private int writeBatches() {
     int count = 0;
     while (!full(count) && nextBatchRow()) {
-      int available = batch.numRows() - batchRow;
-      int n = (int) Math.min(available, maxRecords - count);
-      if (variableWidth || maxBytes != Long.MAX_VALUE) {
-        n = rowsThatFit(count, n);
-      }
+      int n = (int) Math.min(batch.numRows() - batchRow, maxRecords - count);
       if (count + n > capacity) {
         grow(count + n);
       }
-      for (int c = 0; c < kinds.length; c++) {
-        writeColumn(batch.column(c), c, batchRow, n, count);
+      int taken = 0;
+      while (taken < n && !full(count + taken)) {
+        if (variableWidth) {
+          for (int c = 0; c < kinds.length; c++) {
+            if (kinds[c] == STRING || kinds[c] == BINARY) {
+              writeVariable(batch.column(c), c, batchRow + taken, count + taken);
+            }
+          }
+        } else if (maxBytes == Long.MAX_VALUE) {
+          taken = n;
+          break;
+        }
+        taken++;
       }
-      batchRow += n;
-      count += n;
+      for (int c = 0; c < kinds.length; c++) {
+        if (kinds[c] != STRING && kinds[c] != BINARY) {
+          writeColumn(batch.column(c), c, batchRow, taken, count);
+        }
+      }
+      batchRow += taken;
+      count += taken;
     }
     return count;
   }
 
-  /**
-   * How many of the next {@code n} rows of the current batch go into this Arrow batch: the same
-   * check as for rows, before each row; {@link #variableBytes} then counts their strings.
-   */
-  private int rowsThatFit(int count, int n) {
-    long variable = variableBytes;
-    int taken = 0;
-    while (taken < n
-        && (count + taken == 0 || fixedRowBytes * (count + taken) + variable < maxBytes)) {
-      int r = batchRow + taken;
-      for (int c = 0; c < kinds.length; c++) {
-        if (kinds[c] == STRING || kinds[c] == BINARY) {
-          ColumnVector col = batch.column(c);
-          if (!col.isNullAt(r)) {
-            variable += byteLength(col, kinds[c], r);
-          }
-        }
-      }
-      taken++;
+  /** Row {@code r} of a string or binary column vector at Arrow index {@code i}. */
+  private void writeVariable(ColumnVector col, int c, int r, int i) {
+    if (col.isNullAt(r)) {
+      writeNull(c, i);
+    } else if (kinds[c] == STRING) {
+      UTF8String v = col.getUTF8String(r);
+      putBytes(c, i, v.getBaseObject(), v.getBaseOffset(), v.numBytes());
+      setValid(c, i);
+    } else {
+      byte[] b = col.getBinary(r);
+      putBytes(c, i, b, Platform.BYTE_ARRAY_OFFSET, b.length);
+      setValid(c, i);
     }
-    return taken;
-  }
-
-  /**
-   * A string's or binary's length in bytes: from the vector's lengths when it holds the bytes
-   * itself; a dictionary-encoded vector (Parquet's, for a column of few values) holds ids only, so
-   * its lengths come from the decoded value.
-   */
-  private static int byteLength(ColumnVector col, int kind, int r) {
-    if (col instanceof WritableColumnVector w && !w.hasDictionary()) {
-      return w.getArrayLength(r);
-    }
-    return kind == STRING ? col.getUTF8String(r).numBytes() : col.getBinary(r).length;
   }
 
   /** Grows every vector's fixed-width (validity, values, offsets) buffers to hold {@code rows}. */
@@ -512,7 +509,7 @@ final class DirectArrowWriter implements Iterator<byte[]>, AutoCloseable {
     Platform.putLong(null, address + 16L * i + 8, high);
   }
 
-  /** Rows {@code [from, from + n)} of one column vector at Arrow indexes {@code at…}. */
+  /** Rows {@code [from, from + n)} of one fixed-width column vector at Arrow indexes {@code at…}. */
   private void writeColumn(ColumnVector col, int c, int from, int n, int at) {
     long a = valueAddress[c];
     boolean nulls = col.hasNull();
@@ -563,17 +560,6 @@ final class DirectArrowWriter implements Iterator<byte[]>, AutoCloseable {
             putDecimal(a, i, value.toUnscaledLong());
           }
           setValid(c, i);
-        }
-      }
-      case STRING -> {
-        for (int r = from, i = at; r < end; r++, i++) {
-          if (nulls && col.isNullAt(r)) {
-            writeNull(c, i);
-          } else {
-            UTF8String v = col.getUTF8String(r);
-            putBytes(c, i, v.getBaseObject(), v.getBaseOffset(), v.numBytes());
-            setValid(c, i);
-          }
         }
       }
       default -> {
